@@ -1,0 +1,89 @@
+# ntlab: one non-recursive Makefile.
+#
+#   make                  build build/ntlab
+#   make check            build, then run every test (ends with prove's summary)
+#   make bench            build and run the benchmarks
+#   make SAN=address,undefined check
+#                         the same under sanitizers, in build/san, with the
+#                         guest window at a high host address
+#   make i386             compile kernel/ (and its tests) for i386
+#                         freestanding, without linking
+
+CC := gcc
+SAN ?=
+
+ifeq ($(SAN),)
+BUILD := build
+VA_BASE := 0
+STACK_SCALE := 1
+SANFLAGS :=
+else
+BUILD := build/san
+VA_BASE := 0x200000000000
+STACK_SCALE := 4
+SANFLAGS := -fsanitize=$(SAN) -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wundef -Wmissing-prototypes \
+            -Wstrict-prototypes
+COMMON := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -Ihal \
+          -DNTLAB_VA_BASE=$(VA_BASE) -DNTLAB_STACK_SCALE=$(STACK_SCALE) \
+          -MMD -MP
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+# kernel/ sees no libc: only the compiler's freestanding headers.
+KERNEL_FLAGS := $(COMMON) -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
+                -fshort-wchar -fno-strict-aliasing
+HOST_FLAGS := $(COMMON)
+
+KERNEL_SRC := $(sort $(wildcard kernel/*.c kernel/*/*.c))
+KTEST_SRC := $(sort $(wildcard tests/kernel/*.c))
+HAL_SRC := $(sort $(wildcard hal/hosted/*.c)) hal/hosted/switch.S
+NTLAB_SRC := tools/ntlab/main.c
+
+obj = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
+KERNEL_OBJ := $(call obj,$(KERNEL_SRC) $(KTEST_SRC))
+HAL_OBJ := $(call obj,$(HAL_SRC))
+NTLAB_OBJ := $(call obj,$(NTLAB_SRC))
+I386_OBJ := $(patsubst %,$(BUILD)/i386/%.o,$(basename $(KERNEL_SRC) $(KTEST_SRC)))
+
+.PHONY: all check bench i386 clean
+all: $(BUILD)/ntlab
+
+$(BUILD)/ntlab: $(KERNEL_OBJ) $(HAL_OBJ) $(NTLAB_OBJ)
+	$(CC) $(SANFLAGS) -o $@ $^
+
+$(BUILD)/obj/kernel/%.o: kernel/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_FLAGS) $(SANFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/tests/kernel/%.o: tests/kernel/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_FLAGS) $(SANFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_FLAGS) $(SANFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(HOST_FLAGS) -c -o $@ $<
+
+# The portability check: the kernel as i386 freestanding code.
+$(BUILD)/i386/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) -m32 -nostdlib $(KERNEL_FLAGS) -DNTLAB_VA_BASE=0 -c -o $@ $<
+
+i386: $(I386_OBJ)
+
+check: $(BUILD)/ntlab i386
+	@rm -rf $(BUILD)/t && mkdir -p $(BUILD)/t
+	@$(BUILD)/ntlab test --list > $(BUILD)/t/suites
+	@for s in $$(cat $(BUILD)/t/suites); do \
+	  printf '#!/bin/sh\nexec "$$NTLAB" test %s\n' $$s > $(BUILD)/t/kernel-$$s.t; \
+	done
+	NTLAB=$(BUILD)/ntlab prove -f $(BUILD)/t/*.t tests/*.t
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

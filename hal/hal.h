@@ -1,0 +1,186 @@
+/*
+ * The platform contract: everything the kernel asks of the machine it runs
+ * on, and the few entry points the machine calls in the kernel. It is kept
+ * small on purpose (like NetBSD's rumpuser or a pmap): physical pages, the
+ * MMU's translation cache, CPU contexts, interrupts, the clock, the console,
+ * boot modules and traps. The platform knows nothing of processes, pools or
+ * drivers.
+ *
+ * Two platforms implement it: hal/hosted (a Linux process) and, later,
+ * hal/pc (i386 under QEMU). Nothing in kernel/ includes anything below hal/.
+ *
+ * Guest virtual addresses are 32 bits (ULONG). A guest address va is reached
+ * by kernel code through the pointer HAL_VA_PTR(va); on the default hosted
+ * build and on pc the two are equal.
+ */
+#ifndef HAL_HAL_H
+#define HAL_HAL_H
+
+#include <nt/ntdef.h>
+
+/*
+ * Where guest virtual address 0 sits in the executing address space. Zero on
+ * the identity build and on pc; a high host address on the sanitizer build.
+ */
+#ifndef NTLAB_VA_BASE
+#define NTLAB_VA_BASE 0
+#endif
+#define HAL_VA_PTR(va) ((void *)((ULONG_PTR)NTLAB_VA_BASE + (ULONG)(va)))
+#define HAL_PTR_VA(p) ((ULONG)((ULONG_PTR)(p) - (ULONG_PTR)NTLAB_VA_BASE))
+/* True when pointer p lies in the 4 GiB guest window. */
+#define HAL_PTR_IN_WINDOW(p) \
+    ((ULONG_PTR)(p) - (ULONG_PTR)NTLAB_VA_BASE <= 0xFFFFFFFFu)
+
+#define PAGE_SIZE 0x1000u
+#define PAGE_SHIFT 12
+
+/* ---- Physical memory ---------------------------------------------------
+ * Frames are numbered 0 .. hal_ram_pages() - 1. The kernel owns the
+ * allocation of frames; the platform only gives access to them. These
+ * routines work at any IRQL and need no mapping.
+ */
+ULONG hal_ram_pages(void);
+void hal_phys_zero(ULONG pfn);
+void hal_phys_copy(ULONG dst_pfn, ULONG src_pfn);
+void hal_phys_read(ULONGLONG pa, void *buf, ULONG len);
+void hal_phys_write(ULONGLONG pa, const void *buf, ULONG len);
+
+/* ---- MMU ----------------------------------------------------------------
+ * Translation is done by the platform from x86 non-PAE page tables in guest
+ * RAM: a page directory of 1024 PDEs, each pointing at a page table of 1024
+ * PTEs (or, with LARGE, mapping 4 MiB). The hardware bits of both:
+ *
+ *   31            12 11  9 8 7 6 5 4 3 2 1 0
+ *  +----------------+-----+-+-+-+-+-+-+-+-+-+
+ *  | frame number   | sw  |G|L|D|A|C|T|U|W|V|
+ *  +----------------+-----+-+-+-+-+-+-+-+-+-+
+ *
+ * V valid, W writable, U user (Owner), T write-through, C cache disable,
+ * A accessed, D dirty, L large page (PDE only), G global. When V is clear
+ * the other 31 bits are the kernel's (NT's software PTE formats). There is no
+ * execute-disable bit: a readable page is executable. Supervisor writes honour
+ * W (CR0.WP is set). Like a TLB, the platform keeps a
+ * translation it has used until told otherwise: a PTE the kernel rewrites
+ * keeps its old meaning until hal_mmu_invalidate() of that page.
+ *
+ * hal_mmu_activate: load the page directory in frame pd_pfn (CR3). Drops
+ *   every translation not marked Global.
+ * hal_mmu_invalidate: drop the translation of the page holding va (invlpg).
+ * hal_mmu_flush: drop every non-Global translation, or every translation
+ *   when all is TRUE.
+ */
+#define X86_PTE_VALID 0x001u
+#define X86_PTE_WRITE 0x002u
+#define X86_PTE_OWNER 0x004u
+#define X86_PTE_WRITE_THROUGH 0x008u
+#define X86_PTE_CACHE_DISABLE 0x010u
+#define X86_PTE_ACCESSED 0x020u
+#define X86_PTE_DIRTY 0x040u
+#define X86_PTE_LARGE 0x080u
+#define X86_PTE_GLOBAL 0x100u
+#define X86_PTE_FRAME 0xFFFFF000u
+#define X86_PDE_LARGE_FRAME 0xFFC00000u
+
+void hal_mmu_activate(ULONG pd_pfn);
+ULONG hal_mmu_active(void);
+void hal_mmu_invalidate(ULONG va);
+void hal_mmu_flush(BOOLEAN all);
+
+/* ---- CPU ------------------------------------------------------------------
+ * A context is a suspended kernel stack: hal_context_switch saves the
+ * callee-saved registers and stack pointer of the running code in *from and
+ * resumes *to. A new context starts in entry(arg) on its own stack; entry
+ * must never return. stack_base is the highest address of the stack,
+ * stack_limit the lowest usable one.
+ */
+typedef struct hal_context {
+    void *sp;
+    void *stack_base;
+    void *stack_limit;
+    void (*entry)(void *);
+    void *arg;
+    void *fiber; /* sanitizer bookkeeping on the hosted platform */
+} hal_context;
+
+void hal_context_init(hal_context *ctx, void *stack_base, void *stack_limit,
+                      void (*entry)(void *), void *arg);
+void hal_context_switch(hal_context *from, hal_context *to);
+
+/* The stack a trap from user mode is taken on (the TSS's esp0). */
+void hal_set_kernel_stack(void *stack_base);
+
+/*
+ * Interrupts. hal_interrupts_disable returns whether they were enabled;
+ * hal_interrupts_restore puts that state back.
+ */
+BOOLEAN hal_interrupts_disable(void);
+void hal_interrupts_restore(BOOLEAN enabled);
+
+/* ---- Clock, console, power ---------------------------------------------- */
+
+/* A monotonic real-time clock in nanoseconds (for benchmarks and the
+ * real-time tick mode; the kernel's own time is virtual). */
+ULONGLONG hal_clock_ns(void);
+
+void hal_console_write(const char *text, ULONG len);
+/* True when the console is a terminal (colour may be used). */
+BOOLEAN hal_console_is_terminal(void);
+
+/* Stops the machine. The hosted platform exits with this status. */
+DECLSPEC_NORETURN void hal_power_off(int status);
+
+/* ---- Boot ------------------------------------------------------------------
+ * What the platform hands the kernel at boot: the command the user asked
+ * for and the options that shape the machine.
+ */
+typedef struct hal_boot_info {
+    const char *command;  /* "report", "test", "child-test", "bench" */
+    const char *argument; /* suite or test name, or NULL */
+    ULONG ram_pages;
+    ULONGLONG seed;
+} hal_boot_info;
+
+/*
+ * Runs a fresh boot of the same machine for one test that is expected to
+ * stop the system, and returns its exit status. Its console output goes to
+ * out (NUL-terminated, truncated to size). Returns -1 when the platform
+ * cannot boot a child.
+ */
+int hal_child_boot(const char *test_name, char *out, ULONG size);
+
+/* ---- Traps -------------------------------------------------------------- */
+
+typedef enum hal_trap_kind {
+    HAL_TRAP_PAGE_FAULT,
+    HAL_TRAP_PROTECTION,    /* general protection, no address */
+    HAL_TRAP_DIVIDE,
+    HAL_TRAP_INVALID_OPCODE,
+    HAL_TRAP_BREAKPOINT,
+    HAL_TRAP_DOUBLE_FAULT,  /* the trap could not be taken on its stack */
+    HAL_TRAP_HOST_FAULT,    /* hosted only: an access outside the window */
+} hal_trap_kind;
+
+typedef struct hal_trap {
+    hal_trap_kind kind;
+    ULONG va;          /* page fault: the guest address */
+    BOOLEAN write;     /* page fault: the access was a write */
+    BOOLEAN user;      /* the CPU was in user mode */
+    BOOLEAN present;   /* page fault: a valid PTE refused the access */
+    BOOLEAN ip_guest;  /* ip is a guest address (in a loaded image) */
+    ULONG_PTR address; /* the faulting address as the CPU saw it */
+    ULONG_PTR ip;      /* instruction address */
+    ULONG_PTR sp;      /* stack pointer at the trap */
+} hal_trap;
+
+/*
+ * Implemented by the kernel. The platform calls it on the stack of the
+ * thread that trapped (or on a per-CPU emergency stack for a double fault),
+ * with interrupts as they were. When it returns, the trapping instruction is
+ * restarted.
+ */
+void ki_trap(const hal_trap *trap);
+
+/* Implemented by the kernel: the platform starts it on the boot stack. */
+DECLSPEC_NORETURN void ki_system_startup(const hal_boot_info *info);
+
+#endif

@@ -1,0 +1,208 @@
+/*
+ * The hosted CPU: thread contexts, the user/kernel stack switch point,
+ * interrupt masking, the clock, the console, power, child boots and the
+ * start of the machine.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hosted.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#define SAN_START(save, lo, n) __sanitizer_start_switch_fiber((save), (lo), (n))
+#define SAN_FINISH(save) __sanitizer_finish_switch_fiber((save), NULL, NULL)
+#define SAN_UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define SAN_START(save, lo, n) ((void)(save), (void)(lo), (void)(n))
+#define SAN_FINISH(save) ((void)(save))
+#define SAN_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+extern char hal_context_start[];
+void hal_switch_stacks(void **save_sp, void *new_sp);
+
+extern char **environ;
+
+static const hosted_options *options;
+static bool interrupts_enabled;
+
+/* The first C code of every new context. */
+static void context_thunk(void *arg)
+{
+    hal_context *ctx = arg;
+
+    SAN_FINISH(NULL);
+    ctx->entry(ctx->arg);
+    hosted_die("a kernel thread returned from its entry routine");
+}
+
+void hal_context_init(hal_context *ctx, void *stack_base, void *stack_limit,
+                      void (*entry)(void *), void *arg)
+{
+    uintptr_t top = (uintptr_t)stack_base & ~(uintptr_t)15;
+    uint64_t *sp = (uint64_t *)(top - 72);
+
+    SAN_UNPOISON(stack_limit, (char *)stack_base - (char *)stack_limit);
+    ctx->stack_base = stack_base;
+    ctx->stack_limit = stack_limit;
+    ctx->entry = entry;
+    ctx->arg = arg;
+    ctx->fiber = NULL;
+    /* Popped by hal_switch_stacks: r15 r14 r13 r12 rbx rbp, then rip. */
+    sp[0] = 0;
+    sp[1] = 0;
+    sp[2] = (uint64_t)(uintptr_t)ctx;
+    sp[3] = (uint64_t)(uintptr_t)context_thunk;
+    sp[4] = 0;
+    sp[5] = 0;
+    sp[6] = (uint64_t)(uintptr_t)hal_context_start;
+    ctx->sp = sp;
+}
+
+void hal_context_switch(hal_context *from, hal_context *to)
+{
+    SAN_START(&from->fiber, to->stack_limit,
+              (char *)to->stack_base - (char *)to->stack_limit);
+    hal_switch_stacks(&from->sp, to->sp);
+    SAN_FINISH(from->fiber);
+}
+
+void hal_set_kernel_stack(void *stack_base)
+{
+    cpu_kernel_stack = stack_base;
+}
+
+BOOLEAN hal_interrupts_disable(void)
+{
+    bool was = interrupts_enabled;
+
+    interrupts_enabled = false;
+    return was;
+}
+
+void hal_interrupts_restore(BOOLEAN enabled)
+{
+    interrupts_enabled = enabled != 0;
+}
+
+ULONGLONG hal_clock_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (ULONGLONG)ts.tv_sec * 1000000000ull + (ULONGLONG)ts.tv_nsec;
+}
+
+void hal_console_write(const char *text, ULONG len)
+{
+    while (len > 0) {
+        ssize_t n = write(1, text, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        text += n;
+        len -= (ULONG)n;
+    }
+}
+
+BOOLEAN hal_console_is_terminal(void)
+{
+    return isatty(1) != 0;
+}
+
+void hal_power_off(int status)
+{
+    exit(status);
+}
+
+void hosted_die(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("ntlab: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+/* Reads everything from fd into out (NUL-terminated, truncated to size). */
+static void read_all(int fd, char *out, ULONG size)
+{
+    size_t used = 0;
+    char sink[512];
+
+    for (;;) {
+        bool room = used + 1 < size;
+        ssize_t n = room ? read(fd, out + used, size - 1 - used)
+                         : read(fd, sink, sizeof sink);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (room)
+            used += (size_t)n;
+    }
+    if (size > 0)
+        out[used] = '\0';
+}
+
+int hal_child_boot(const char *test_name, char *out, ULONG size)
+{
+    const char *argv[16];
+    posix_spawn_file_actions_t fa;
+    int fds[2], status, n = 0, i;
+    pid_t pid;
+
+    argv[n++] = options->self;
+    for (i = 0; options->child_args[i] != NULL; i++)
+        argv[n++] = options->child_args[i];
+    argv[n++] = "--child-test";
+    argv[n++] = test_name;
+    argv[n] = NULL;
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return -1;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+    if (posix_spawn(&pid, options->self, &fa, NULL, (char **)argv,
+                    environ) != 0) {
+        posix_spawn_file_actions_destroy(&fa);
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    read_all(fds[0], out, size);
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void hosted_start(const hosted_options *opts)
+{
+    options = opts;
+    ram_init(opts->boot.ram_pages);
+    mmu_init();
+    trap_init();
+    ki_system_startup(&opts->boot);
+}

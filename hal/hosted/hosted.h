@@ -1,0 +1,49 @@
+/*
+ * The hosted platform's private interfaces: a Linux process, one host thread,
+ * one virtual CPU. Only files in hal/hosted include this.
+ */
+#ifndef HAL_HOSTED_H
+#define HAL_HOSTED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../hal.h"
+
+/* The lowest guest address the window maps on the identity build. */
+#define WINDOW_LOW ((NTLAB_VA_BASE) == 0 ? 0x10000u : 0u)
+#define WINDOW_PAGES (1u << 20)
+
+/* Options the front end (tools/ntlab, bench) passes to hosted_start. */
+typedef struct hosted_options {
+    hal_boot_info boot;
+    const char *self;        /* path to this executable, for child boots */
+    const char *child_args[8]; /* options a child boot repeats */
+} hosted_options;
+
+/* Reserves the window, creates RAM, installs traps, then boots the kernel. */
+DECLSPEC_NORETURN void hosted_start(const hosted_options *opts);
+
+/* One-line fatal error on the host side: prints "ntlab: ..." and exits 2. */
+DECLSPEC_NORETURN void hosted_die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* ram.c */
+void ram_init(ULONG pages);
+int ram_fd(void);
+uint32_t ram_read32(uint64_t pa);
+void ram_write32(uint64_t pa, uint32_t value);
+
+/* mmu.c */
+typedef enum fill_result { FILL_OK, FILL_NOT_PRESENT, FILL_PROTECTION } fill_result;
+void mmu_init(void);
+fill_result mmu_fill(ULONG va, bool write, bool user);
+bool mmu_writable(ULONG va);
+extern unsigned long mmu_evictions;
+
+/* trap.c */
+void trap_init(void);
+extern bool cpu_user_mode;
+extern void *cpu_kernel_stack;
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * Traps. Every fault of the host thread arrives here as a signal, on an
+ * alternate signal stack. A page fault the MMU can resolve (a valid PTE that
+ * allows the access) is filled in and the instruction restarts without the
+ * kernel seeing it. Anything else becomes a trap for the kernel:
+ *
+ * The handler copies the interrupted registers into a trap frame on the
+ * stack the trap is taken on (below the red zone of the interrupted kernel
+ * stack, or at the top of the thread's kernel stack for a trap from user
+ * mode), then makes the signal return into hal_trap_entry (switch.S). That
+ * saves the FPU/vector state, calls hal_trap_dispatch -> ki_trap on the
+ * thread's own stack, with the signal long finished, so the kernel may wait
+ * or switch threads while handling it. On return the whole state is
+ * restored and the faulting instruction runs again.
+ *
+ * If the frame cannot be written (the stack pointer is in a guard page: a
+ * kernel stack overflow), the trap is raised again as a double fault on a
+ * per-CPU emergency stack, as x86 does through its double-fault task.
+ */
+#define _GNU_SOURCE
+#include <cpuid.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "hosted.h"
+
+/* The frame's layout is shared with switch.S: keep the offsets in step. */
+struct trap_frame {
+    uint64_t regs[18]; /* Linux gregs order: r8-r15 rdi rsi rbp rbx rdx rax
+                          rcx rsp rip eflags */
+    uint64_t user_mode;
+    uint64_t emergency;
+    hal_trap trap;
+    uint8_t pad[256 - 160 - sizeof(hal_trap)];
+    uint8_t fpu[] __attribute__((aligned(64)));
+};
+_Static_assert(offsetof(struct trap_frame, fpu) == 256, "switch.S FPU_OFF");
+_Static_assert(REG_RSP == 15 && REG_RIP == 16 && REG_EFL == 17, "gregs order");
+
+bool cpu_user_mode;
+void *cpu_kernel_stack;
+int hal_use_xsave; /* read by switch.S */
+void *hal_resume_rip; /* written and read by switch.S */
+
+extern char hal_trap_entry[], hal_trap_restore_begin[], hal_trap_restore_end[];
+
+static size_t fpu_size;
+static unsigned emergency_depth;
+static uint8_t altstack[256 * 1024] __attribute__((aligned(64)));
+static uint8_t emergency_stack[256 * 1024] __attribute__((aligned(64)));
+
+static void raw_message(const char *text)
+{
+    ssize_t r = write(2, text, strlen(text));
+    (void)r;
+}
+
+/* True when the frame area [lo, hi) is writable memory. Maps its pages. */
+static bool stack_usable(uintptr_t lo, uintptr_t hi)
+{
+    unsigned long evictions;
+    uintptr_t p;
+
+    do {
+        evictions = mmu_evictions;
+        for (p = lo & ~(uintptr_t)(PAGE_SIZE - 1); p < hi; p += PAGE_SIZE) {
+            if (!HAL_PTR_IN_WINDOW(p))
+                continue;
+            if (!mmu_writable(HAL_PTR_VA(p)) &&
+                mmu_fill(HAL_PTR_VA(p), true, false) != FILL_OK)
+                return false;
+        }
+    } while (evictions != mmu_evictions);
+    return true;
+}
+
+/* Builds the trap frame and makes the signal return into hal_trap_entry. */
+static void deliver(ucontext_t *uc, hal_trap *t)
+{
+    greg_t *g = uc->uc_mcontext.gregs;
+    uintptr_t top, frame;
+    bool emergency = false;
+
+    top = cpu_user_mode ? (uintptr_t)cpu_kernel_stack
+                        : (uintptr_t)g[REG_RSP] - 128;
+    top &= ~(uintptr_t)63;
+    frame = (top - sizeof(struct trap_frame) - fpu_size) & ~(uintptr_t)63;
+    if (!stack_usable(frame, top)) {
+        if (++emergency_depth > 4) {
+            raw_message("ntlab: triple fault: a trap on the emergency stack "
+                        "kept faulting; the machine resets\n");
+            _exit(3);
+        }
+        t->kind = HAL_TRAP_DOUBLE_FAULT;
+        top = (uintptr_t)emergency_stack + sizeof emergency_stack;
+        if ((uintptr_t)g[REG_RSP] > (uintptr_t)emergency_stack &&
+            (uintptr_t)g[REG_RSP] <= top)
+            top = ((uintptr_t)g[REG_RSP] - 128) & ~(uintptr_t)63;
+        frame = (top - sizeof(struct trap_frame) - fpu_size) &
+                ~(uintptr_t)63;
+        emergency = true;
+    }
+    struct trap_frame *f = (struct trap_frame *)frame;
+    memcpy(f->regs, g, sizeof f->regs);
+    f->user_mode = cpu_user_mode;
+    f->emergency = emergency;
+    f->trap = *t;
+    memset(f->fpu + 512, 0, 64); /* the XSAVE header must start clean */
+    g[REG_RSP] = (greg_t)frame;
+    g[REG_RIP] = (greg_t)hal_trap_entry;
+}
+
+/* Fills in what kind of trap signal sig with siginfo si is. */
+static void classify(int sig, const siginfo_t *si, const greg_t *g,
+                     hal_trap *t)
+{
+    uintptr_t a = (uintptr_t)si->si_addr;
+
+    switch (sig) {
+    case SIGSEGV:
+        if (g[REG_TRAPNO] != 14) {
+            t->kind = HAL_TRAP_PROTECTION;
+        } else if (HAL_PTR_IN_WINDOW(a) || a < 0x10000) {
+            t->kind = HAL_TRAP_PAGE_FAULT;
+            t->va = HAL_PTR_IN_WINDOW(a) ? HAL_PTR_VA(a) : (ULONG)a;
+            t->write = (g[REG_ERR] & 2) != 0;
+        } else {
+            t->kind = HAL_TRAP_HOST_FAULT;
+            t->write = (g[REG_ERR] & 2) != 0;
+        }
+        t->address = a;
+        break;
+    case SIGFPE:
+        t->kind = HAL_TRAP_DIVIDE;
+        break;
+    case SIGILL:
+        t->kind = HAL_TRAP_INVALID_OPCODE;
+        break;
+    case SIGTRAP:
+        t->kind = HAL_TRAP_BREAKPOINT;
+        break;
+    default:
+        t->kind = HAL_TRAP_PROTECTION;
+        break;
+    }
+}
+
+static void on_signal(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    greg_t *g = uc->uc_mcontext.gregs;
+    uintptr_t ip = (uintptr_t)g[REG_RIP];
+    hal_trap t;
+
+    memset(&t, 0, sizeof t);
+    classify(sig, si, g, &t);
+    t.user = cpu_user_mode;
+    if (t.kind == HAL_TRAP_PAGE_FAULT && HAL_PTR_IN_WINDOW(t.address) &&
+        t.va >= WINDOW_LOW) {
+        fill_result r = mmu_fill(t.va, t.write, t.user);
+
+        if (r == FILL_OK)
+            return;
+        t.present = r == FILL_PROTECTION;
+    }
+    if (ip >= (uintptr_t)hal_trap_restore_begin &&
+        ip < (uintptr_t)hal_trap_restore_end) {
+        raw_message("ntlab: fault while restoring a trap frame\n");
+        _exit(3);
+    }
+    t.ip_guest = HAL_PTR_IN_WINDOW(ip);
+    t.ip = t.ip_guest ? HAL_PTR_VA(ip) : ip;
+    t.sp = (uintptr_t)g[REG_RSP];
+    deliver(uc, &t);
+}
+
+/* Called by hal_trap_entry on the trap's stack. */
+void hal_trap_dispatch(struct trap_frame *f);
+void hal_trap_dispatch(struct trap_frame *f)
+{
+    cpu_user_mode = false;
+    ki_trap(&f->trap);
+    cpu_user_mode = f->user_mode != 0;
+    if (f->emergency)
+        emergency_depth--;
+}
+
+void trap_init(void)
+{
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
+    struct sigaction sa;
+    stack_t ss;
+    unsigned a, b, c, d;
+    size_t i;
+
+    __cpuid(1, a, b, c, d);
+    hal_use_xsave = (c & bit_OSXSAVE) != 0;
+    fpu_size = 512;
+    if (hal_use_xsave) {
+        __cpuid_count(0xD, 0, a, b, c, d);
+        fpu_size = b;
+    }
+    fpu_size = (fpu_size + 63) & ~(size_t)63;
+    ss.ss_sp = altstack;
+    ss.ss_size = sizeof altstack;
+    ss.ss_flags = 0;
+    if (sigaltstack(&ss, NULL) != 0)
+        hosted_die("cannot install the trap stack (%m)");
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_signal;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaddset(&sa.sa_mask, sigs[i]);
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        if (sigaction(sigs[i], &sa, NULL) != 0)
+            hosted_die("cannot install the trap handler (%m)");
+    }
+}

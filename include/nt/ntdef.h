@@ -1,0 +1,99 @@
+/*
+ * NT's basic types, as drivers and the kernel see them.
+ *
+ * NT is an LLP64 system: LONG and ULONG are 32 bits everywhere, and only the
+ * _PTR types follow the pointer size. ntlab keeps that on the 64-bit hosted
+ * platform, so structure layouts built from ULONG match i386.
+ * WCHAR is 16 bits; code that uses L"..." literals is compiled with
+ * -fshort-wchar.
+ */
+#ifndef NT_NTDEF_H
+#define NT_NTDEF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __i386__
+#define NTAPI __attribute__((stdcall))
+#else
+#define NTAPI
+#endif
+#define NTSYSAPI
+#define NTKERNELAPI
+#define FASTCALL
+#define DECLSPEC_NORETURN __attribute__((noreturn))
+#define FORCEINLINE static inline __attribute__((always_inline))
+
+#define VOID void
+typedef void *PVOID;
+typedef char CHAR, *PCHAR;
+typedef signed char SCHAR, *PSCHAR;
+typedef const char *PCSTR, *PCSZ;
+typedef unsigned char UCHAR, *PUCHAR, BYTE, *PBYTE, BOOLEAN, *PBOOLEAN;
+typedef short SHORT, *PSHORT;
+typedef unsigned short USHORT, *PUSHORT, WORD, WCHAR, *PWCHAR, *PWSTR;
+typedef const WCHAR *PCWSTR;
+typedef int LONG, *PLONG, INT;
+typedef unsigned int ULONG, *PULONG, DWORD, UINT;
+typedef long long LONGLONG, *PLONGLONG, LONG64;
+typedef unsigned long long ULONGLONG, *PULONGLONG, ULONG64, DWORD64;
+typedef intptr_t LONG_PTR, *PLONG_PTR, INT_PTR;
+typedef uintptr_t ULONG_PTR, *PULONG_PTR, UINT_PTR, SIZE_T, *PSIZE_T;
+typedef intptr_t SSIZE_T;
+typedef LONG NTSTATUS, *PNTSTATUS;
+typedef PVOID HANDLE, *PHANDLE;
+typedef UCHAR KIRQL, *PKIRQL;
+typedef CHAR KPROCESSOR_MODE;
+typedef LONG KPRIORITY;
+typedef ULONG ACCESS_MASK;
+
+typedef union _LARGE_INTEGER {
+    struct {
+        ULONG LowPart;
+        LONG HighPart;
+    };
+    LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+typedef LARGE_INTEGER PHYSICAL_ADDRESS, *PPHYSICAL_ADDRESS;
+
+typedef struct _LIST_ENTRY {
+    struct _LIST_ENTRY *Flink;
+    struct _LIST_ENTRY *Blink;
+} LIST_ENTRY, *PLIST_ENTRY;
+
+typedef struct _UNICODE_STRING {
+    USHORT Length;        /* bytes, without a terminator */
+    USHORT MaximumLength; /* bytes */
+    PWSTR Buffer;
+} UNICODE_STRING, *PUNICODE_STRING;
+typedef const UNICODE_STRING *PCUNICODE_STRING;
+
+typedef struct _STRING {
+    USHORT Length;
+    USHORT MaximumLength;
+    PCHAR Buffer;
+} STRING, ANSI_STRING, *PSTRING, *PANSI_STRING;
+
+#ifndef TRUE
+#define TRUE 1
+#define FALSE 0
+#endif
+#ifndef NULL
+#define NULL ((void *)0)
+#endif
+
+#define KernelMode 0
+#define UserMode 1
+
+#define NT_SUCCESS(s) ((NTSTATUS)(s) >= 0)
+#define UNREFERENCED_PARAMETER(p) ((void)(p))
+#define ARRAYSIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
+#define CONTAINING_RECORD(address, type, field) \
+    ((type *)((PCHAR)(address) - offsetof(type, field)))
+
+#define MAXLONG 0x7fffffff
+#define MAXULONG 0xffffffffU
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * The boot order, in one place.
+ *
+ * Phase 0 runs on the boot stack the platform started us on: memory
+ * management (page directory, self-map, PFN database), the processor control
+ * region, and the Idle process over the boot page directory. It then becomes
+ * the idle thread, on a kernel stack of its own, and creates the System
+ * process (PID 4, its own directory, an empty user half) and the first
+ * system thread, which runs phase 1: the command the user asked for.
+ */
+#include <hal.h>
+
+#include "ke/ke.h"
+#include "ktest/ktest.h"
+#include "mm/mm.h"
+#include "ps/ps.h"
+#include "rtl/rtl.h"
+
+static hal_boot_info boot;
+
+static void print_report_header(void)
+{
+    rtl_print("ntlab: an NT-style kernel, hosted on this machine\n");
+    rtl_print("  memory      %u MB, %u pages (%u free)\n",
+              hal_ram_pages() / 256, hal_ram_pages(), mm_free_frame_count());
+    rtl_print("  processes   Idle (PID 0, page directory frame 0x%X), "
+              "System (PID 4, frame 0x%X)\n",
+              ps_idle_process.Pcb.DirectoryTableBase,
+              PsInitialSystemProcess->Pcb.DirectoryTableBase);
+    rtl_print("  this thread TID %u in %s, IRQL %u\n",
+              (ULONG)(ULONG_PTR)PsGetCurrentThreadId(),
+              PsGetCurrentProcess()->ImageFileName, KeGetCurrentIrql());
+}
+
+/* Phase 1, in the first system thread. */
+static void phase1(PVOID unused)
+{
+    int status;
+
+    UNREFERENCED_PARAMETER(unused);
+    if (rtl_strcmp(boot.command, "report") == 0)
+        print_report_header();
+    status = ktest_main(boot.command, boot.argument);
+    hal_power_off(status);
+}
+
+/* The rest of phase 0, on the idle thread's stack. */
+static void phase0_idle(PVOID unused)
+{
+    UNREFERENCED_PARAMETER(unused);
+    ps_init_system_process();
+    if (!NT_SUCCESS(ps_create_system_thread(phase1, NULL, NULL)))
+        KeBugCheckEx(PHASE1_INITIALIZATION_FAILED,
+                     STATUS_INSUFFICIENT_RESOURCES, 0, 0, 0);
+    ke_idle_loop();
+}
+
+void ki_system_startup(const hal_boot_info *info)
+{
+    boot = *info;
+    mm_init(info->ram_pages, &ps_idle_process.Space);
+    ke_init_pcr();
+    ps_init_idle_process();
+    ke_start_idle_thread(ps_idle_thread(), &ps_idle_process.Pcb,
+                         phase0_idle);
+}

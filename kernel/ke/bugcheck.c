@@ -1,0 +1,143 @@
+/*
+ * Bug checks: NT's stop screen, then the machine stops.
+ *
+ * The screen gives what NT's gives (code, name, the four parameters) and
+ * what a learner needs next to it: the process, thread and IRQL that were
+ * current. ntlab then exits with KE_STOP_EXIT_STATUS.
+ */
+#include "ke.h"
+
+#include "../ktest/ktest.h"
+#include "../ps/ps.h"
+#include "../rtl/rtl.h"
+
+static const struct {
+    ULONG code;
+    const char *name;
+} names[] = {
+    {APC_INDEX_MISMATCH, "APC_INDEX_MISMATCH"},
+    {INVALID_PROCESS_ATTACH_ATTEMPT, "INVALID_PROCESS_ATTACH_ATTEMPT"},
+    {INVALID_PROCESS_DETACH_ATTEMPT, "INVALID_PROCESS_DETACH_ATTEMPT"},
+    {IRQL_NOT_GREATER_OR_EQUAL, "IRQL_NOT_GREATER_OR_EQUAL"},
+    {IRQL_NOT_LESS_OR_EQUAL, "IRQL_NOT_LESS_OR_EQUAL"},
+    {NO_EXCEPTION_HANDLING_SUPPORT, "NO_EXCEPTION_HANDLING_SUPPORT"},
+    {MAXIMUM_WAIT_OBJECTS_EXCEEDED, "MAXIMUM_WAIT_OBJECTS_EXCEEDED"},
+    {MUTEX_LEVEL_NUMBER_VIOLATION, "MUTEX_LEVEL_NUMBER_VIOLATION"},
+    {SPIN_LOCK_ALREADY_OWNED, "SPIN_LOCK_ALREADY_OWNED"},
+    {SPIN_LOCK_NOT_OWNED, "SPIN_LOCK_NOT_OWNED"},
+    {THREAD_NOT_MUTEX_OWNER, "THREAD_NOT_MUTEX_OWNER"},
+    {MEMORY_MANAGEMENT, "MEMORY_MANAGEMENT"},
+    {KMODE_EXCEPTION_NOT_HANDLED, "KMODE_EXCEPTION_NOT_HANDLED"},
+    {PHASE1_INITIALIZATION_FAILED, "PHASE1_INITIALIZATION_FAILED"},
+    {SYSTEM_SERVICE_EXCEPTION, "SYSTEM_SERVICE_EXCEPTION"},
+    {NO_MORE_SYSTEM_PTES, "NO_MORE_SYSTEM_PTES"},
+    {PFN_LIST_CORRUPT, "PFN_LIST_CORRUPT"},
+    {PAGE_FAULT_IN_NONPAGED_AREA, "PAGE_FAULT_IN_NONPAGED_AREA"},
+    {PROCESS_INITIALIZATION_FAILED, "PROCESS_INITIALIZATION_FAILED"},
+    {KERNEL_STACK_INPAGE_ERROR, "KERNEL_STACK_INPAGE_ERROR"},
+    {KERNEL_DATA_INPAGE_ERROR, "KERNEL_DATA_INPAGE_ERROR"},
+    {INSTALL_MORE_MEMORY, "INSTALL_MORE_MEMORY"},
+    {SYSTEM_THREAD_EXCEPTION_NOT_HANDLED,
+     "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED"},
+    {UNEXPECTED_KERNEL_MODE_TRAP, "UNEXPECTED_KERNEL_MODE_TRAP"},
+    {ATTEMPTED_SWITCH_FROM_DPC, "ATTEMPTED_SWITCH_FROM_DPC"},
+    {ATTEMPTED_WRITE_TO_READONLY_MEMORY,
+     "ATTEMPTED_WRITE_TO_READONLY_MEMORY"},
+    {BAD_POOL_CALLER, "BAD_POOL_CALLER"},
+    {DRIVER_VERIFIER_DETECTED_VIOLATION,
+     "DRIVER_VERIFIER_DETECTED_VIOLATION"},
+    {DRIVER_CORRUPTED_EXPOOL, "DRIVER_CORRUPTED_EXPOOL"},
+    {PAGE_FAULT_IN_FREED_SPECIAL_POOL, "PAGE_FAULT_IN_FREED_SPECIAL_POOL"},
+    {DRIVER_IRQL_NOT_LESS_OR_EQUAL, "DRIVER_IRQL_NOT_LESS_OR_EQUAL"},
+    {DRIVER_PORTION_MUST_BE_NONPAGED, "DRIVER_PORTION_MUST_BE_NONPAGED"},
+    {DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL,
+     "DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL"},
+    {MANUALLY_INITIATED_CRASH, "MANUALLY_INITIATED_CRASH"},
+};
+
+static BOOLEAN stopping;
+
+const char *ke_bugcheck_name(ULONG code)
+{
+    ULONG i;
+
+    for (i = 0; i < ARRAYSIZE(names); i++) {
+        if (names[i].code == code)
+            return names[i].name;
+    }
+    return "(unnamed stop code)";
+}
+
+/* NT prints each parameter as 8 hex digits; a host address needs 16. */
+static const char *param_format(ULONG_PTR p)
+{
+    return (ULONGLONG)p > 0xFFFFFFFFull ? "0x%016llX" : "0x%08llX";
+}
+
+static void print_params(const ULONG_PTR p[4])
+{
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        rtl_print(i == 0 ? "(" : ",");
+        rtl_print(param_format(p[i]), (ULONGLONG)p[i]);
+    }
+    rtl_print(")\n");
+}
+
+static void print_context(KIRQL irql)
+{
+    KTHREAD *thread = KeGetPcr()->CurrentThread;
+
+    if (thread != NULL) {
+        KPROCESS *process = thread->ApcState.Process;
+
+        rtl_print("  process  %s (PID %u)\n", ps_process_name(process),
+                  ps_process_id(process));
+        rtl_print("  thread   %p (TID %u)%s\n", thread, ps_thread_id(thread),
+                  thread == KeGetPcr()->IdleThread ? ", the idle thread"
+                                                    : "");
+    } else {
+        rtl_print("  during boot, before the first thread\n");
+    }
+    rtl_print("  IRQL     %u (%s)\n", irql, ke_irql_name(irql));
+}
+
+void ke_bugcheck_note(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
+                      ULONG_PTR p4, const char *note)
+{
+    ULONG_PTR params[4] = {p1, p2, p3, p4};
+    KIRQL irql = KeGetPcr()->Irql;
+
+    hal_interrupts_disable();
+    if (stopping) {
+        rtl_print("\n*** STOP 0x%08X while the stop screen was printed\n",
+                  code);
+        hal_power_off(KE_STOP_EXIT_STATUS);
+    }
+    stopping = TRUE;
+    KeGetPcr()->Irql = HIGH_LEVEL;
+    rtl_print("\n*** STOP: 0x%08X ", code);
+    print_params(params);
+    rtl_print("%s\n\n", ke_bugcheck_name(code));
+    print_context(irql);
+    if (note != NULL)
+        rtl_print("  %s\n", note);
+    rtl_print("\nThe system has stopped.\n");
+    ktest_on_stop(code, params);
+    hal_power_off(KE_STOP_EXIT_STATUS);
+}
+
+VOID NTAPI KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
+                        ULONG_PTR BugCheckParameter2,
+                        ULONG_PTR BugCheckParameter3,
+                        ULONG_PTR BugCheckParameter4)
+{
+    ke_bugcheck_note(BugCheckCode, BugCheckParameter1, BugCheckParameter2,
+                     BugCheckParameter3, BugCheckParameter4, NULL);
+}
+
+VOID NTAPI KeBugCheck(ULONG BugCheckCode)
+{
+    ke_bugcheck_note(BugCheckCode, 0, 0, 0, 0, NULL);
+}

@@ -1,0 +1,280 @@
+/*
+ * The in-kernel test runner: selects registered tests, runs each in a new
+ * system thread (or a child boot for stop tests) and prints TAP.
+ */
+#include "ktest.h"
+
+#include "../ke/ke.h"
+#include "../ps/ps.h"
+#include "../rtl/rtl.h"
+
+extern const struct ktest *const __start_ktests[] __attribute__((weak));
+extern const struct ktest *const __stop_ktests[] __attribute__((weak));
+
+/* The test running now (one at a time). */
+static struct {
+    BOOLEAN failed;
+    BOOLEAN quiet; /* the report: count, do not explain */
+} current;
+
+/* What a child boot's stop test expects. */
+static struct {
+    BOOLEAN active;
+    ULONG code;
+    ULONG which;
+    ULONG_PTR params[4];
+} expected;
+
+static char child_output[16384];
+
+#define FOR_EACH_TEST(t)                                                     \
+    for (const struct ktest *const *t##_p = __start_ktests, *t;              \
+         t##_p < __stop_ktests && (t = *t##_p, 1); t##_p++)
+
+void ktest_fail(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    current.failed = TRUE;
+    if (current.quiet)
+        return;
+    rtl_print("# %s:%d: ", file, line);
+    va_start(ap, fmt);
+    rtl_vprint(fmt, ap);
+    va_end(ap);
+    rtl_print("\n");
+}
+
+void ktest_expect_params(ULONG which, ULONG_PTR p1, ULONG_PTR p2,
+                         ULONG_PTR p3, ULONG_PTR p4)
+{
+    expected.which = which;
+    expected.params[0] = p1;
+    expected.params[1] = p2;
+    expected.params[2] = p3;
+    expected.params[3] = p4;
+}
+
+void ktest_on_stop(ULONG code, const ULONG_PTR params[4])
+{
+    BOOLEAN ok = code == expected.code;
+    int i;
+
+    if (!expected.active)
+        return;
+    for (i = 0; i < 4; i++) {
+        if ((expected.which >> i) & 1)
+            ok = ok && params[i] == expected.params[i];
+    }
+    if (ok) {
+        rtl_print("ktest: stop as expected\n");
+        return;
+    }
+    rtl_print("ktest: expected stop 0x%08X", expected.code);
+    for (i = 0; i < 4; i++) {
+        if ((expected.which >> i) & 1)
+            rtl_print(" p%d=%p", i + 1, (void *)expected.params[i]);
+    }
+    rtl_print(", not this one\n");
+}
+
+static BOOLEAN hidden(const struct ktest *t)
+{
+    return rtl_starts_with(t->suite, "selfcheck");
+}
+
+/* Does t answer to a selection: NULL (all but hidden), SUITE, SUITE.NAME? */
+static BOOLEAN selected(const struct ktest *t, const char *which)
+{
+    ULONG n;
+
+    if (which == NULL)
+        return !hidden(t);
+    n = rtl_strlen(t->suite);
+    if (!rtl_starts_with(which, t->suite))
+        return FALSE;
+    if (which[n] == '\0')
+        return TRUE;
+    return which[n] == '.' && rtl_strcmp(which + n + 1, t->name) == 0;
+}
+
+static void test_thread(PVOID context)
+{
+    const struct ktest *t = context;
+    KIRQL irql;
+
+    t->run();
+    irql = KeGetCurrentIrql();
+    if (irql != PASSIVE_LEVEL) {
+        ktest_fail(__FILE__, __LINE__, "the test left IRQL at %u", irql);
+        KfLowerIrql(PASSIVE_LEVEL);
+    }
+}
+
+/* Runs t in a new system thread and waits for it to end. */
+static void run_in_thread(const struct ktest *t)
+{
+    ETHREAD *thread;
+
+    if (!NT_SUCCESS(ps_create_system_thread(test_thread, (PVOID)t, &thread))) {
+        ktest_fail(__FILE__, __LINE__, "no memory for the test's thread");
+        return;
+    }
+    while (thread->Tcb.State != Terminated)
+        ke_yield();
+}
+
+/* Prints text as TAP diagnostics, one "# " line per line. */
+static void print_diagnostics(const char *text)
+{
+    const char *line = text;
+
+    while (*line != '\0') {
+        const char *end = line;
+
+        while (*end != '\0' && *end != '\n')
+            end++;
+        rtl_print("#   %.*s\n", (int)(end - line), line);
+        line = *end == '\n' ? end + 1 : end;
+    }
+}
+
+static void run_in_child(const struct ktest *t)
+{
+    char name[128];
+    int status;
+
+    rtl_snprintf(name, sizeof name, "%s.%s", t->suite, t->name);
+    status = hal_child_boot(name, child_output, sizeof child_output);
+    if (status == KE_STOP_EXIT_STATUS &&
+        rtl_strstr(child_output, "ktest: stop as expected\n") != NULL)
+        return;
+    current.failed = TRUE;
+    if (current.quiet)
+        return;
+    rtl_print("# the child boot for %s exited with status %d and said:\n",
+              name, status);
+    print_diagnostics(child_output);
+}
+
+static BOOLEAN run_one(const struct ktest *t)
+{
+    current.failed = FALSE;
+    if (t->stop_code != 0)
+        run_in_child(t);
+    else
+        run_in_thread(t);
+    return !current.failed;
+}
+
+static ULONG count_selected(const char *which)
+{
+    ULONG n = 0;
+
+    FOR_EACH_TEST(t)
+    {
+        if (selected(t, which))
+            n++;
+    }
+    return n;
+}
+
+/* TAP for every selected test. Returns the number that failed. */
+static ULONG run_tap(const char *which)
+{
+    ULONG i = 0, failures = 0;
+
+    rtl_print("1..%u\n", count_selected(which));
+    FOR_EACH_TEST(t)
+    {
+        if (!selected(t, which))
+            continue;
+        i++;
+        if (run_one(t)) {
+            rtl_print("ok %u - %s.%s\n", i, t->suite, t->name);
+        } else {
+            rtl_print("not ok %u - %s.%s\n", i, t->suite, t->name);
+            failures++;
+        }
+    }
+    return failures;
+}
+
+static void list_suites(void)
+{
+    FOR_EACH_TEST(t)
+    {
+        BOOLEAN seen = FALSE;
+
+        if (hidden(t))
+            continue;
+        for (const struct ktest *const *p = __start_ktests; *p != t; p++)
+            seen = seen || rtl_strcmp((*p)->suite, t->suite) == 0;
+        if (!seen)
+            rtl_print("%s\n", t->suite);
+    }
+}
+
+/* Runs one stop test in this boot: it returns only if the system did not
+ * stop. */
+static int child_test(const char *which)
+{
+    FOR_EACH_TEST(t)
+    {
+        /* Exactly one test: SUITE.NAME, not a whole suite. */
+        if (which == NULL || !selected(t, which) ||
+            which[rtl_strlen(t->suite)] != '.')
+            continue;
+        if (t->stop_code == 0) {
+            rtl_print("ntlab: %s is not a test that stops the system\n",
+                      which);
+            return 2;
+        }
+        expected.active = TRUE;
+        expected.code = t->stop_code;
+        run_in_thread(t);
+        rtl_print("ktest: the system did not stop\n");
+        return 1;
+    }
+    rtl_print("ntlab: no test named '%s'\n", which ? which : "");
+    return 2;
+}
+
+static int report(void)
+{
+    ULONG passed = 0, failed = 0;
+
+    current.quiet = TRUE;
+    FOR_EACH_TEST(t)
+    {
+        if (!selected(t, NULL))
+            continue;
+        if (run_one(t))
+            passed++;
+        else
+            failed++;
+    }
+    current.quiet = FALSE;
+    rtl_print("  self-tests  %u passed, %u failed%s\n", passed, failed,
+              failed ? " (run 'ntlab test' to see which)" : "");
+    return failed ? 1 : 0;
+}
+
+int ktest_main(const char *command, const char *argument)
+{
+    if (rtl_strcmp(command, "test-list") == 0) {
+        list_suites();
+        return 0;
+    }
+    if (rtl_strcmp(command, "child-test") == 0)
+        return child_test(argument);
+    if (rtl_strcmp(command, "report") == 0)
+        return report();
+    if (count_selected(argument) == 0) {
+        rtl_print("ntlab: no test suite or test named '%s' (try 'ntlab test "
+                  "--list')\n",
+                  argument ? argument : "");
+        return 2;
+    }
+    return run_tap(argument) ? 1 : 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * Page faults the platform could not resolve (MmAccessFault).
+ *
+ * The foundation has no pageable memory yet, so a fault is resolved only
+ * when the PTE turns out valid by now (a spurious fault); everything else is
+ * an error, reported as NT reports it:
+ *   - a write through a valid read-only PTE: 0xBE
+ *     ATTEMPTED_WRITE_TO_READONLY_MEMORY (address, PTE);
+ *   - any invalid PTE at DISPATCH_LEVEL or above: 0xA IRQL_NOT_LESS_OR_EQUAL,
+ *     or 0xD1 DRIVER_IRQL_NOT_LESS_OR_EQUAL when the instruction is in a
+ *     loaded image (address, IRQL, 0 read / 1 write, instruction);
+ *   - a system address with nothing behind it: 0x50
+ *     PAGE_FAULT_IN_NONPAGED_AREA (address, 0 read / 1 write, instruction);
+ *   - a user address: an access violation exception.
+ */
+#include "mm.h"
+
+#include "../ke/ke.h"
+
+mm_fault_observer mm_test_fault_observer;
+
+/* True when va's PTE now allows the access (another path fixed it). */
+static BOOLEAN now_valid(ULONG va, BOOLEAN write)
+{
+    ULONG pde = *mm_pde_address(va), pte;
+
+    if (!(pde & X86_PTE_VALID))
+        return FALSE;
+    pte = *mm_pte_address(va);
+    return (pte & X86_PTE_VALID) &&
+           (!write || (pde & pte & X86_PTE_WRITE));
+}
+
+void mm_access_fault(const hal_trap *trap)
+{
+    KIRQL irql = KeGetCurrentIrql();
+    ULONG va = trap->va;
+
+    if (mm_test_fault_observer != NULL && mm_test_fault_observer(trap))
+        return;
+    if (trap->present && trap->write)
+        KeBugCheckEx(ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, mm_read_pte(va),
+                     0, 0);
+    if (!trap->present && now_valid(va, trap->write))
+        return;
+    if (irql >= DISPATCH_LEVEL)
+        KeBugCheckEx(trap->ip_guest ? DRIVER_IRQL_NOT_LESS_OR_EQUAL
+                                    : IRQL_NOT_LESS_OR_EQUAL,
+                     va, irql, trap->write, trap->ip);
+    if (mm_is_system_address(va))
+        KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, va, trap->write, trap->ip,
+                     0);
+    ke_unhandled_kernel_exception(STATUS_ACCESS_VIOLATION, trap->ip,
+                                  trap->write, va);
+}

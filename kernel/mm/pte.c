@@ -1,0 +1,189 @@
+/*
+ * Page tables and address spaces.
+ *
+ * Every page directory maps itself at PDE 0x300, so the PTE of any address
+ * is an ordinary kernel variable at PTE_BASE + (va >> 12) * 4 and the PDE at
+ * PDE_BASE + (va >> 22) * 4 (the self-map). The kernel reads and writes
+ * page tables of the current space that way, as NT does. Page directories of
+ * other spaces are reached through physical access.
+ *
+ * System PDEs (0x200-0x3FF, except the self-map and hyperspace slots) are
+ * the same in every directory: a new directory copies them, and a new system
+ * page table is written into every directory on the spaces list.
+ */
+#include "mm.h"
+
+static LIST_ENTRY spaces = {&spaces, &spaces};
+static const mm_space *boot_space;
+
+#define PDE_TABLE_FLAGS (X86_PTE_VALID | X86_PTE_WRITE | X86_PTE_ACCESSED | \
+                         X86_PTE_DIRTY)
+
+static void write_pde(ULONG pd_pfn, ULONG index, ULONG value)
+{
+    hal_phys_write((ULONGLONG)pd_pfn * PAGE_SIZE + index * 4, &value, 4);
+}
+
+static ULONG read_pde(ULONG pd_pfn, ULONG index)
+{
+    ULONG value;
+
+    hal_phys_read((ULONGLONG)pd_pfn * PAGE_SIZE + index * 4, &value, 4);
+    return value;
+}
+
+static BOOLEAN is_shared_pde(ULONG index)
+{
+    return index >= (MM_SYSTEM_RANGE_START >> 22) &&
+           index != MM_PDE_SELF_MAP && index != MM_PDE_HYPERSPACE;
+}
+
+/* Gives a new directory its self-map and a hyperspace page table. */
+static NTSTATUS init_directory(mm_space *space)
+{
+    space->pd_pfn = mm_alloc_frame(TRUE);
+    if (space->pd_pfn == MM_FRAME_NONE)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    space->hyperspace_pfn = mm_alloc_frame(TRUE);
+    if (space->hyperspace_pfn == MM_FRAME_NONE) {
+        mm_free_frame(space->pd_pfn);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    write_pde(space->pd_pfn, MM_PDE_SELF_MAP,
+              (space->pd_pfn << PAGE_SHIFT) | PDE_TABLE_FLAGS);
+    write_pde(space->pd_pfn, MM_PDE_HYPERSPACE,
+              (space->hyperspace_pfn << PAGE_SHIFT) | PDE_TABLE_FLAGS);
+    return STATUS_SUCCESS;
+}
+
+void mm_init_paging(mm_space *space)
+{
+    if (!NT_SUCCESS(init_directory(space)))
+        KeBugCheckEx(INSTALL_MORE_MEMORY, hal_ram_pages(), 0, 0, 0);
+    InsertTailList(&spaces, &space->link);
+    boot_space = space;
+    hal_mmu_activate(space->pd_pfn);
+}
+
+NTSTATUS mm_ensure_page_table(ULONG va)
+{
+    volatile ULONG *pde = mm_pde_address(va);
+    ULONG pfn, entry;
+    PLIST_ENTRY e;
+
+    if (*pde & X86_PTE_VALID)
+        return STATUS_SUCCESS;
+    pfn = mm_alloc_frame(TRUE);
+    if (pfn == MM_FRAME_NONE)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    entry = (pfn << PAGE_SHIFT) | PDE_TABLE_FLAGS;
+    if (!mm_is_system_address(va)) {
+        *pde = entry | X86_PTE_OWNER;
+    } else {
+        KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
+
+        for (e = spaces.Flink; e != &spaces; e = e->Flink)
+            write_pde(CONTAINING_RECORD(e, mm_space, link)->pd_pfn, va >> 22,
+                      entry);
+        KfLowerIrql(irql);
+    }
+    mm_pfn_note_mapping(pfn, HAL_PTR_VA(pde));
+    /* The page table's own self-map page may hold an old translation. */
+    hal_mmu_invalidate(HAL_PTR_VA(mm_pte_address(va)));
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_map_page(ULONG va, ULONG pfn, ULONG flags)
+{
+    NTSTATUS status = mm_ensure_page_table(va);
+    volatile ULONG *pte = mm_pte_address(va);
+
+    if (!NT_SUCCESS(status))
+        return status;
+    *pte = (pfn << PAGE_SHIFT) | (flags & ~X86_PTE_FRAME) | X86_PTE_VALID;
+    mm_pfn_note_mapping(pfn, HAL_PTR_VA(pte));
+    return STATUS_SUCCESS;
+}
+
+ULONG mm_unmap_page(ULONG va)
+{
+    volatile ULONG *pte = mm_pte_address(va);
+    ULONG old;
+
+    if (!(*mm_pde_address(va) & X86_PTE_VALID))
+        return 0;
+    old = *pte;
+    *pte = 0;
+    hal_mmu_invalidate(va);
+    return old;
+}
+
+ULONG mm_read_pte(ULONG va)
+{
+    if (!(*mm_pde_address(va) & X86_PTE_VALID))
+        return 0;
+    return *mm_pte_address(va);
+}
+
+NTSTATUS mm_create_space(mm_space *space)
+{
+    NTSTATUS status = init_directory(space);
+    KIRQL irql;
+    ULONG i;
+
+    if (!NT_SUCCESS(status))
+        return status;
+    irql = KfRaiseIrql(DISPATCH_LEVEL);
+    for (i = MM_SYSTEM_RANGE_START >> 22; i < 1024; i++) {
+        if (is_shared_pde(i))
+            write_pde(space->pd_pfn, i, read_pde(boot_space->pd_pfn, i));
+    }
+    InsertTailList(&spaces, &space->link);
+    KfLowerIrql(irql);
+    return STATUS_SUCCESS;
+}
+
+/* Frees the frames a user page table maps (the process's own), then the
+ * table. */
+static void free_page_table(ULONG pt_pfn)
+{
+    ULONG i, pte;
+
+    for (i = 0; i < 1024; i++) {
+        hal_phys_read((ULONGLONG)pt_pfn * PAGE_SIZE + i * 4, &pte, 4);
+        if (pte & X86_PTE_VALID)
+            mm_free_frame(pte >> PAGE_SHIFT);
+    }
+    mm_free_frame(pt_pfn);
+}
+
+void mm_delete_space(mm_space *space)
+{
+    KIRQL irql;
+    ULONG i, pde;
+
+    if (space->pd_pfn == hal_mmu_active() || space == boot_space)
+        KeBugCheckEx(MEMORY_MANAGEMENT, 0x1001, space->pd_pfn, 0, 0);
+    irql = KfRaiseIrql(DISPATCH_LEVEL);
+    RemoveEntryList(&space->link);
+    KfLowerIrql(irql);
+    for (i = 0; i < (MM_SYSTEM_RANGE_START >> 22); i++) {
+        pde = read_pde(space->pd_pfn, i);
+        if (pde & X86_PTE_VALID)
+            free_page_table(pde >> PAGE_SHIFT);
+    }
+    /* Hyperspace only ever borrows frames: free just its table. */
+    mm_free_frame(space->hyperspace_pfn);
+    mm_free_frame(space->pd_pfn);
+}
+
+void mm_activate_space(const mm_space *space)
+{
+    hal_mmu_activate(space->pd_pfn);
+}
+
+void mm_init(ULONG ram_pages, mm_space *space)
+{
+    mm_init_paging(space);
+    mm_init_pfn(ram_pages);
+}

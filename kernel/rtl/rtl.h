@@ -1,0 +1,32 @@
+/*
+ * The kernel's private run-time library: text formatting and console
+ * output. No libc is available to kernel/; these are its printf.
+ */
+#ifndef KERNEL_RTL_H
+#define KERNEL_RTL_H
+
+#include <stdarg.h>
+
+#include <ntddk.h>
+
+/*
+ * Formats like C's vsnprintf, with NT's size prefixes: l is 32 bits (ULONG),
+ * ll and I64 are 64 bits, z and I are pointer-sized. %wZ prints a
+ * PUNICODE_STRING, %Z a PANSI_STRING, %ws and %S a PWSTR; %p prints 8 hex
+ * digits (16 when the value needs them). Always NUL-terminates when size > 0;
+ * returns the length the whole output would have.
+ */
+ULONG rtl_vsnprintf(char *buf, ULONG size, const char *fmt, va_list ap);
+ULONG rtl_snprintf(char *buf, ULONG size, const char *fmt, ...);
+
+/* Formats to the console. */
+void rtl_print(const char *fmt, ...);
+void rtl_vprint(const char *fmt, va_list ap);
+
+/* Small string helpers (no libc in the kernel). */
+ULONG rtl_strlen(const char *s);
+int rtl_strcmp(const char *a, const char *b);
+BOOLEAN rtl_starts_with(const char *s, const char *prefix);
+const char *rtl_strstr(const char *haystack, const char *needle);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * ntlab: the command a user runs. It reads the command line, then boots the
+ * hosted machine, which runs the command inside the kernel.
+ *
+ * Exit status: 0 when everything asked for worked, 1 when a test or an
+ * expectation failed, 2 for bad input (usage, options, files), 3 when the
+ * system stopped with a bug check.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../hal/hosted/hosted.h"
+
+#define MEMORY_MIN_MB 4
+#define MEMORY_MAX_MB 1024
+#define MEMORY_DEFAULT_MB 64
+
+static const char usage[] =
+    "usage: ntlab [options] [command]\n"
+    "\n"
+    "commands:\n"
+    "  (none)               boot, run the self-tests, print a short report\n"
+    "  test [SUITE[.NAME]]  boot and run in-kernel tests, printing TAP\n"
+    "  test --list          list the test suites\n"
+    "  help                 show this text\n"
+    "\n"
+    "options:\n"
+    "  --memory MB          guest RAM in MiB (default 64, 4 to 1024)\n"
+    "  --help, --version\n"
+    "\n"
+    "exit status: 0 success, 1 a test failed, 2 bad input, 3 the system\n"
+    "stopped (bug check)\n";
+
+static hosted_options opts;
+static char memory_arg[16];
+
+/* Parses a whole decimal number in [lo, hi]; -1 when it is not one. */
+static long parse_number(const char *text, long lo, long hi)
+{
+    char *end;
+    long v;
+
+    if (text[0] < '0' || text[0] > '9')
+        return -1;
+    v = strtol(text, &end, 10);
+    if (*end != '\0' || v < lo || v > hi)
+        return -1;
+    return v;
+}
+
+static void set_memory(const char *value)
+{
+    long mb = parse_number(value, MEMORY_MIN_MB, MEMORY_MAX_MB);
+
+    if (mb < 0)
+        hosted_die("--memory: '%s' is not a size in MiB from %d to %d", value,
+                   MEMORY_MIN_MB, MEMORY_MAX_MB);
+    opts.boot.ram_pages = (ULONG)mb * 256;
+    snprintf(memory_arg, sizeof memory_arg, "%ld", mb);
+}
+
+/* Returns the value of option argv[*i] (given as --opt=V or --opt V). */
+static const char *option_value(int argc, char **argv, int *i,
+                                const char *name)
+{
+    size_t n = strlen(name);
+
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (*i + 1 >= argc)
+        hosted_die("%s needs a value (try 'ntlab --help')", name);
+    return argv[++*i];
+}
+
+static bool is_option(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+
+    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* Takes the command and its argument from the words left. */
+static void set_command(int nwords, char **words)
+{
+    if (nwords == 0) {
+        opts.boot.command = "report";
+        return;
+    }
+    if (strcmp(words[0], "help") == 0) {
+        fputs(usage, stdout);
+        exit(0);
+    }
+    if (strcmp(words[0], "test") != 0)
+        hosted_die("unknown command '%s' (try 'ntlab --help')", words[0]);
+    if (nwords > 2)
+        hosted_die("test takes one SUITE or SUITE.NAME, not '%s'", words[2]);
+    opts.boot.command = "test";
+    if (nwords == 2 && strcmp(words[1], "--list") == 0)
+        opts.boot.command = "test-list";
+    else if (nwords == 2)
+        opts.boot.argument = words[1];
+}
+
+int main(int argc, char **argv)
+{
+    char *words[4];
+    int nwords = 0, i;
+
+    opts.self = "/proc/self/exe";
+    set_memory("64");
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("ntlab 0.1 (hosted, x86-64; guest window at %#lx)\n",
+                   (unsigned long)NTLAB_VA_BASE);
+            return 0;
+        } else if (is_option(a, "--memory")) {
+            set_memory(option_value(argc, argv, &i, "--memory"));
+        } else if (is_option(a, "--child-test")) {
+            opts.boot.command = "child-test";
+            opts.boot.argument = option_value(argc, argv, &i, "--child-test");
+        } else if (a[0] == '-' && strcmp(a, "--list") != 0) {
+            hosted_die("unknown option '%s' (try 'ntlab --help')", a);
+        } else if (nwords < 4) {
+            words[nwords++] = argv[i];
+        } else {
+            hosted_die("too many arguments (try 'ntlab --help')");
+        }
+    }
+    if (opts.boot.command == NULL)
+        set_command(nwords, words);
+    else if (nwords > 0)
+        hosted_die("--child-test takes no command");
+    opts.child_args[0] = "--memory";
+    opts.child_args[1] = memory_arg;
+    hosted_start(&opts);
+}
