@@ -27,9 +27,45 @@ static struct {
 
 static char child_output[16384];
 
-#define FOR_EACH_TEST(t)                                                     \
-    for (const struct ktest *const *t##_p = __start_ktests, *t;              \
-         t##_p < __stop_ktests && (t = *t##_p, 1); t##_p++)
+/* The tests in the order they were written: files in link order, tests in
+ * line order (the compiler may lay the section out otherwise). */
+#define MAX_TESTS 1024
+static const struct ktest *ordered[MAX_TESTS];
+static ULONG test_count;
+
+/* Is a before b? Files compare by where they first appear in the section. */
+static BOOLEAN comes_before(const struct ktest *a, const struct ktest *b)
+{
+    const struct ktest *const *p;
+
+    if (a->file == b->file)
+        return a->line < b->line;
+    for (p = __start_ktests; p < __stop_ktests; p++) {
+        if ((*p)->file == a->file)
+            return TRUE;
+        if ((*p)->file == b->file)
+            return FALSE;
+    }
+    return FALSE;
+}
+
+static void order_tests(void)
+{
+    const struct ktest *const *p;
+    ULONG i;
+
+    for (p = __start_ktests; p < __stop_ktests && test_count < MAX_TESTS;
+         p++) {
+        for (i = test_count; i > 0 && comes_before(*p, ordered[i - 1]); i--)
+            ordered[i] = ordered[i - 1];
+        ordered[i] = *p;
+        test_count++;
+    }
+}
+
+#define FOR_EACH_TEST(t)                                                   \
+    for (ULONG t##_i = 0; t##_i < test_count; t##_i++)                     \
+        for (const struct ktest *t = ordered[t##_i]; t != NULL; t = NULL)
 
 void ktest_fail(const char *file, int line, const char *fmt, ...)
 {
@@ -208,8 +244,8 @@ static void list_suites(void)
 
         if (hidden(t))
             continue;
-        for (const struct ktest *const *p = __start_ktests; *p != t; p++)
-            seen = seen || rtl_strcmp((*p)->suite, t->suite) == 0;
+        for (ULONG j = 0; ordered[j] != t; j++)
+            seen = seen || rtl_strcmp(ordered[j]->suite, t->suite) == 0;
         if (!seen)
             rtl_print("%s\n", t->suite);
     }
@@ -262,6 +298,7 @@ static int report(void)
 
 int ktest_main(const char *command, const char *argument)
 {
+    order_tests();
     if (rtl_strcmp(command, "test-list") == 0) {
         list_suites();
         return 0;

@@ -26,12 +26,15 @@ struct ktest {
     const char *name;
     void (*run)(void);
     ULONG stop_code; /* 0: an ordinary test */
+    const char *file;
+    int line;
 };
 
 #define KTEST_DECLARE(suite_, name_, code_)                                  \
     static void ktest_fn_##suite_##_##name_(void);                           \
     static const struct ktest ktest_##suite_##_##name_ = {                   \
-        #suite_, #name_, ktest_fn_##suite_##_##name_, (code_)};              \
+        #suite_, #name_, ktest_fn_##suite_##_##name_, (code_), __FILE__,     \
+        __LINE__};                                                           \
     static const struct ktest *const ktest_ptr_##suite_##_##name_            \
         __attribute__((used, section("ktests"))) = &ktest_##suite_##_##name_; \
     static void ktest_fn_##suite_##_##name_(void)
