@@ -11,6 +11,14 @@
 
 CC := gcc
 SAN ?=
+# V=1 shows the commands.
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2);
+endif
 
 ifeq ($(SAN),)
 BUILD := build
@@ -50,28 +58,28 @@ I386_OBJ := $(patsubst %,$(BUILD)/i386/%.o,$(basename $(KERNEL_SRC) $(KTEST_SRC)
 all: $(BUILD)/ntlab
 
 $(BUILD)/ntlab: $(KERNEL_OBJ) $(HAL_OBJ) $(NTLAB_OBJ)
-	$(CC) $(SANFLAGS) -o $@ $^
+	$(call say,LINK,$@)$(CC) $(SANFLAGS) -o $@ $^
 
 $(BUILD)/obj/kernel/%.o: kernel/%.c
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_FLAGS) $(SANFLAGS) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(KERNEL_FLAGS) $(SANFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/tests/kernel/%.o: tests/kernel/%.c
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_FLAGS) $(SANFLAGS) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(KERNEL_FLAGS) $(SANFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(HOST_FLAGS) $(SANFLAGS) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(HOST_FLAGS) $(SANFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(HOST_FLAGS) -c -o $@ $<
+	$(call say,AS,$<)$(CC) $(HOST_FLAGS) -c -o $@ $<
 
 # The portability check: the kernel as i386 freestanding code.
 $(BUILD)/i386/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) -m32 -nostdlib $(KERNEL_FLAGS) -DNTLAB_VA_BASE=0 -c -o $@ $<
+	$(call say,CC32,$<)$(CC) -m32 -nostdlib $(KERNEL_FLAGS) -DNTLAB_VA_BASE=0 -c -o $@ $<
 
 i386: $(I386_OBJ)
 

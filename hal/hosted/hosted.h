@@ -10,8 +10,13 @@
 
 #include "../hal.h"
 
-/* The lowest guest address the window maps on the identity build. */
+/*
+ * The lowest guest address the window maps: on the identity build the host
+ * keeps the first 64 KiB (vm.mmap_min_addr), so guest page 0-15 stay
+ * unmapped, which is NT's null-pointer guard anyway.
+ */
 #define WINDOW_LOW ((NTLAB_VA_BASE) == 0 ? 0x10000u : 0u)
+extern const ULONG window_low; /* WINDOW_LOW, as a variable */
 #define WINDOW_PAGES (1u << 20)
 
 /* Options the front end (tools/ntlab, bench) passes to hosted_start. */

@@ -40,6 +40,8 @@ static struct {
     ULONG pd_pfn;
 } mmu;
 
+const ULONG window_low = WINDOW_LOW;
+
 /* Counts whole-TLB evictions; trap.c re-checks its frame after one. */
 unsigned long mmu_evictions;
 

@@ -159,7 +159,7 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
     classify(sig, si, g, &t);
     t.user = cpu_user_mode;
     if (t.kind == HAL_TRAP_PAGE_FAULT && HAL_PTR_IN_WINDOW(t.address) &&
-        t.va >= WINDOW_LOW) {
+        t.va >= window_low) {
         fill_result r = mmu_fill(t.va, t.write, t.user);
 
         if (r == FILL_OK)

@@ -71,7 +71,7 @@ const char *ke_bugcheck_name(ULONG code)
 /* NT prints each parameter as 8 hex digits; a host address needs 16. */
 static const char *param_format(ULONG_PTR p)
 {
-    return (ULONGLONG)p > 0xFFFFFFFFull ? "0x%016llX" : "0x%08llX";
+    return ((ULONGLONG)p >> 32) != 0 ? "0x%016llX" : "0x%08llX";
 }
 
 static void print_params(const ULONG_PTR p[4])
@@ -94,7 +94,8 @@ static void print_context(KIRQL irql)
 
         rtl_print("  process  %s (PID %u)\n", ps_process_name(process),
                   ps_process_id(process));
-        rtl_print("  thread   %p (TID %u)%s\n", thread, ps_thread_id(thread),
+        rtl_print("  thread   %08X (TID %u)%s\n", HAL_PTR_VA(thread),
+                  ps_thread_id(thread),
                   thread == KeGetPcr()->IdleThread ? ", the idle thread"
                                                     : "");
     } else {

@@ -49,9 +49,9 @@ static void double_fault(const hal_trap *trap)
 
     if (thread != NULL && trap->sp < limit && trap->sp + 2 * PAGE_SIZE >= limit)
         rtl_snprintf(note, sizeof note,
-                     "kernel stack overflow: the stack pointer %p went below "
-                     "the stack's limit %p into its guard page",
-                     (void *)trap->sp, (void *)limit);
+                     "kernel stack overflow: the stack pointer %08X went "
+                     "below the stack's limit %08X into its guard page",
+                     HAL_PTR_VA(trap->sp), HAL_PTR_VA(limit));
     else
         rtl_snprintf(note, sizeof note,
                      "a trap at %p could not be taken on the stack at %p",

@@ -244,7 +244,7 @@ static const char *convert(struct out *o, const char *fmt, va_list *ap)
     case 'p': {
         ULONG_PTR p = (ULONG_PTR)va_arg(*ap, void *);
 
-        sp.precision = (ULONGLONG)p > 0xFFFFFFFFull ? 16 : 8;
+        sp.precision = ((ULONGLONG)p >> 32) != 0 ? 16 : 8;
         put_number(o, &sp, p, FALSE, 16, TRUE);
         break;
     }

@@ -1,0 +1,97 @@
+#!/bin/sh
+# The ntlab command as a user meets it: options, bad input, exit statuses,
+# the report and the stop screen. TAP output; run by prove from make check.
+NTLAB=${NTLAB:-build/ntlab}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+    n=$((n + 1)); failed=1; echo "not ok $n - $1"
+    sed 's/^/#   /' "$tmp/out" "$tmp/err" 2>/dev/null
+}
+# run ARGS...: runs ntlab, keeps stdout, stderr and the exit status.
+run() { "$NTLAB" "$@" >"$tmp/out" 2>"$tmp/err"; status=$?; }
+# expect_status WANT NAME
+expect_status() { if [ "$status" -eq "$1" ]; then ok "$2"; else not_ok "$2 (status $status, wanted $1)"; fi; }
+# one_error_line NAME PATTERN: exit 2, one line on stderr matching PATTERN, nothing on stdout
+one_error_line() {
+    if [ "$status" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+       grep -q -- "$2" "$tmp/err" && [ ! -s "$tmp/out" ]; then
+        ok "$1"
+    else
+        not_ok "$1 (status $status)"
+    fi
+}
+
+run --help
+expect_status 0 "--help exits 0"
+grep -q '^usage: ntlab' "$tmp/out" && ok "--help prints the usage" || not_ok "--help prints the usage"
+
+run --frobnicate
+one_error_line "an unknown option is one line, status 2" "^ntlab: unknown option '--frobnicate'"
+run frobnicate
+one_error_line "an unknown command is one line, status 2" "^ntlab: unknown command 'frobnicate'"
+run --memory
+one_error_line "--memory without a value" "^ntlab: --memory needs a value"
+run --memory 3
+one_error_line "--memory below 4 MiB is refused" "^ntlab: --memory: '3' is not a size in MiB from 4 to 1024"
+run --memory 1025
+one_error_line "--memory above 1024 MiB is refused" "^ntlab: --memory: '1025'"
+run --memory=12x
+one_error_line "--memory must be a number" "^ntlab: --memory: '12x'"
+run --memory -5
+one_error_line "--memory must not be negative" "^ntlab: --memory: '-5'"
+run test a b
+one_error_line "test takes one selection" "^ntlab: test takes one"
+
+run test no_such_suite
+expect_status 2 "an unknown suite exits 2"
+grep -q "no test suite or test named 'no_such_suite'" "$tmp/out" && ok "an unknown suite is named" || not_ok "an unknown suite is named"
+
+run
+expect_status 0 "the report exits 0"
+grep -Eq '^  self-tests  [1-9][0-9]* passed, 0 failed$' "$tmp/out" && ok "the report counts the self-tests" || not_ok "the report counts the self-tests"
+grep -q '^  processes   Idle (PID 0, .*System (PID 4' "$tmp/out" && ok "the report names Idle and System" || not_ok "the report names Idle and System"
+
+run --memory 4
+expect_status 0 "boots in 4 MiB"
+run --memory 1024
+expect_status 0 "boots in 1024 MiB"
+grep -q 'memory      1024 MB, 262144 pages' "$tmp/out" && ok "1024 MiB is 262144 pages" || not_ok "1024 MiB is 262144 pages"
+
+run test --list
+expect_status 0 "test --list exits 0"
+grep -qx mmu "$tmp/out" && grep -qx stop "$tmp/out" && ! grep -q selfcheck "$tmp/out" && ok "test --list names the suites" || not_ok "test --list names the suites"
+
+run --child-test stop.bugcheck_screen
+expect_status 3 "a stop exits with status 3"
+grep -qx '\*\*\* STOP: 0x000000E2 (0x00000001,0x00000002,0x00000003,0xFFFFFFFF)' "$tmp/out" && ok "the stop line has NT's format" || not_ok "the stop line has NT's format"
+grep -qx 'MANUALLY_INITIATED_CRASH' "$tmp/out" && ok "the stop screen names the code" || not_ok "the stop screen names the code"
+grep -qx '  process  System (PID 4)' "$tmp/out" && grep -Eq '^  thread   [0-9A-F]{8} \(TID [0-9]+\)$' "$tmp/out" &&
+    grep -qx '  IRQL     0 (PASSIVE_LEVEL)' "$tmp/out" && ok "the stop screen gives the context" || not_ok "the stop screen gives the context"
+
+run --child-test stop.kernel_stack_overflow
+expect_status 3 "a kernel stack overflow stops the system, no host crash"
+grep -q 'kernel stack overflow' "$tmp/out" && ok "the stack overflow is explained" || not_ok "the stack overflow is explained"
+
+run test selfcheck
+expect_status 1 "failing tests make 'ntlab test' exit 1"
+[ "$(grep -c '^not ok' "$tmp/out")" -eq 4 ] && ok "each deliberate failure is reported" || not_ok "each deliberate failure is reported"
+
+# The window cannot be reserved: something already sits in it.
+base=$("$NTLAB" --version | sed -n 's/.*guest window at \(0x[0-9a-f]*\).*/\1/p')
+occupy_at=$(printf '0x%x' $((base + 0x20000000)))
+if gcc -shared -fPIC -o "$tmp/occupy.so" tests/host/occupy.c 2>"$tmp/err"; then
+    NTLAB_OCCUPY=$occupy_at LD_PRELOAD="$tmp/occupy.so" ASAN_OPTIONS=verify_asan_link_order=0 \
+        "$NTLAB" >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    one_error_line "an occupied window is one line, status 2" "^ntlab: cannot reserve the guest address window"
+else
+    not_ok "building the preload library"
+fi
+
+echo "1..$n"
+exit $failed
