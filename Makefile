@@ -34,14 +34,15 @@ endif
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wundef -Wmissing-prototypes \
             -Wstrict-prototypes
-COMMON := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -Ihal \
-          -DNTLAB_VA_BASE=$(VA_BASE) -DNTLAB_STACK_SCALE=$(STACK_SCALE) \
-          -MMD -MP
+COMMON := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -Ihal -MMD -MP
+PLATFORM := -DNTLAB_VA_BASE=$(VA_BASE) -DNTLAB_STACK_SCALE=$(STACK_SCALE)
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 # kernel/ sees no libc: only the compiler's freestanding headers.
-KERNEL_FLAGS := $(COMMON) -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
+FREESTANDING := -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
                 -fshort-wchar -fno-strict-aliasing
-HOST_FLAGS := $(COMMON)
+KERNEL_FLAGS := $(COMMON) $(PLATFORM) $(FREESTANDING)
+HOST_FLAGS := $(COMMON) $(PLATFORM)
+I386_FLAGS := $(COMMON) $(FREESTANDING) -m32 -nostdlib
 
 KERNEL_SRC := $(sort $(wildcard kernel/*.c kernel/*/*.c))
 KTEST_SRC := $(sort $(wildcard tests/kernel/*.c))
@@ -79,7 +80,7 @@ $(BUILD)/obj/%.o: %.S
 # The portability check: the kernel as i386 freestanding code.
 $(BUILD)/i386/%.o: %.c
 	@mkdir -p $(@D)
-	$(call say,CC32,$<)$(CC) -m32 -nostdlib $(KERNEL_FLAGS) -DNTLAB_VA_BASE=0 -c -o $@ $<
+	$(call say,CC32,$<)$(CC) $(I386_FLAGS) -c -o $@ $<
 
 i386: $(I386_OBJ)
 
