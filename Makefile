@@ -48,11 +48,14 @@ KERNEL_SRC := $(sort $(wildcard kernel/*.c kernel/*/*.c))
 KTEST_SRC := $(sort $(wildcard tests/kernel/*.c))
 HAL_SRC := $(sort $(wildcard hal/hosted/*.c)) hal/hosted/switch.S
 NTLAB_SRC := tools/ntlab/main.c
+KBENCH_SRC := $(sort $(wildcard bench/kbench_*.c))
+BENCH_SRC := bench/main.c bench/baseline.c
 
 obj = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
 KERNEL_OBJ := $(call obj,$(KERNEL_SRC) $(KTEST_SRC))
 HAL_OBJ := $(call obj,$(HAL_SRC))
 NTLAB_OBJ := $(call obj,$(NTLAB_SRC))
+BENCH_OBJ := $(call obj,$(KBENCH_SRC) $(BENCH_SRC))
 I386_OBJ := $(patsubst %,$(BUILD)/i386/%.o,$(basename $(KERNEL_SRC) $(KTEST_SRC)))
 
 .PHONY: all check bench i386 clean
@@ -62,6 +65,13 @@ $(BUILD)/ntlab: $(KERNEL_OBJ) $(HAL_OBJ) $(NTLAB_OBJ)
 	$(call say,LINK,$@)$(CC) $(SANFLAGS) -o $@ $^
 
 $(BUILD)/obj/kernel/%.o: kernel/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(KERNEL_FLAGS) $(SANFLAGS) -c -o $@ $<
+
+$(BUILD)/ntlab-bench: $(KERNEL_OBJ) $(HAL_OBJ) $(BENCH_OBJ)
+	$(call say,LINK,$@)$(CC) $(SANFLAGS) -o $@ $^ -lpthread
+
+$(BUILD)/obj/bench/kbench_%.o: bench/kbench_%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(KERNEL_FLAGS) $(SANFLAGS) -c -o $@ $<
 
@@ -91,6 +101,9 @@ check: $(BUILD)/ntlab i386
 	  printf '#!/bin/sh\nexec "$$NTLAB" test %s\n' $$s > $(BUILD)/t/kernel-$$s.t; \
 	done
 	NTLAB=$(BUILD)/ntlab prove -f $(BUILD)/t/*.t tests/*.t
+
+bench: $(BUILD)/ntlab-bench
+	$(BUILD)/ntlab-bench
 
 clean:
 	rm -rf build

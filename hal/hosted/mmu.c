@@ -97,22 +97,24 @@ static void drop(ULONG va, ULONG pages)
 }
 
 /*
- * Maps frame pfn at va. Linux limits the number of host mappings
- * (vm.max_map_count); when it is reached the TLB is emptied, as a real TLB
- * would evict, and the mapping is tried once more.
+ * Maps frames pfn.. at pages va.. (n of them, one host mapping). Linux
+ * limits the number of host mappings (vm.max_map_count); when it is reached
+ * the TLB is emptied, as a real TLB would evict, and the mapping is tried
+ * once more.
  */
-static void map(ULONG va, ULONG pfn, bool writable, bool global)
+static void map(ULONG va, ULONG pfn, ULONG n, bool writable, bool global)
 {
     int prot = PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0);
-    ULONG page = va >> PAGE_SHIFT;
+    ULONG page = va >> PAGE_SHIFT, i;
     int tries;
 
-    if (mmu.tlb[page] & TLB_MAPPED)
-        drop(va & ~(PAGE_SIZE - 1), 1);
+    for (i = 0; i < n; i++) {
+        if (mmu.tlb[page + i] & TLB_MAPPED)
+            drop((page + i) << PAGE_SHIFT, 1);
+    }
     for (tries = 0;; tries++) {
-        if (mmap(host(va & ~(PAGE_SIZE - 1)), PAGE_SIZE, prot,
-                 MAP_SHARED | MAP_FIXED, ram_fd(),
-                 (off_t)pfn * PAGE_SIZE) != MAP_FAILED)
+        if (mmap(host(va), (size_t)n * PAGE_SIZE, prot, MAP_SHARED | MAP_FIXED,
+                 ram_fd(), (off_t)pfn * PAGE_SIZE) != MAP_FAILED)
             break;
         if (errno != ENOMEM || tries == 1)
             hosted_die("cannot map a guest page at %#x: %m "
@@ -121,12 +123,66 @@ static void map(ULONG va, ULONG pfn, bool writable, bool global)
         hal_mmu_flush(TRUE);
         mmu_evictions++;
     }
-    mmu.tlb[page] = (pfn << PAGE_SHIFT) | TLB_MAPPED |
-                    (writable ? TLB_WRITE : 0) | (global ? TLB_GLOBAL : 0);
-    if (global)
-        mmu.global[page >> 10]++;
-    else
-        mmu.local[page >> 10]++;
+    for (i = 0; i < n; i++) {
+        mmu.tlb[page + i] = ((pfn + i) << PAGE_SHIFT) | TLB_MAPPED |
+                            (writable ? TLB_WRITE : 0) |
+                            (global ? TLB_GLOBAL : 0);
+        if (global)
+            mmu.global[(page + i) >> 10]++;
+        else
+            mmu.local[(page + i) >> 10]++;
+    }
+}
+
+/* How a valid PTE would be mapped: its host-visible attributes. */
+static uint32_t map_attributes(uint32_t pde, uint32_t pte)
+{
+    bool writable = (pde & pte & X86_PTE_WRITE) && (pte & X86_PTE_DIRTY);
+
+    return (writable ? X86_PTE_WRITE : 0) | (pte & X86_PTE_GLOBAL) |
+           (pde & pte & X86_PTE_OWNER);
+}
+
+/* Can entry i of the page table at pt_pa join a run: used before, not
+ * mapped now, frame want, mapped with attributes attr? */
+static bool joins_run(uint64_t pt_pa, ULONG va_page, int i, uint32_t pde,
+                      ULONG want, uint32_t attr)
+{
+    uint32_t e;
+    ULONG page = (va_page & ~0x3FFu) | (ULONG)i;
+
+    if (i < 0 || i > 1023 || (page << PAGE_SHIFT) < window_low ||
+        (mmu.tlb[page] & TLB_MAPPED) || want >= hal_ram_pages())
+        return false;
+    e = ram_read32(pt_pa + (uint64_t)i * 4);
+    return (e & (X86_PTE_VALID | X86_PTE_ACCESSED)) ==
+               (X86_PTE_VALID | X86_PTE_ACCESSED) &&
+           (e >> PAGE_SHIFT) == want && map_attributes(pde, e) == attr;
+}
+
+/*
+ * Maps the faulting page of a page table together with its neighbours that
+ * were used before (Accessed set) and whose frames follow on, with one host
+ * mapping: after an address-space switch a process's pages come back in
+ * runs rather than one fault each. Pages never accessed are left alone, so
+ * Accessed stays exact.
+ */
+#define RUN_REACH 32
+static void map_with_neighbours(ULONG va, uint64_t pt_pa, uint32_t pde,
+                                uint32_t pte)
+{
+    ULONG page = va >> PAGE_SHIFT, pfn = pte >> PAGE_SHIFT;
+    uint32_t attr = map_attributes(pde, pte);
+    int index = (int)(page & 0x3FF), lo = 0, hi = 0;
+
+    while (lo < RUN_REACH && joins_run(pt_pa, page, index - lo - 1, pde,
+                                       pfn - (ULONG)lo - 1, attr))
+        lo++;
+    while (hi < RUN_REACH && joins_run(pt_pa, page, index + hi + 1, pde,
+                                       pfn + (ULONG)hi + 1, attr))
+        hi++;
+    map((page - (ULONG)lo) << PAGE_SHIFT, pfn - (ULONG)lo,
+        (ULONG)(lo + hi + 1), attr & X86_PTE_WRITE, attr & X86_PTE_GLOBAL);
 }
 
 /*
@@ -165,8 +221,12 @@ fill_result mmu_fill(ULONG va, bool write, bool user)
         ram_write32(pde_pa, pde | X86_PTE_ACCESSED);
     pte |= X86_PTE_ACCESSED | (write ? X86_PTE_DIRTY : 0);
     ram_write32(pte_pa, pte);
-    map(va, pfn, writable && (pte & X86_PTE_DIRTY),
-        (pte & X86_PTE_GLOBAL) != 0);
+    if (pde & X86_PTE_LARGE)
+        map(va & ~(PAGE_SIZE - 1), pfn, 1,
+            writable && (pte & X86_PTE_DIRTY), (pte & X86_PTE_GLOBAL) != 0);
+    else
+        map_with_neighbours(va & ~(PAGE_SIZE - 1), pde & X86_PTE_FRAME, pde,
+                            pte);
     return FILL_OK;
 }
 

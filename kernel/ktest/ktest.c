@@ -10,6 +10,8 @@
 
 extern const struct ktest *const __start_ktests[] __attribute__((weak));
 extern const struct ktest *const __stop_ktests[] __attribute__((weak));
+extern const struct kbench *const __start_kbenches[] __attribute__((weak));
+extern const struct kbench *const __stop_kbenches[] __attribute__((weak));
 
 /* The test running now (one at a time). */
 static struct {
@@ -134,25 +136,28 @@ static BOOLEAN selected(const struct ktest *t, const char *which)
     return which[n] == '.' && rtl_strcmp(which + n + 1, t->name) == 0;
 }
 
-static void test_thread(PVOID context)
+static void check_irql_after_test(void)
 {
-    const struct ktest *t = context;
-    KIRQL irql;
+    KIRQL irql = KeGetCurrentIrql();
 
-    t->run();
-    irql = KeGetCurrentIrql();
     if (irql != PASSIVE_LEVEL) {
         ktest_fail(__FILE__, __LINE__, "the test left IRQL at %u", irql);
         KfLowerIrql(PASSIVE_LEVEL);
     }
 }
 
-/* Runs t in a new system thread and waits for it to end. */
-static void run_in_thread(const struct ktest *t)
+static void test_thread(PVOID context)
+{
+    ((void (*)(void))context)();
+    check_irql_after_test();
+}
+
+/* Runs fn in a new system thread and waits for it to end. */
+static void run_in_thread(void (*fn)(void))
 {
     ETHREAD *thread;
 
-    if (!NT_SUCCESS(ps_create_system_thread(test_thread, (PVOID)t, &thread))) {
+    if (!NT_SUCCESS(ps_create_system_thread(test_thread, (PVOID)fn, &thread))) {
         ktest_fail(__FILE__, __LINE__, "no memory for the test's thread");
         return;
     }
@@ -199,7 +204,7 @@ static BOOLEAN run_one(const struct ktest *t)
     if (t->stop_code != 0)
         run_in_child(t);
     else
-        run_in_thread(t);
+        run_in_thread(t->run);
     return !current.failed;
 }
 
@@ -268,7 +273,7 @@ static int child_test(const char *which)
         }
         expected.active = TRUE;
         expected.code = t->stop_code;
-        run_in_thread(t);
+        run_in_thread(t->run);
         rtl_print("ktest: the system did not stop\n");
         return 1;
     }
@@ -296,9 +301,39 @@ static int report(void)
     return failed ? 1 : 0;
 }
 
+/* Prints ps picoseconds as nanoseconds with one decimal. */
+static void print_ns(ULONGLONG ps)
+{
+    rtl_print("%llu.%llu ns", ps / 1000, ps / 100 % 10);
+}
+
+void kbench_report(const char *name, ULONGLONG ntlab_ps, ULONGLONG base_ps,
+                   const char *what, const char *target)
+{
+    ULONGLONG ratio = base_ps ? ntlab_ps * 10000 / base_ps : 0;
+
+    rtl_print("bench %s: ntlab ", name);
+    print_ns(ntlab_ps);
+    rtl_print(", baseline ");
+    print_ns(base_ps);
+    rtl_print(" (%s), ratio %llu.%04llu, target %s\n", what, ratio / 10000,
+              ratio % 10000, target);
+}
+
+static int run_benches(void)
+{
+    const struct kbench *const *b;
+
+    for (b = __start_kbenches; b < __stop_kbenches; b++)
+        run_in_thread((*b)->run);
+    return 0;
+}
+
 int ktest_main(const char *command, const char *argument)
 {
     order_tests();
+    if (rtl_strcmp(command, "bench") == 0)
+        return run_benches();
     if (rtl_strcmp(command, "test-list") == 0) {
         list_suites();
         return 0;

@@ -87,13 +87,35 @@ void ktest_fail(const char *file, int line, const char *fmt, ...);
 void ktest_expect_params(ULONG which, ULONG_PTR p1, ULONG_PTR p2,
                          ULONG_PTR p3, ULONG_PTR p4);
 
+/*
+ * Benchmarks (make bench) register the same way, in the "kbenches" section,
+ * and print their results with kbench_report: ntlab's cost and a host
+ * baseline's, in picoseconds per operation, as one line of DESIGN.md's
+ * format. target is the issue's target ratio, or "-" for report-only.
+ */
+struct kbench {
+    const char *name;
+    void (*run)(void);
+};
+
+#define KBENCH(name_)                                                     \
+    static void kbench_fn_##name_(void);                                  \
+    static const struct kbench kbench_##name_ = {#name_, kbench_fn_##name_}; \
+    static const struct kbench *const kbench_ptr_##name_                  \
+        __attribute__((used, section("kbenches"))) = &kbench_##name_;     \
+    static void kbench_fn_##name_(void)
+
+void kbench_report(const char *name, ULONGLONG ntlab_ps, ULONGLONG base_ps,
+                   const char *what, const char *target);
+
 /* Called by the bug check code with the stop it is about to make. */
 void ktest_on_stop(ULONG code, const ULONG_PTR params[4]);
 
 /*
  * Runs the kernel's test commands; returns ntlab's exit status:
  * "test" (TAP for all, a suite, or suite.name), "test-list" (suite names),
- * "child-test" (one KTEST_STOP test, in this boot), "report" (a summary).
+ * "child-test" (one KTEST_STOP test, in this boot), "report" (a summary),
+ * "bench" (every KBENCH).
  */
 int ktest_main(const char *command, const char *argument);
 

@@ -5,14 +5,17 @@
  * (frame 0 is never handed out; it marks list ends). mm_init_pfn maps the
  * database with such frames, records every frame taken so far as active and
  * puts the rest on the free list in ascending order, so that a boot with
- * the same inputs always hands out the same frames.
+ * the same inputs always hands out the same frames. Freed frames go to the
+ * tail: frames freed in order come back in order, so a process's pages tend
+ * to sit in runs of consecutive frames (which the hosted MMU maps in one
+ * piece).
  */
 #include "mm.h"
 
 static ULONG boot_next = 1;
 static ULONG total_frames;
 static BOOLEAN pfn_ready;
-static ULONG free_head, free_count;
+static ULONG free_head, free_tail, free_count;
 
 ULONG mm_boot_frame(void)
 {
@@ -51,6 +54,8 @@ void mm_init_pfn(ULONG ram_pages)
         e->blink = MM_FRAME_NONE;
         if (free_head != MM_FRAME_NONE)
             mm_pfn(free_head)->blink = pfn;
+        else
+            free_tail = pfn;
         free_head = pfn;
         free_count++;
     }
@@ -75,6 +80,8 @@ ULONG mm_alloc_frame(BOOLEAN zeroed)
         free_head = e->flink;
         if (free_head != MM_FRAME_NONE)
             mm_pfn(free_head)->blink = MM_FRAME_NONE;
+        else
+            free_tail = MM_FRAME_NONE;
         free_count--;
         *e = (MMPFN){.state = MM_ACTIVE, .reference_count = 1};
     }
@@ -95,10 +102,12 @@ void mm_free_frame(ULONG pfn)
     if (e->state != MM_ACTIVE)
         KeBugCheckEx(PFN_LIST_CORRUPT, 0x99, pfn, e->state, 0);
     irql = KfRaiseIrql(DISPATCH_LEVEL);
-    *e = (MMPFN){.state = MM_FREE, .flink = free_head};
-    if (free_head != MM_FRAME_NONE)
-        mm_pfn(free_head)->blink = pfn;
-    free_head = pfn;
+    *e = (MMPFN){.state = MM_FREE, .blink = free_tail};
+    if (free_tail != MM_FRAME_NONE)
+        mm_pfn(free_tail)->flink = pfn;
+    else
+        free_head = pfn;
+    free_tail = pfn;
     free_count++;
     KfLowerIrql(irql);
 }

@@ -1,0 +1,129 @@
+/*
+ * Host baselines: what Linux takes for the operations ntlab imitates.
+ * Each is measured several times and the fastest run is kept, as for the
+ * ntlab figures, so that noise from the other core counts the same on both
+ * sides.
+ */
+#define _GNU_SOURCE
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "baseline.h"
+
+#define RUNS 5
+#define HANDOFFS 20000
+#define FAULT_PAGES 4096
+
+static unsigned long long now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000000000ull +
+           (unsigned long long)ts.tv_nsec;
+}
+
+static _Atomic int turn;
+
+static void futex_wait(int expected)
+{
+    while (atomic_load(&turn) == expected)
+        syscall(SYS_futex, &turn, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
+}
+
+static void futex_pass(int to)
+{
+    atomic_store(&turn, to);
+    syscall(SYS_futex, &turn, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void pin_to(int cpu)
+{
+    cpu_set_t set;
+
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    sched_setaffinity(0, sizeof set, &set);
+}
+
+static int shared_cpu;
+
+static void *partner(void *unused)
+{
+    int i;
+
+    (void)unused;
+    pin_to(shared_cpu);
+    for (i = 0; i < HANDOFFS; i++) {
+        futex_wait(0);
+        futex_pass(0);
+    }
+    return NULL;
+}
+
+/* Round trips between this thread and a partner on the same CPU. */
+static unsigned long long handoff_run(void)
+{
+    pthread_t t;
+    unsigned long long start;
+    int i;
+
+    atomic_store(&turn, 0);
+    if (pthread_create(&t, NULL, partner, NULL) != 0)
+        return 0;
+    start = now_ns();
+    for (i = 0; i < HANDOFFS; i++) {
+        futex_pass(1);
+        futex_wait(1);
+    }
+    pthread_join(t, NULL);
+    return (now_ns() - start) * 1000 / (2ull * HANDOFFS);
+}
+
+unsigned long long baseline_futex_handoff_ps(void)
+{
+    cpu_set_t old;
+    unsigned long long best = ~0ull, r;
+    int i;
+
+    sched_getaffinity(0, sizeof old, &old);
+    shared_cpu = sched_getcpu();
+    pin_to(shared_cpu);
+    for (i = 0; i < RUNS; i++) {
+        r = handoff_run();
+        if (r != 0 && r < best)
+            best = r;
+    }
+    sched_setaffinity(0, sizeof old, &old);
+    return best;
+}
+
+unsigned long long baseline_minor_fault_ps(void)
+{
+    unsigned long long best = ~0ull, start, r;
+    size_t bytes = (size_t)FAULT_PAGES * 4096, i;
+    int run;
+
+    for (run = 0; run < RUNS; run++) {
+        volatile char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+        if (p == MAP_FAILED)
+            return 0;
+        start = now_ns();
+        for (i = 0; i < bytes; i += 4096)
+            p[i] = 1;
+        r = (now_ns() - start) * 1000 / FAULT_PAGES;
+        munmap((void *)p, bytes);
+        if (r < best)
+            best = r;
+    }
+    return best;
+}
