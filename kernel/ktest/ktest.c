@@ -10,8 +10,6 @@
 
 extern const struct ktest *const __start_ktests[] __attribute__((weak));
 extern const struct ktest *const __stop_ktests[] __attribute__((weak));
-extern const struct kbench *const __start_kbenches[] __attribute__((weak));
-extern const struct kbench *const __stop_kbenches[] __attribute__((weak));
 
 /* The test running now (one at a time). */
 static struct {
@@ -116,9 +114,14 @@ void ktest_on_stop(ULONG code, const ULONG_PTR params[4])
     rtl_print(", not this one\n");
 }
 
+static BOOLEAN is_bench(const struct ktest *t)
+{
+    return rtl_strcmp(t->suite, "bench") == 0;
+}
+
 static BOOLEAN hidden(const struct ktest *t)
 {
-    return rtl_starts_with(t->suite, "selfcheck");
+    return rtl_starts_with(t->suite, "selfcheck") || is_bench(t);
 }
 
 /* Does t answer to a selection: NULL (all but hidden), SUITE, SUITE.NAME? */
@@ -322,10 +325,11 @@ void kbench_report(const char *name, ULONGLONG ntlab_ps, ULONGLONG base_ps,
 
 static int run_benches(void)
 {
-    const struct kbench *const *b;
-
-    for (b = __start_kbenches; b < __stop_kbenches; b++)
-        run_in_thread((*b)->run);
+    FOR_EACH_TEST(t)
+    {
+        if (is_bench(t))
+            run_in_thread(t->run);
+    }
     return 0;
 }
 

@@ -88,22 +88,12 @@ void ktest_expect_params(ULONG which, ULONG_PTR p1, ULONG_PTR p2,
                          ULONG_PTR p3, ULONG_PTR p4);
 
 /*
- * Benchmarks (make bench) register the same way, in the "kbenches" section,
- * and print their results with kbench_report: ntlab's cost and a host
- * baseline's, in picoseconds per operation, as one line of DESIGN.md's
- * format. target is the issue's target ratio, or "-" for report-only.
+ * Benchmarks (make bench) are tests of the suite "bench", which only the
+ * "bench" command runs. They print their results with kbench_report: ntlab's
+ * cost and a host baseline's, in picoseconds per operation, as one line of
+ * DESIGN.md's format; target is the issue's target ratio, or "-".
  */
-struct kbench {
-    const char *name;
-    void (*run)(void);
-};
-
-#define KBENCH(name_)                                                     \
-    static void kbench_fn_##name_(void);                                  \
-    static const struct kbench kbench_##name_ = {#name_, kbench_fn_##name_}; \
-    static const struct kbench *const kbench_ptr_##name_                  \
-        __attribute__((used, section("kbenches"))) = &kbench_##name_;     \
-    static void kbench_fn_##name_(void)
+#define KBENCH(name) KTEST_DECLARE(bench, name, 0)
 
 void kbench_report(const char *name, ULONGLONG ntlab_ps, ULONGLONG base_ps,
                    const char *what, const char *target);

@@ -298,6 +298,39 @@ KTEST(mmu, accessed_and_dirty_are_set_by_use)
 }
 
 /*
+ * Pages used before are mapped back in runs after an activation, but a page
+ * never touched keeps Accessed clear even when its neighbours are used.
+ */
+KTEST(mmu, accessed_stays_exact_next_to_used_pages)
+{
+    ULONG va = mm_reserve_system_ptes(3), pfn[3], i;
+    mm_space a;
+
+    KT_ASSERT(va != 0);
+    KT_ASSERT(NT_SUCCESS(mm_create_space(&a)));
+    for (i = 0; i < 3; i++) {
+        pfn[i] = mm_alloc_frame(TRUE);
+        KT_ASSERT(NT_SUCCESS(mm_map_page(va + i * PAGE_SIZE, pfn[i],
+                                         X86_PTE_WRITE | X86_PTE_OWNER)));
+    }
+    poke(va, 1);
+    poke(va + 2 * PAGE_SIZE, 3);
+    mm_activate_space(&a);
+    mm_activate_space(system_space());
+    KT_EXPECT_EQ(peek(va), 1);
+    KT_EXPECT_EQ(peek(va + 2 * PAGE_SIZE), 3);
+    KT_EXPECT(mm_read_pte(va) & X86_PTE_ACCESSED);
+    KT_EXPECT_EQ(mm_read_pte(va + PAGE_SIZE) & X86_PTE_ACCESSED, 0);
+    KT_EXPECT(mm_read_pte(va + 2 * PAGE_SIZE) & X86_PTE_ACCESSED);
+    for (i = 0; i < 3; i++) {
+        mm_unmap_page(va + i * PAGE_SIZE);
+        mm_free_frame(pfn[i]);
+    }
+    mm_release_system_ptes(va, 3);
+    mm_delete_space(&a);
+}
+
+/*
  * Loading a directory drops non-Global translations only: a rewritten user
  * PTE takes effect at the next activation, a rewritten Global one does not.
  */
