@@ -17,8 +17,8 @@
 
 #include "baseline.h"
 
-#define RUNS 5
-#define HANDOFFS 20000
+#define RUNS        5
+#define HANDOFFS    20000
 #define FAULT_PAGES 4096
 
 static unsigned long long now_ns(void)

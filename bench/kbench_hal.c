@@ -9,8 +9,8 @@
 #include "../kernel/ps/ps.h"
 #include "baseline.h"
 
-#define RUNS 5
-#define SWITCHES 200000
+#define RUNS        5
+#define SWITCHES    200000
 #define TOUCH_PAGES 1024
 
 static hal_context bench_main, bench_partner;
@@ -41,12 +41,12 @@ KBENCH(thread_switch)
         start = hal_clock_ns();
         for (i = 0; i < SWITCHES; i++)
             hal_context_switch(&bench_main, &bench_partner);
-        best = min_of(best, (hal_clock_ns() - start) * 1000 / (2ull * SWITCHES));
+        best =
+            min_of(best, (hal_clock_ns() - start) * 1000 / (2ull * SWITCHES));
     }
     mm_delete_kernel_stack(stack);
     kbench_report("thread_switch", best, baseline_futex_handoff_ps(),
-                  "futex handoff between two Linux threads on one CPU",
-                  "0.02");
+                  "futex handoff between two Linux threads on one CPU", "0.02");
 }
 
 static void touch(ULONG va, ULONG pages, BOOLEAN write)

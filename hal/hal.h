@@ -26,12 +26,12 @@
 #define NTLAB_VA_BASE 0
 #endif
 #define HAL_VA_PTR(va) ((void *)((ULONG_PTR)NTLAB_VA_BASE + (ULONG)(va)))
-#define HAL_PTR_VA(p) ((ULONG)((ULONG_PTR)(p) - (ULONG_PTR)NTLAB_VA_BASE))
+#define HAL_PTR_VA(p)  ((ULONG)((ULONG_PTR)(p) - (ULONG_PTR)NTLAB_VA_BASE))
 /* True when pointer p lies in the 4 GiB guest window. */
 #define HAL_PTR_IN_WINDOW(p) \
     ((ULONG_PTR)(p) - (ULONG_PTR)NTLAB_VA_BASE <= 0xFFFFFFFFu)
 
-#define PAGE_SIZE 0x1000u
+#define PAGE_SIZE  0x1000u
 #define PAGE_SHIFT 12
 
 /* ---- Physical memory ---------------------------------------------------
@@ -69,17 +69,17 @@ void hal_phys_write(ULONGLONG pa, const void *buf, ULONG len);
  * hal_mmu_flush: drop every non-Global translation, or every translation
  *   when all is TRUE.
  */
-#define X86_PTE_VALID 0x001u
-#define X86_PTE_WRITE 0x002u
-#define X86_PTE_OWNER 0x004u
+#define X86_PTE_VALID         0x001u
+#define X86_PTE_WRITE         0x002u
+#define X86_PTE_OWNER         0x004u
 #define X86_PTE_WRITE_THROUGH 0x008u
 #define X86_PTE_CACHE_DISABLE 0x010u
-#define X86_PTE_ACCESSED 0x020u
-#define X86_PTE_DIRTY 0x040u
-#define X86_PTE_LARGE 0x080u
-#define X86_PTE_GLOBAL 0x100u
-#define X86_PTE_FRAME 0xFFFFF000u
-#define X86_PDE_LARGE_FRAME 0xFFC00000u
+#define X86_PTE_ACCESSED      0x020u
+#define X86_PTE_DIRTY         0x040u
+#define X86_PTE_LARGE         0x080u
+#define X86_PTE_GLOBAL        0x100u
+#define X86_PTE_FRAME         0xFFFFF000u
+#define X86_PDE_LARGE_FRAME   0xFFC00000u
 
 void hal_mmu_activate(ULONG pd_pfn);
 ULONG hal_mmu_active(void);
@@ -152,12 +152,12 @@ int hal_child_boot(const char *test_name, char *out, ULONG size);
 
 typedef enum hal_trap_kind {
     HAL_TRAP_PAGE_FAULT,
-    HAL_TRAP_PROTECTION,    /* general protection, no address */
+    HAL_TRAP_PROTECTION, /* general protection, no address */
     HAL_TRAP_DIVIDE,
     HAL_TRAP_INVALID_OPCODE,
     HAL_TRAP_BREAKPOINT,
-    HAL_TRAP_DOUBLE_FAULT,  /* the trap could not be taken on its stack */
-    HAL_TRAP_HOST_FAULT,    /* hosted only: an access outside the window */
+    HAL_TRAP_DOUBLE_FAULT, /* the trap could not be taken on its stack */
+    HAL_TRAP_HOST_FAULT,   /* hosted only: an access outside the window */
 } hal_trap_kind;
 
 typedef struct hal_trap {

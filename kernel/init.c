@@ -3,8 +3,9 @@
  *
  * Phase 0 runs on the boot stack the platform started us on: memory
  * management (page directory, self-map, PFN database), the processor control
- * region, and the Idle process over the boot page directory. It then becomes
- * the idle thread, on a kernel stack of its own, and creates the System
+ * region, and the Idle process over the boot page directory, with
+ * interrupts off. It then becomes the idle thread, on a kernel stack of its
+ * own, turns interrupts on, and creates the System
  * process (PID 4, its own directory, an empty user half) and the first
  * system thread, which runs phase 1: the command the user asked for.
  */
@@ -48,6 +49,7 @@ static void phase1(PVOID unused)
 static void phase0_idle(PVOID unused)
 {
     UNREFERENCED_PARAMETER(unused);
+    hal_interrupts_restore(TRUE);
     ps_init_system_process();
     if (!NT_SUCCESS(ps_create_system_thread(phase1, NULL, NULL)))
         KeBugCheckEx(PHASE1_INITIALIZATION_FAILED,
@@ -61,6 +63,5 @@ void ki_system_startup(const hal_boot_info *info)
     mm_init(info->ram_pages, &ps_idle_process.Space);
     ke_init_pcr();
     ps_init_idle_process();
-    ke_start_idle_thread(ps_idle_thread(), &ps_idle_process.Pcb,
-                         phase0_idle);
+    ke_start_idle_thread(ps_idle_thread(), &ps_idle_process.Pcb, phase0_idle);
 }

@@ -21,12 +21,12 @@
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #define SAN_START(save, lo, n) __sanitizer_start_switch_fiber((save), (lo), (n))
-#define SAN_FINISH(save) __sanitizer_finish_switch_fiber((save), NULL, NULL)
-#define SAN_UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#define SAN_FINISH(save)       __sanitizer_finish_switch_fiber((save), NULL, NULL)
+#define SAN_UNPOISON(p, n)     __asan_unpoison_memory_region((p), (n))
 #else
 #define SAN_START(save, lo, n) ((void)(save), (void)(lo), (void)(n))
-#define SAN_FINISH(save) ((void)(save))
-#define SAN_UNPOISON(p, n) ((void)(p), (void)(n))
+#define SAN_FINISH(save)       ((void)(save))
+#define SAN_UNPOISON(p, n)     ((void)(p), (void)(n))
 #endif
 
 extern char hal_context_start[];
@@ -180,8 +180,8 @@ int hal_child_boot(const char *test_name, char *out, ULONG size)
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-    if (posix_spawn(&pid, options->self, &fa, NULL, (char **)argv,
-                    environ) != 0) {
+    if (posix_spawn(&pid, options->self, &fa, NULL, (char **)argv, environ) !=
+        0) {
         posix_spawn_file_actions_destroy(&fa);
         close(fds[0]);
         close(fds[1]);

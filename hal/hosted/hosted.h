@@ -22,7 +22,7 @@ extern const ULONG window_low; /* WINDOW_LOW, as a variable */
 /* Options the front end (tools/ntlab, bench) passes to hosted_start. */
 typedef struct hosted_options {
     hal_boot_info boot;
-    const char *self;        /* path to this executable, for child boots */
+    const char *self;          /* path to this executable, for child boots */
     const char *child_args[8]; /* options a child boot repeats */
 } hosted_options;
 
@@ -40,7 +40,11 @@ uint32_t ram_read32(uint64_t pa);
 void ram_write32(uint64_t pa, uint32_t value);
 
 /* mmu.c */
-typedef enum fill_result { FILL_OK, FILL_NOT_PRESENT, FILL_PROTECTION } fill_result;
+typedef enum fill_result {
+    FILL_OK,
+    FILL_NOT_PRESENT,
+    FILL_PROTECTION
+} fill_result;
 void mmu_init(void);
 fill_result mmu_fill(ULONG va, bool write, bool user);
 bool mmu_writable(ULONG va);

@@ -30,13 +30,13 @@
 #endif
 
 #define TLB_MAPPED 0x1u
-#define TLB_WRITE 0x2u
+#define TLB_WRITE  0x2u
 #define TLB_GLOBAL 0x4u
 
 static struct {
-    uint32_t *tlb;              /* per guest page */
-    uint16_t local[1024];       /* non-Global pages mapped, per region */
-    uint16_t global[1024];      /* Global pages mapped, per region */
+    uint32_t *tlb;         /* per guest page */
+    uint16_t local[1024];  /* non-Global pages mapped, per region */
+    uint16_t global[1024]; /* Global pages mapped, per region */
     ULONG pd_pfn;
 } mmu;
 
@@ -54,10 +54,10 @@ void mmu_init(void)
 {
     void *want = host(WINDOW_LOW);
     size_t len = ((size_t)1 << 32) - WINDOW_LOW;
-    void *got = mmap(want, len, PROT_NONE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
-                         MAP_FIXED_NOREPLACE,
-                     -1, 0);
+    void *got =
+        mmap(want, len, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+             -1, 0);
 
     if (got != want) {
         if (got != MAP_FAILED)
@@ -181,8 +181,8 @@ static void map_with_neighbours(ULONG va, uint64_t pt_pa, uint32_t pde,
     while (hi < RUN_REACH && joins_run(pt_pa, page, index + hi + 1, pde,
                                        pfn + (ULONG)hi + 1, attr))
         hi++;
-    map((page - (ULONG)lo) << PAGE_SHIFT, pfn - (ULONG)lo,
-        (ULONG)(lo + hi + 1), attr & X86_PTE_WRITE, attr & X86_PTE_GLOBAL);
+    map((page - (ULONG)lo) << PAGE_SHIFT, pfn - (ULONG)lo, (ULONG)(lo + hi + 1),
+        attr & X86_PTE_WRITE, attr & X86_PTE_GLOBAL);
 }
 
 /*
@@ -222,8 +222,8 @@ fill_result mmu_fill(ULONG va, bool write, bool user)
     pte |= X86_PTE_ACCESSED | (write ? X86_PTE_DIRTY : 0);
     ram_write32(pte_pa, pte);
     if (pde & X86_PTE_LARGE)
-        map(va & ~(PAGE_SIZE - 1), pfn, 1,
-            writable && (pte & X86_PTE_DIRTY), (pte & X86_PTE_GLOBAL) != 0);
+        map(va & ~(PAGE_SIZE - 1), pfn, 1, writable && (pte & X86_PTE_DIRTY),
+            (pte & X86_PTE_GLOBAL) != 0);
     else
         map_with_neighbours(va & ~(PAGE_SIZE - 1), pde & X86_PTE_FRAME, pde,
                             pte);

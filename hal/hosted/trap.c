@@ -42,7 +42,7 @@ _Static_assert(REG_RSP == 15 && REG_RIP == 16 && REG_EFL == 17, "gregs order");
 
 bool cpu_user_mode;
 void *cpu_kernel_stack;
-int hal_use_xsave; /* read by switch.S */
+int hal_use_xsave;    /* read by switch.S */
 void *hal_resume_rip; /* written and read by switch.S */
 
 extern char hal_trap_entry[], hal_trap_restore_begin[], hal_trap_restore_end[];
@@ -99,8 +99,7 @@ static void deliver(ucontext_t *uc, hal_trap *t)
         if ((uintptr_t)g[REG_RSP] > (uintptr_t)emergency_stack &&
             (uintptr_t)g[REG_RSP] <= top)
             top = ((uintptr_t)g[REG_RSP] - 128) & ~(uintptr_t)63;
-        frame = (top - sizeof(struct trap_frame) - fpu_size) &
-                ~(uintptr_t)63;
+        frame = (top - sizeof(struct trap_frame) - fpu_size) & ~(uintptr_t)63;
         emergency = true;
     }
     struct trap_frame *f = (struct trap_frame *)frame;
@@ -114,8 +113,7 @@ static void deliver(ucontext_t *uc, hal_trap *t)
 }
 
 /* Fills in what kind of trap signal sig with siginfo si is. */
-static void classify(int sig, const siginfo_t *si, const greg_t *g,
-                     hal_trap *t)
+static void classify(int sig, const siginfo_t *si, const greg_t *g, hal_trap *t)
 {
     uintptr_t a = (uintptr_t)si->si_addr;
 

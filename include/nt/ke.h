@@ -13,19 +13,19 @@ typedef struct _ETHREAD *PETHREAD;
 typedef struct _EPROCESS *PEPROCESS;
 
 /* Interrupt request levels (x86). */
-#define PASSIVE_LEVEL 0
-#define LOW_LEVEL 0
-#define APC_LEVEL 1
+#define PASSIVE_LEVEL  0
+#define LOW_LEVEL      0
+#define APC_LEVEL      1
 #define DISPATCH_LEVEL 2
-#define CMCI_LEVEL 5
-#define PROFILE_LEVEL 27
-#define CLOCK1_LEVEL 28
-#define CLOCK2_LEVEL 28
-#define CLOCK_LEVEL 28
-#define IPI_LEVEL 29
-#define POWER_LEVEL 30
-#define HIGH_LEVEL 31
-#define SYNCH_LEVEL (IPI_LEVEL - 2)
+#define CMCI_LEVEL     5
+#define PROFILE_LEVEL  27
+#define CLOCK1_LEVEL   28
+#define CLOCK2_LEVEL   28
+#define CLOCK_LEVEL    28
+#define IPI_LEVEL      29
+#define POWER_LEVEL    30
+#define HIGH_LEVEL     31
+#define SYNCH_LEVEL    (IPI_LEVEL - 2)
 
 /*
  * KfRaiseIrql raises to new_irql and returns the previous level; raising to
@@ -38,15 +38,15 @@ NTKERNELAPI VOID FASTCALL KfLowerIrql(KIRQL NewIrql);
 NTKERNELAPI KIRQL NTAPI KeGetCurrentIrql(VOID);
 NTKERNELAPI KIRQL NTAPI KeRaiseIrqlToDpcLevel(VOID);
 #define KeRaiseIrql(NewIrql, OldIrql) (*(OldIrql) = KfRaiseIrql(NewIrql))
-#define KeLowerIrql(NewIrql) KfLowerIrql(NewIrql)
+#define KeLowerIrql(NewIrql)          KfLowerIrql(NewIrql)
 
 NTKERNELAPI PKTHREAD NTAPI KeGetCurrentThread(VOID);
 
 /* Stops the system with NT's stop screen. Never returns. */
-NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI KeBugCheckEx(
-    ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
-    ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
-    ULONG_PTR BugCheckParameter4);
+NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI
+KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
+             ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
+             ULONG_PTR BugCheckParameter4);
 NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI KeBugCheck(ULONG BugCheckCode);
 
 #endif

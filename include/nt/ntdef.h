@@ -22,7 +22,7 @@
 #define NTKERNELAPI
 #define FASTCALL
 #define DECLSPEC_NORETURN __attribute__((noreturn))
-#define FORCEINLINE static inline __attribute__((always_inline))
+#define FORCEINLINE       static inline __attribute__((always_inline))
 
 #define VOID void
 typedef void *PVOID;
@@ -76,7 +76,7 @@ typedef struct _STRING {
 } STRING, ANSI_STRING, *PSTRING, *PANSI_STRING;
 
 #ifndef TRUE
-#define TRUE 1
+#define TRUE  1
 #define FALSE 0
 #endif
 #ifndef NULL
@@ -84,16 +84,16 @@ typedef struct _STRING {
 #endif
 
 #define KernelMode 0
-#define UserMode 1
+#define UserMode   1
 
-#define NT_SUCCESS(s) ((NTSTATUS)(s) >= 0)
+#define NT_SUCCESS(s)             ((NTSTATUS)(s) >= 0)
 #define UNREFERENCED_PARAMETER(p) ((void)(p))
-#define ARRAYSIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ARRAYSIZE(a)              (sizeof(a) / sizeof((a)[0]))
 #define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
 #define CONTAINING_RECORD(address, type, field) \
-    ((type *)((PCHAR)(address) - offsetof(type, field)))
+    ((type *)((PCHAR)(address)-offsetof(type, field)))
 
-#define MAXLONG 0x7fffffff
+#define MAXLONG  0x7fffffff
 #define MAXULONG 0xffffffffU
 
 #endif

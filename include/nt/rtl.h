@@ -7,10 +7,10 @@
 
 #include <nt/ntdef.h>
 
-#define RtlCopyMemory(d, s, n) ((void)__builtin_memcpy((d), (s), (n)))
-#define RtlMoveMemory(d, s, n) ((void)__builtin_memmove((d), (s), (n)))
-#define RtlFillMemory(d, n, c) ((void)__builtin_memset((d), (c), (n)))
-#define RtlZeroMemory(d, n) ((void)__builtin_memset((d), 0, (n)))
+#define RtlCopyMemory(d, s, n)  ((void)__builtin_memcpy((d), (s), (n)))
+#define RtlMoveMemory(d, s, n)  ((void)__builtin_memmove((d), (s), (n)))
+#define RtlFillMemory(d, n, c)  ((void)__builtin_memset((d), (c), (n)))
+#define RtlZeroMemory(d, n)     ((void)__builtin_memset((d), 0, (n)))
 #define RtlEqualMemory(a, b, n) (__builtin_memcmp((a), (b), (n)) == 0)
 
 FORCEINLINE void InitializeListHead(PLIST_ENTRY head)

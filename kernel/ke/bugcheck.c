@@ -41,11 +41,9 @@ static const struct {
      "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED"},
     {UNEXPECTED_KERNEL_MODE_TRAP, "UNEXPECTED_KERNEL_MODE_TRAP"},
     {ATTEMPTED_SWITCH_FROM_DPC, "ATTEMPTED_SWITCH_FROM_DPC"},
-    {ATTEMPTED_WRITE_TO_READONLY_MEMORY,
-     "ATTEMPTED_WRITE_TO_READONLY_MEMORY"},
+    {ATTEMPTED_WRITE_TO_READONLY_MEMORY, "ATTEMPTED_WRITE_TO_READONLY_MEMORY"},
     {BAD_POOL_CALLER, "BAD_POOL_CALLER"},
-    {DRIVER_VERIFIER_DETECTED_VIOLATION,
-     "DRIVER_VERIFIER_DETECTED_VIOLATION"},
+    {DRIVER_VERIFIER_DETECTED_VIOLATION, "DRIVER_VERIFIER_DETECTED_VIOLATION"},
     {DRIVER_CORRUPTED_EXPOOL, "DRIVER_CORRUPTED_EXPOOL"},
     {PAGE_FAULT_IN_FREED_SPECIAL_POOL, "PAGE_FAULT_IN_FREED_SPECIAL_POOL"},
     {DRIVER_IRQL_NOT_LESS_OR_EQUAL, "DRIVER_IRQL_NOT_LESS_OR_EQUAL"},
@@ -96,8 +94,7 @@ static void print_context(KIRQL irql)
                   ps_process_id(process));
         rtl_print("  thread   %08X (TID %u)%s\n", HAL_PTR_VA(thread),
                   ps_thread_id(thread),
-                  thread == KeGetPcr()->IdleThread ? ", the idle thread"
-                                                    : "");
+                  thread == KeGetPcr()->IdleThread ? ", the idle thread" : "");
     } else {
         rtl_print("  during boot, before the first thread\n");
     }

@@ -58,9 +58,9 @@ typedef VOID (*PKSTART_ROUTINE)(PVOID StartContext);
 /* A thread as the kernel proper sees it. */
 typedef struct _KTHREAD {
     hal_context Context;
-    PVOID InitialStack;  /* the stack's base (highest address) */
-    PVOID StackLimit;    /* its lowest usable address */
-    KAPC_STATE ApcState; /* ApcState.Process: the current address space */
+    PVOID InitialStack;        /* the stack's base (highest address) */
+    PVOID StackLimit;          /* its lowest usable address */
+    KAPC_STATE ApcState;       /* ApcState.Process: the current address space */
     struct _KPROCESS *Process; /* the thread's own process */
     LIST_ENTRY ThreadListEntry; /* in Process->ThreadListHead */
     LIST_ENTRY WaitListEntry;   /* in a ready queue */
@@ -72,7 +72,7 @@ typedef struct _KTHREAD {
     PVOID StartContext;
 } KTHREAD;
 
-#define MAXIMUM_PRIORITY 32
+#define MAXIMUM_PRIORITY      32
 #define LOW_REALTIME_PRIORITY 16
 
 /* ---- Threads and the scheduler (thread.c) ------------------------------ */
@@ -110,9 +110,9 @@ const char *ke_irql_name(KIRQL irql);
  * Stops the system like KeBugCheckEx, with one more line of explanation
  * under the parameters (note may be NULL).
  */
-DECLSPEC_NORETURN void ke_bugcheck_note(ULONG code, ULONG_PTR p1,
-                                        ULONG_PTR p2, ULONG_PTR p3,
-                                        ULONG_PTR p4, const char *note);
+DECLSPEC_NORETURN void ke_bugcheck_note(ULONG code, ULONG_PTR p1, ULONG_PTR p2,
+                                        ULONG_PTR p3, ULONG_PTR p4,
+                                        const char *note);
 const char *ke_bugcheck_name(ULONG code);
 
 /* An exception in kernel mode that no handler took: stops the system. */

@@ -57,8 +57,8 @@ NTSTATUS ke_init_thread(KTHREAD *thread, KPROCESS *process,
         return STATUS_INSUFFICIENT_RESOURCES;
     thread->InitialStack = HAL_VA_PTR(base);
     thread->StackLimit = HAL_VA_PTR(base - KERNEL_STACK_SIZE);
-    hal_context_init(&thread->Context, thread->InitialStack,
-                     thread->StackLimit, thread_start, thread);
+    hal_context_init(&thread->Context, thread->InitialStack, thread->StackLimit,
+                     thread_start, thread);
     InitializeListHead(&thread->ApcState.ApcListHead[KernelMode]);
     InitializeListHead(&thread->ApcState.ApcListHead[UserMode]);
     thread->ApcState.Process = process;

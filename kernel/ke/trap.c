@@ -30,8 +30,8 @@ static NTSTATUS exception_code(hal_trap_kind kind)
  * thread, 0x1E otherwise, with the exception code and address. For an
  * access violation the last two parameters are read/write and the address.
  */
-void ke_unhandled_kernel_exception(NTSTATUS code, ULONG_PTR ip,
-                                   ULONG_PTR info0, ULONG_PTR info1)
+void ke_unhandled_kernel_exception(NTSTATUS code, ULONG_PTR ip, ULONG_PTR info0,
+                                   ULONG_PTR info1)
 {
     KTHREAD *thread = KeGetPcr()->CurrentThread;
 
@@ -56,8 +56,8 @@ static void double_fault(const hal_trap *trap)
         rtl_snprintf(note, sizeof note,
                      "a trap at %p could not be taken on the stack at %p",
                      (void *)trap->ip, (void *)trap->sp);
-    ke_bugcheck_note(UNEXPECTED_KERNEL_MODE_TRAP, EXCEPTION_DOUBLE_FAULT, 0,
-                     0, 0, note);
+    ke_bugcheck_note(UNEXPECTED_KERNEL_MODE_TRAP, EXCEPTION_DOUBLE_FAULT, 0, 0,
+                     0, note);
 }
 
 void ki_trap(const hal_trap *trap)

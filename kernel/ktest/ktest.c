@@ -54,8 +54,7 @@ static void order_tests(void)
     const struct ktest *const *p;
     ULONG i;
 
-    for (p = __start_ktests; p < __stop_ktests && test_count < MAX_TESTS;
-         p++) {
+    for (p = __start_ktests; p < __stop_ktests && test_count < MAX_TESTS; p++) {
         for (i = test_count; i > 0 && comes_before(*p, ordered[i - 1]); i--)
             ordered[i] = ordered[i - 1];
         ordered[i] = *p;
@@ -63,8 +62,8 @@ static void order_tests(void)
     }
 }
 
-#define FOR_EACH_TEST(t)                                                   \
-    for (ULONG t##_i = 0; t##_i < test_count; t##_i++)                     \
+#define FOR_EACH_TEST(t)                               \
+    for (ULONG t##_i = 0; t##_i < test_count; t##_i++) \
         for (const struct ktest *t = ordered[t##_i]; t != NULL; t = NULL)
 
 void ktest_fail(const char *file, int line, const char *fmt, ...)
@@ -81,8 +80,8 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
     rtl_print("\n");
 }
 
-void ktest_expect_params(ULONG which, ULONG_PTR p1, ULONG_PTR p2,
-                         ULONG_PTR p3, ULONG_PTR p4)
+void ktest_expect_params(ULONG which, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
+                         ULONG_PTR p4)
 {
     expected.which = which;
     expected.params[0] = p1;
@@ -196,8 +195,8 @@ static void run_in_child(const struct ktest *t)
     current.failed = TRUE;
     if (current.quiet)
         return;
-    rtl_print("# the child boot for %s exited with status %d and said:\n",
-              name, status);
+    rtl_print("# the child boot for %s exited with status %d and said:\n", name,
+              status);
     print_diagnostics(child_output);
 }
 
@@ -215,8 +214,7 @@ static ULONG count_selected(const char *which)
 {
     ULONG n = 0;
 
-    FOR_EACH_TEST(t)
-    {
+    FOR_EACH_TEST (t) {
         if (selected(t, which))
             n++;
     }
@@ -229,8 +227,7 @@ static ULONG run_tap(const char *which)
     ULONG i = 0, failures = 0;
 
     rtl_print("1..%u\n", count_selected(which));
-    FOR_EACH_TEST(t)
-    {
+    FOR_EACH_TEST (t) {
         if (!selected(t, which))
             continue;
         i++;
@@ -246,8 +243,7 @@ static ULONG run_tap(const char *which)
 
 static void list_suites(void)
 {
-    FOR_EACH_TEST(t)
-    {
+    FOR_EACH_TEST (t) {
         BOOLEAN seen = FALSE;
 
         if (hidden(t))
@@ -263,15 +259,13 @@ static void list_suites(void)
  * stop. */
 static int child_test(const char *which)
 {
-    FOR_EACH_TEST(t)
-    {
+    FOR_EACH_TEST (t) {
         /* Exactly one test: SUITE.NAME, not a whole suite. */
         if (which == NULL || !selected(t, which) ||
             which[rtl_strlen(t->suite)] != '.')
             continue;
         if (t->stop_code == 0) {
-            rtl_print("ntlab: %s is not a test that stops the system\n",
-                      which);
+            rtl_print("ntlab: %s is not a test that stops the system\n", which);
             return 2;
         }
         expected.active = TRUE;
@@ -289,8 +283,7 @@ static int report(void)
     ULONG passed = 0, failed = 0;
 
     current.quiet = TRUE;
-    FOR_EACH_TEST(t)
-    {
+    FOR_EACH_TEST (t) {
         if (!selected(t, NULL))
             continue;
         if (run_one(t))
@@ -325,8 +318,7 @@ void kbench_report(const char *name, ULONGLONG ntlab_ps, ULONGLONG base_ps,
 
 static int run_benches(void)
 {
-    FOR_EACH_TEST(t)
-    {
+    FOR_EACH_TEST (t) {
         if (is_bench(t))
             run_in_thread(t->run);
     }

@@ -30,53 +30,53 @@ struct ktest {
     int line;
 };
 
-#define KTEST_DECLARE(suite_, name_, code_)                                  \
-    static void ktest_fn_##suite_##_##name_(void);                           \
-    static const struct ktest ktest_##suite_##_##name_ = {                   \
-        #suite_, #name_, ktest_fn_##suite_##_##name_, (code_), __FILE__,     \
-        __LINE__};                                                           \
-    static const struct ktest *const ktest_ptr_##suite_##_##name_            \
+#define KTEST_DECLARE(suite_, name_, code_)                                   \
+    static void ktest_fn_##suite_##_##name_(void);                            \
+    static const struct ktest ktest_##suite_##_##name_ = {                    \
+        #suite_, #name_,   ktest_fn_##suite_##_##name_,                       \
+        (code_), __FILE__, __LINE__};                                         \
+    static const struct ktest *const ktest_ptr_##suite_##_##name_             \
         __attribute__((used, section("ktests"))) = &ktest_##suite_##_##name_; \
     static void ktest_fn_##suite_##_##name_(void)
 
-#define KTEST(suite, name) KTEST_DECLARE(suite, name, 0)
+#define KTEST(suite, name)            KTEST_DECLARE(suite, name, 0)
 #define KTEST_STOP(suite, name, code) KTEST_DECLARE(suite, name, code)
 
 void ktest_fail(const char *file, int line, const char *fmt, ...);
 
-#define KT_EXPECT(c)                                          \
-    do {                                                      \
-        if (!(c))                                             \
+#define KT_EXPECT(c)                                           \
+    do {                                                       \
+        if (!(c))                                              \
             ktest_fail(__FILE__, __LINE__, "expected %s", #c); \
     } while (0)
 
-#define KT_ASSERT(c)                                          \
-    do {                                                      \
-        if (!(c)) {                                           \
+#define KT_ASSERT(c)                                           \
+    do {                                                       \
+        if (!(c)) {                                            \
             ktest_fail(__FILE__, __LINE__, "expected %s", #c); \
-            return;                                           \
-        }                                                     \
+            return;                                            \
+        }                                                      \
     } while (0)
 
-#define KT_CHECK_EQ_(a, b, action)                                          \
-    do {                                                                    \
-        ULONGLONG a_ = (ULONGLONG)(a), b_ = (ULONGLONG)(b);                 \
-        if (a_ != b_) {                                                     \
+#define KT_CHECK_EQ_(a, b, action)                                           \
+    do {                                                                     \
+        ULONGLONG a_ = (ULONGLONG)(a), b_ = (ULONGLONG)(b);                  \
+        if (a_ != b_) {                                                      \
             ktest_fail(__FILE__, __LINE__, "%s == %s: 0x%llX != 0x%llX", #a, \
-                       #b, a_, b_);                                         \
-            action;                                                         \
-        }                                                                   \
+                       #b, a_, b_);                                          \
+            action;                                                          \
+        }                                                                    \
     } while (0)
 
 #define KT_EXPECT_EQ(a, b) KT_CHECK_EQ_(a, b, (void)0)
-#define KT_ASSERT_EQ(a, b) KT_CHECK_EQ_(a, b, return)
+#define KT_ASSERT_EQ(a, b) KT_CHECK_EQ_(a, b, return )
 #define KT_EXPECT_PTR_EQ(a, b) \
     KT_CHECK_EQ_((ULONG_PTR)(a), (ULONG_PTR)(b), (void)0)
-#define KT_EXPECT_STR_EQ(a, b)                                          \
-    do {                                                                \
-        if (rtl_strcmp((a), (b)) != 0)                                  \
+#define KT_EXPECT_STR_EQ(a, b)                                             \
+    do {                                                                   \
+        if (rtl_strcmp((a), (b)) != 0)                                     \
             ktest_fail(__FILE__, __LINE__, "%s is \"%s\", not \"%s\"", #a, \
-                       (a), (b));                                       \
+                       (a), (b));                                          \
     } while (0)
 
 /* Which stop parameters a KTEST_STOP test checks, and their values. */
@@ -84,8 +84,8 @@ void ktest_fail(const char *file, int line, const char *fmt, ...);
 #define KTEST_P2 2u
 #define KTEST_P3 4u
 #define KTEST_P4 8u
-void ktest_expect_params(ULONG which, ULONG_PTR p1, ULONG_PTR p2,
-                         ULONG_PTR p3, ULONG_PTR p4);
+void ktest_expect_params(ULONG which, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
+                         ULONG_PTR p4);
 
 /*
  * Benchmarks (make bench) are tests of the suite "bench", which only the

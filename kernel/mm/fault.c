@@ -27,8 +27,7 @@ static BOOLEAN now_valid(ULONG va, BOOLEAN write)
     if (!(pde & X86_PTE_VALID))
         return FALSE;
     pte = *mm_pte_address(va);
-    return (pte & X86_PTE_VALID) &&
-           (!write || (pde & pte & X86_PTE_WRITE));
+    return (pte & X86_PTE_VALID) && (!write || (pde & pte & X86_PTE_WRITE));
 }
 
 void mm_access_fault(const hal_trap *trap)
@@ -39,8 +38,8 @@ void mm_access_fault(const hal_trap *trap)
     if (mm_test_fault_observer != NULL && mm_test_fault_observer(trap))
         return;
     if (trap->present && trap->write)
-        KeBugCheckEx(ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, mm_read_pte(va),
-                     0, 0);
+        KeBugCheckEx(ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, mm_read_pte(va), 0,
+                     0);
     if (!trap->present && now_valid(va, trap->write))
         return;
     if (irql >= DISPATCH_LEVEL)
@@ -48,8 +47,7 @@ void mm_access_fault(const hal_trap *trap)
                                     : IRQL_NOT_LESS_OR_EQUAL,
                      va, irql, trap->write, trap->ip);
     if (mm_is_system_address(va))
-        KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, va, trap->write, trap->ip,
-                     0);
+        KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, va, trap->write, trap->ip, 0);
     ke_unhandled_kernel_exception(STATUS_ACCESS_VIOLATION, trap->ip,
                                   trap->write, va);
 }

@@ -15,39 +15,40 @@
 
 /* ---- Layout (DESIGN.md section 1) ---------------------------------------- */
 
-#define MM_LOWEST_USER_ADDRESS 0x00010000u
+#define MM_LOWEST_USER_ADDRESS  0x00010000u
 #define MM_HIGHEST_USER_ADDRESS 0x7FFEFFFFu
-#define MM_USER_PROBE_ADDRESS 0x7FFF0000u
-#define MM_SYSTEM_RANGE_START 0x80000000u
-#define MM_PFN_DATABASE 0x81000000u   /* up to 0x82000000 */
-#define MM_PFN_DATABASE_END 0x82000000u
-#define PTE_BASE 0xC0000000u          /* the self-map: every PTE */
-#define PDE_BASE 0xC0300000u          /* the page directory itself */
-#define MM_HYPERSPACE 0xC0400000u     /* per process, 4 MiB */
-#define MM_HYPERSPACE_END 0xC0800000u
-#define MM_PAGED_POOL_START 0xE1000000u
-#define MM_PAGED_POOL_END 0xEB000000u
-#define MM_NONPAGED_POOL_START 0xEB000000u
-#define MM_NONPAGED_POOL_END 0xF0000000u
-#define MM_SYSTEM_PTE_START 0xF0000000u /* kernel stacks, mappings */
-#define MM_SYSTEM_PTE_END 0xFFC00000u
-#define MM_SHARED_USER_DATA_VA 0xFFDF0000u /* KUSER_SHARED_DATA */
-#define MM_KPCR_VA 0xFFDFF000u
+#define MM_USER_PROBE_ADDRESS   0x7FFF0000u
+#define MM_SYSTEM_RANGE_START   0x80000000u
+#define MM_PFN_DATABASE         0x81000000u /* up to 0x82000000 */
+#define MM_PFN_DATABASE_END     0x82000000u
+#define PTE_BASE                0xC0000000u /* the self-map: every PTE */
+#define PDE_BASE                0xC0300000u /* the page directory itself */
+#define MM_HYPERSPACE           0xC0400000u /* per process, 4 MiB */
+#define MM_HYPERSPACE_END       0xC0800000u
+#define MM_PAGED_POOL_START     0xE1000000u
+#define MM_PAGED_POOL_END       0xEB000000u
+#define MM_NONPAGED_POOL_START  0xEB000000u
+#define MM_NONPAGED_POOL_END    0xF0000000u
+#define MM_SYSTEM_PTE_START     0xF0000000u /* kernel stacks, mappings */
+#define MM_SYSTEM_PTE_END       0xFFC00000u
+#define MM_SHARED_USER_DATA_VA  0xFFDF0000u /* KUSER_SHARED_DATA */
+#define MM_KPCR_VA              0xFFDFF000u
 
-#define MM_PDE_SELF_MAP (PTE_BASE >> 22)        /* 0x300 */
+#define MM_PDE_SELF_MAP   (PTE_BASE >> 22)      /* 0x300 */
 #define MM_PDE_HYPERSPACE (MM_HYPERSPACE >> 22) /* 0x301 */
 
 /* NT's software bits of a PTE (Valid clear, or alongside it). */
 #define PTE_COPY_ON_WRITE 0x200u
-#define PTE_PROTOTYPE 0x400u
-#define PTE_TRANSITION 0x800u
+#define PTE_PROTOTYPE     0x400u
+#define PTE_TRANSITION    0x800u
 
 /* What kernel mappings get: valid, writable, global, accessed, dirty. */
-#define PTE_KERNEL_RW (X86_PTE_VALID | X86_PTE_WRITE | X86_PTE_GLOBAL | \
-                       X86_PTE_ACCESSED | X86_PTE_DIRTY)
+#define PTE_KERNEL_RW                                                    \
+    (X86_PTE_VALID | X86_PTE_WRITE | X86_PTE_GLOBAL | X86_PTE_ACCESSED | \
+     X86_PTE_DIRTY)
 
 #define BYTES_TO_PAGES(n) (((n) + PAGE_SIZE - 1) >> PAGE_SHIFT)
-#define PAGE_ALIGN(va) ((va) & ~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(va)    ((va) & ~(PAGE_SIZE - 1))
 
 /* The PTE and PDE of va, through the self-map of the current directory. */
 static inline volatile ULONG *mm_pte_address(ULONG va)
@@ -91,7 +92,7 @@ typedef struct mmpfn {
     ULONG original_pte; /* what that PTE held before (paging) */
     USHORT reference_count;
     USHORT lock_count;
-    UCHAR state;        /* mm_page_state */
+    UCHAR state; /* mm_page_state */
     UCHAR flags;
     USHORT spare;
 } MMPFN;
@@ -172,7 +173,8 @@ void mm_release_system_ptes(ULONG va, ULONG n);
 #ifndef NTLAB_STACK_SCALE
 #define NTLAB_STACK_SCALE 1 /* the sanitizer build needs bigger stacks */
 #endif
-#define KERNEL_STACK_PAGES (3u * (ULONG)(sizeof(void *) / 4u) * NTLAB_STACK_SCALE)
+#define KERNEL_STACK_PAGES \
+    (3u * (ULONG)(sizeof(void *) / 4u) * NTLAB_STACK_SCALE)
 #define KERNEL_STACK_SIZE (KERNEL_STACK_PAGES * PAGE_SIZE)
 ULONG mm_create_kernel_stack(void);
 void mm_delete_kernel_stack(ULONG base);

@@ -16,8 +16,8 @@
 static LIST_ENTRY spaces = {&spaces, &spaces};
 static const mm_space *boot_space;
 
-#define PDE_TABLE_FLAGS (X86_PTE_VALID | X86_PTE_WRITE | X86_PTE_ACCESSED | \
-                         X86_PTE_DIRTY)
+#define PDE_TABLE_FLAGS \
+    (X86_PTE_VALID | X86_PTE_WRITE | X86_PTE_ACCESSED | X86_PTE_DIRTY)
 
 static void write_pde(ULONG pd_pfn, ULONG index, ULONG value)
 {
@@ -34,8 +34,8 @@ static ULONG read_pde(ULONG pd_pfn, ULONG index)
 
 static BOOLEAN is_shared_pde(ULONG index)
 {
-    return index >= (MM_SYSTEM_RANGE_START >> 22) &&
-           index != MM_PDE_SELF_MAP && index != MM_PDE_HYPERSPACE;
+    return index >= (MM_SYSTEM_RANGE_START >> 22) && index != MM_PDE_SELF_MAP &&
+           index != MM_PDE_HYPERSPACE;
 }
 
 /* Gives a new directory its self-map and a hyperspace page table. */

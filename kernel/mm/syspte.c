@@ -96,8 +96,8 @@ ULONG mm_create_kernel_stack(void)
     for (i = 1; i < n; i++) {
         pfn = mm_alloc_frame(FALSE);
         if (pfn == MM_FRAME_NONE ||
-            !NT_SUCCESS(mm_map_page(va + (i << PAGE_SHIFT), pfn,
-                                    PTE_KERNEL_RW))) {
+            !NT_SUCCESS(
+                mm_map_page(va + (i << PAGE_SHIFT), pfn, PTE_KERNEL_RW))) {
             if (pfn != MM_FRAME_NONE)
                 mm_free_frame(pfn);
             unmap_and_free(va + PAGE_SIZE, i - 1);

@@ -95,8 +95,8 @@ ULONG ps_thread_id(const KTHREAD *thread)
 
 PEPROCESS NTAPI PsGetCurrentProcess(VOID)
 {
-    return CONTAINING_RECORD(KeGetCurrentThread()->ApcState.Process,
-                             EPROCESS, Pcb);
+    return CONTAINING_RECORD(KeGetCurrentThread()->ApcState.Process, EPROCESS,
+                             Pcb);
 }
 
 PETHREAD NTAPI PsGetCurrentThread(VOID)

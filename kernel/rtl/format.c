@@ -228,8 +228,8 @@ static const char *convert(struct out *o, const char *fmt, va_list *ap)
     case 'd':
     case 'i':
         s = get_signed(ap, size);
-        put_number(o, &sp, s < 0 ? 0 - (ULONGLONG)s : (ULONGLONG)s, s < 0,
-                   10, FALSE);
+        put_number(o, &sp, s < 0 ? 0 - (ULONGLONG)s : (ULONGLONG)s, s < 0, 10,
+                   FALSE);
         break;
     case 'u':
         put_number(o, &sp, get_unsigned(ap, size), FALSE, 10, FALSE);

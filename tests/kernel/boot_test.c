@@ -161,3 +161,17 @@ KTEST(boot, system_threads_run_and_end)
     /* Its stack went back when the next thread ran. */
     KT_EXPECT_EQ(mm_free_frame_count(), free_before);
 }
+
+/* Interrupts are on once boot is done; disabling returns the old state. */
+KTEST(boot, interrupts_disable_and_restore)
+{
+    BOOLEAN was = hal_interrupts_disable();
+
+    KT_EXPECT(was);
+    KT_EXPECT(!hal_interrupts_disable());
+    hal_interrupts_restore(FALSE);
+    KT_EXPECT(!hal_interrupts_disable());
+    hal_interrupts_restore(was);
+    KT_EXPECT(hal_interrupts_disable());
+    hal_interrupts_restore(TRUE);
+}

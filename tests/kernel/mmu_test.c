@@ -9,7 +9,7 @@
 #include "../../kernel/ps/ps.h"
 #include "../../kernel/rtl/rtl.h"
 
-#define USER_VA 0x10000000u
+#define USER_VA    0x10000000u
 #define USER_FLAGS (X86_PTE_WRITE | X86_PTE_OWNER)
 
 /*
@@ -364,6 +364,26 @@ KTEST(mmu, activation_keeps_only_global_translations)
     mm_free_frame(f1);
     mm_free_frame(f2);
     mm_free_frame(f3);
+}
+
+/* A full flush drops Global translations too; a plain one does not. */
+KTEST(mmu, full_flush_drops_global_translations)
+{
+    ULONG f1 = mm_alloc_frame(TRUE), f2 = mm_alloc_frame(TRUE);
+    ULONG va = map_system_page(f1, PTE_KERNEL_RW);
+
+    KT_ASSERT(va != 0);
+    phys_poke(f1, 1);
+    phys_poke(f2, 2);
+    KT_EXPECT_EQ(peek(va), 1);
+    *mm_pte_address(va) = (f2 << PAGE_SHIFT) | PTE_KERNEL_RW;
+    hal_mmu_flush(FALSE);
+    KT_EXPECT_EQ(peek(va), 1);
+    hal_mmu_flush(TRUE);
+    KT_EXPECT_EQ(peek(va), 2);
+    unmap_system_page(va);
+    mm_free_frame(f1);
+    mm_free_frame(f2);
 }
 
 KTEST(mmu, hyperspace_is_per_space)

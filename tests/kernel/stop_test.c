@@ -104,6 +104,8 @@ KTEST_STOP(stop, divide_by_zero, SYSTEM_THREAD_EXCEPTION_NOT_HANDLED)
 
     ktest_expect_params(KTEST_P1, (ULONG)STATUS_INTEGER_DIVIDE_BY_ZERO, 0, 0,
                         0);
-    __asm__ volatile("divl %2" : "=a"(quotient) : "a"(10u), "r"(divisor), "d"(0u));
+    __asm__ volatile("divl %2"
+                     : "=a"(quotient)
+                     : "a"(10u), "r"(divisor), "d"(0u));
     zero = quotient;
 }

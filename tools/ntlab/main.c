@@ -13,8 +13,8 @@
 
 #include "../../hal/hosted/hosted.h"
 
-#define MEMORY_MIN_MB 4
-#define MEMORY_MAX_MB 1024
+#define MEMORY_MIN_MB     4
+#define MEMORY_MAX_MB     1024
 #define MEMORY_DEFAULT_MB 64
 
 static const char usage[] =
@@ -62,8 +62,7 @@ static void set_memory(const char *value)
 }
 
 /* Returns the value of option argv[*i] (given as --opt=V or --opt V). */
-static const char *option_value(int argc, char **argv, int *i,
-                                const char *name)
+static const char *option_value(int argc, char **argv, int *i, const char *name)
 {
     size_t n = strlen(name);
 
