@@ -6,6 +6,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -140,17 +142,31 @@ void hosted_die(const char *fmt, ...)
     exit(2);
 }
 
-/* Reads everything from fd into out (NUL-terminated, truncated to size). */
-static void read_all(int fd, char *out, ULONG size)
+/* How long a child boot may take before it is killed. */
+#define CHILD_SECONDS 120
+
+/*
+ * Reads everything from fd into out (NUL-terminated, truncated to size)
+ * until end of file; returns false if that takes longer than CHILD_SECONDS.
+ */
+static bool read_all(int fd, char *out, ULONG size)
 {
+    ULONGLONG deadline = hal_clock_ns() + CHILD_SECONDS * 1000000000ull;
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
     size_t used = 0;
     char sink[512];
+    ssize_t n;
 
     for (;;) {
+        ULONGLONG now = hal_clock_ns();
         bool room = used + 1 < size;
-        ssize_t n = room ? read(fd, out + used, size - 1 - used)
-                         : read(fd, sink, sizeof sink);
 
+        if (now >= deadline)
+            break;
+        if (poll(&pfd, 1, (int)((deadline - now) / 1000000 + 1)) <= 0)
+            continue;
+        n = room ? read(fd, out + used, size - 1 - used)
+                 : read(fd, sink, sizeof sink);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -160,6 +176,7 @@ static void read_all(int fd, char *out, ULONG size)
     }
     if (size > 0)
         out[used] = '\0';
+    return hal_clock_ns() < deadline;
 }
 
 int hal_child_boot(const char *test_name, char *out, ULONG size)
@@ -189,7 +206,12 @@ int hal_child_boot(const char *test_name, char *out, ULONG size)
     }
     posix_spawn_file_actions_destroy(&fa);
     close(fds[1]);
-    read_all(fds[0], out, size);
+    if (!read_all(fds[0], out, size)) {
+        kill(pid, SIGKILL);
+        snprintf(out + strlen(out), size - strlen(out),
+                 "\n(the child boot ran for %d s and was killed)\n",
+                 CHILD_SECONDS);
+    }
     close(fds[0]);
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR)

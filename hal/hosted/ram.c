@@ -39,36 +39,53 @@ ULONG hal_ram_pages(void)
     return npages;
 }
 
+
+/*
+ * Accesses beyond the end of RAM behave as on a PC with nothing there:
+ * writes are lost and reads return all ones.
+ */
+static bool in_ram(ULONGLONG pa, ULONG len)
+{
+    return pa <= (ULONGLONG)npages * PAGE_SIZE &&
+           len <= (ULONGLONG)npages * PAGE_SIZE - pa;
+}
+
 uint32_t ram_read32(uint64_t pa)
 {
     uint32_t v;
 
-    memcpy(&v, phys + pa, sizeof v);
+    hal_phys_read(pa, &v, sizeof v);
     return v;
 }
 
 void ram_write32(uint64_t pa, uint32_t value)
 {
-    memcpy(phys + pa, &value, sizeof value);
+    hal_phys_write(pa, &value, sizeof value);
 }
 
 void hal_phys_zero(ULONG pfn)
 {
-    memset(phys + (uint64_t)pfn * PAGE_SIZE, 0, PAGE_SIZE);
+    if (pfn < npages)
+        memset(phys + (uint64_t)pfn * PAGE_SIZE, 0, PAGE_SIZE);
 }
 
 void hal_phys_copy(ULONG dst_pfn, ULONG src_pfn)
 {
-    memcpy(phys + (uint64_t)dst_pfn * PAGE_SIZE,
-           phys + (uint64_t)src_pfn * PAGE_SIZE, PAGE_SIZE);
+    if (dst_pfn < npages && src_pfn < npages)
+        memcpy(phys + (uint64_t)dst_pfn * PAGE_SIZE,
+               phys + (uint64_t)src_pfn * PAGE_SIZE, PAGE_SIZE);
 }
 
 void hal_phys_read(ULONGLONG pa, void *buf, ULONG len)
 {
-    memcpy(buf, phys + pa, len);
+    if (in_ram(pa, len))
+        memcpy(buf, phys + pa, len);
+    else
+        memset(buf, 0xFF, len);
 }
 
 void hal_phys_write(ULONGLONG pa, const void *buf, ULONG len)
 {
-    memcpy(phys + pa, buf, len);
+    if (in_ram(pa, len))
+        memcpy(phys + pa, buf, len);
 }

@@ -29,6 +29,18 @@ MMPFN *mm_pfn(ULONG pfn)
     return (MMPFN *)HAL_VA_PTR(MM_PFN_DATABASE) + pfn;
 }
 
+/* Puts frame pfn at the tail of the free list. DISPATCH_LEVEL. */
+static void append_free(ULONG pfn)
+{
+    *mm_pfn(pfn) = (MMPFN){.state = MM_FREE, .blink = free_tail};
+    if (free_tail != MM_FRAME_NONE)
+        mm_pfn(free_tail)->flink = pfn;
+    else
+        free_head = pfn;
+    free_tail = pfn;
+    free_count++;
+}
+
 void mm_init_pfn(ULONG ram_pages)
 {
     ULONG bytes = ram_pages * (ULONG)sizeof(MMPFN), va, pfn;
@@ -40,25 +52,13 @@ void mm_init_pfn(ULONG ram_pages)
             KeBugCheckEx(INSTALL_MORE_MEMORY, ram_pages, boot_next, 0, 0);
     }
     total_frames = ram_pages;
-    /* Frames [0, boot_next) are in use; list the rest from the top down so
-     * that the head is the lowest. */
+    /* Frames [0, boot_next) are in use; the rest go on the list in order. */
     for (pfn = 0; pfn < boot_next; pfn++) {
         mm_pfn(pfn)->state = pfn == 0 ? MM_BAD : MM_ACTIVE;
         mm_pfn(pfn)->reference_count = pfn == 0 ? 0 : 1;
     }
-    for (pfn = ram_pages - 1; pfn >= boot_next; pfn--) {
-        MMPFN *e = mm_pfn(pfn);
-
-        e->state = MM_FREE;
-        e->flink = free_head;
-        e->blink = MM_FRAME_NONE;
-        if (free_head != MM_FRAME_NONE)
-            mm_pfn(free_head)->blink = pfn;
-        else
-            free_tail = pfn;
-        free_head = pfn;
-        free_count++;
-    }
+    for (pfn = boot_next; pfn < ram_pages; pfn++)
+        append_free(pfn);
     pfn_ready = TRUE;
 }
 
@@ -102,13 +102,7 @@ void mm_free_frame(ULONG pfn)
     if (e->state != MM_ACTIVE)
         KeBugCheckEx(PFN_LIST_CORRUPT, 0x99, pfn, e->state, 0);
     irql = KfRaiseIrql(DISPATCH_LEVEL);
-    *e = (MMPFN){.state = MM_FREE, .blink = free_tail};
-    if (free_tail != MM_FRAME_NONE)
-        mm_pfn(free_tail)->flink = pfn;
-    else
-        free_head = pfn;
-    free_tail = pfn;
-    free_count++;
+    append_free(pfn);
     KfLowerIrql(irql);
 }
 
