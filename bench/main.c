@@ -18,5 +18,6 @@ int main(int argc, char **argv)
     opts.self = "/proc/self/exe";
     opts.boot.command = "bench";
     opts.boot.ram_pages = 64 * 256;
+    opts.boot.seed = 1;
     hosted_start(&opts);
 }

@@ -119,8 +119,12 @@ void hal_interrupts_restore(BOOLEAN enabled);
 /* ---- Clock, console, power ---------------------------------------------- */
 
 /* A monotonic real-time clock in nanoseconds (for benchmarks and the
- * real-time tick mode; the kernel's own time is virtual). */
+ * real-time clock mode; the kernel's own time is virtual by default). */
 ULONGLONG hal_clock_ns(void);
+/* The host's wall-clock time, in 100 ns units since 1601-01-01 UTC. */
+ULONGLONG hal_time_of_day(void);
+/* Idles the CPU until hal_clock_ns() reaches clock_ns. */
+void hal_halt_until(ULONGLONG clock_ns);
 
 void hal_console_write(const char *text, ULONG len);
 /* True when the console is a terminal (colour may be used). */
@@ -137,7 +141,8 @@ typedef struct hal_boot_info {
     const char *command;  /* "report", "test", "child-test", "bench" */
     const char *argument; /* suite or test name, or NULL */
     ULONG ram_pages;
-    ULONGLONG seed;
+    ULONGLONG seed;    /* --seed: drives the virtual clock's jitter */
+    BOOLEAN realtime;  /* --realtime: the clock follows the host's */
 } hal_boot_info;
 
 /*

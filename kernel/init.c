@@ -62,6 +62,7 @@ void ki_system_startup(const hal_boot_info *info)
     boot = *info;
     mm_init(info->ram_pages, &ps_idle_process.Space);
     ke_init_pcr();
+    ki_init_clock(info->seed, info->realtime);
     ps_init_idle_process();
     ke_start_idle_thread(ps_idle_thread(), &ps_idle_process.Pcb, phase0_idle);
 }

@@ -106,6 +106,25 @@ ULONGLONG hal_clock_ns(void)
     return (ULONGLONG)ts.tv_sec * 1000000000ull + (ULONGLONG)ts.tv_nsec;
 }
 
+ULONGLONG hal_time_of_day(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    /* 11644473600 s lie between 1601-01-01 and 1970-01-01. */
+    return ((ULONGLONG)ts.tv_sec + 11644473600ull) * 10000000ull +
+           (ULONGLONG)ts.tv_nsec / 100;
+}
+
+void hal_halt_until(ULONGLONG clock_ns)
+{
+    struct timespec ts = {.tv_sec = (time_t)(clock_ns / 1000000000ull),
+                          .tv_nsec = (long)(clock_ns % 1000000000ull)};
+
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}
+
 void hal_console_write(const char *text, ULONG len)
 {
     while (len > 0) {

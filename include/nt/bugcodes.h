@@ -39,6 +39,9 @@
 #define DRIVER_VERIFIER_DETECTED_VIOLATION      0x000000C4
 #define MEMORY_MANAGEMENT                       0x0000001A
 #define ATTEMPTED_SWITCH_FROM_DPC               0x000000B8
+#define MUTEX_ALREADY_OWNED                     0x000000BF
+#define IRQL_UNEXPECTED_VALUE                   0x000000C8
+#define THREAD_TERMINATE_HELD_MUTEX             0x4000008A
 
 /* The first parameter of UNEXPECTED_KERNEL_MODE_TRAP is the trap number. */
 #define EXCEPTION_DIVIDED_BY_ZERO 0

@@ -1,6 +1,10 @@
 /*
- * The kernel's public interface to drivers (Ke): IRQL, the current thread,
- * bug checks. Structures are opaque to drivers.
+ * The kernel's public interface to drivers (Ke): IRQL, spin locks, DPCs,
+ * timers and time, dispatcher objects and waits, APCs, attach, bug checks.
+ *
+ * Drivers allocate the control objects (KEVENT, KDPC, KTIMER, ...) in their
+ * own memory, so their layouts are here; drivers must treat the fields as
+ * private and use the routines. KTHREAD and KPROCESS stay opaque.
  */
 #ifndef NT_KE_H
 #define NT_KE_H
@@ -12,7 +16,8 @@ typedef struct _KPROCESS *PKPROCESS, *PRKPROCESS;
 typedef struct _ETHREAD *PETHREAD;
 typedef struct _EPROCESS *PEPROCESS;
 
-/* Interrupt request levels (x86). */
+/* ---- IRQL (x86) ---------------------------------------------------------- */
+
 #define PASSIVE_LEVEL  0
 #define LOW_LEVEL      0
 #define APC_LEVEL      1
@@ -28,25 +33,348 @@ typedef struct _EPROCESS *PEPROCESS;
 #define SYNCH_LEVEL    (IPI_LEVEL - 2)
 
 /*
- * KfRaiseIrql raises to new_irql and returns the previous level; raising to
- * a lower level stops the system (IRQL_NOT_GREATER_OR_EQUAL). KfLowerIrql
- * lowers to new_irql; lowering to a higher level stops it
- * (IRQL_NOT_LESS_OR_EQUAL). Callable at any IRQL.
+ * KfRaiseIrql raises to NewIrql and returns the previous level; raising to a
+ * lower level stops the system (IRQL_NOT_GREATER_OR_EQUAL). KfLowerIrql
+ * lowers to NewIrql, running the DPCs and APCs that were held; lowering to a
+ * higher level stops the system (IRQL_NOT_LESS_OR_EQUAL). Any IRQL.
  */
 NTKERNELAPI KIRQL FASTCALL KfRaiseIrql(KIRQL NewIrql);
 NTKERNELAPI VOID FASTCALL KfLowerIrql(KIRQL NewIrql);
 NTKERNELAPI KIRQL NTAPI KeGetCurrentIrql(VOID);
 NTKERNELAPI KIRQL NTAPI KeRaiseIrqlToDpcLevel(VOID);
+NTKERNELAPI KIRQL NTAPI KeRaiseIrqlToSynchLevel(VOID);
 #define KeRaiseIrql(NewIrql, OldIrql) (*(OldIrql) = KfRaiseIrql(NewIrql))
 #define KeLowerIrql(NewIrql)          KfLowerIrql(NewIrql)
 
+/* ---- Spin locks ---------------------------------------------------------- */
+
+typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
+
+typedef struct _KSPIN_LOCK_QUEUE {
+    struct _KSPIN_LOCK_QUEUE *volatile Next;
+    PKSPIN_LOCK volatile Lock;
+} KSPIN_LOCK_QUEUE, *PKSPIN_LOCK_QUEUE;
+
+typedef struct _KLOCK_QUEUE_HANDLE {
+    KSPIN_LOCK_QUEUE LockQueue;
+    KIRQL OldIrql;
+} KLOCK_QUEUE_HANDLE, *PKLOCK_QUEUE_HANDLE;
+
+NTKERNELAPI VOID NTAPI KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
+NTKERNELAPI KIRQL FASTCALL KfAcquireSpinLock(PKSPIN_LOCK SpinLock);
+NTKERNELAPI VOID FASTCALL KfReleaseSpinLock(PKSPIN_LOCK SpinLock,
+                                            KIRQL NewIrql);
+#define KeAcquireSpinLock(SpinLock, OldIrql) \
+    (*(OldIrql) = KfAcquireSpinLock(SpinLock))
+#define KeReleaseSpinLock(SpinLock, NewIrql) \
+    KfReleaseSpinLock((SpinLock), (NewIrql))
+NTKERNELAPI KIRQL NTAPI KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock);
+NTKERNELAPI VOID NTAPI KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
+NTKERNELAPI VOID NTAPI KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock);
+NTKERNELAPI BOOLEAN FASTCALL
+KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
+NTKERNELAPI BOOLEAN FASTCALL KeTestSpinLock(PKSPIN_LOCK SpinLock);
+NTKERNELAPI VOID FASTCALL KeAcquireInStackQueuedSpinLock(
+    PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+NTKERNELAPI VOID FASTCALL
+KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle);
+NTKERNELAPI VOID FASTCALL KeAcquireInStackQueuedSpinLockAtDpcLevel(
+    PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+NTKERNELAPI VOID FASTCALL
+KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle);
+
+/* ---- Dispatcher objects ---------------------------------------------------- */
+
+/* The Type of a DISPATCHER_HEADER. */
+typedef enum _KOBJECTS {
+    EventNotificationObject = 0,
+    EventSynchronizationObject = 1,
+    MutantObject = 2,
+    ProcessObject = 3,
+    QueueObject = 4,
+    SemaphoreObject = 5,
+    ThreadObject = 6,
+    GateObject = 7,
+    TimerNotificationObject = 8,
+    TimerSynchronizationObject = 9,
+    ApcObject = 18,
+    DpcObject = 19,
+} KOBJECTS;
+
+typedef struct _DISPATCHER_HEADER {
+    UCHAR Type;     /* KOBJECTS */
+    UCHAR Absolute; /* timers: the due time was absolute */
+    UCHAR Size;     /* in ULONGs */
+    UCHAR Inserted; /* timers: in the timer queue */
+    LONG SignalState;
+    LIST_ENTRY WaitListHead;
+} DISPATCHER_HEADER;
+
+typedef enum _EVENT_TYPE { NotificationEvent, SynchronizationEvent } EVENT_TYPE;
+typedef enum _TIMER_TYPE { NotificationTimer, SynchronizationTimer } TIMER_TYPE;
+typedef enum _WAIT_TYPE { WaitAll, WaitAny } WAIT_TYPE;
+
+typedef struct _KEVENT {
+    DISPATCHER_HEADER Header;
+} KEVENT, *PKEVENT, *PRKEVENT;
+
+typedef struct _KSEMAPHORE {
+    DISPATCHER_HEADER Header;
+    LONG Limit;
+} KSEMAPHORE, *PKSEMAPHORE, *PRKSEMAPHORE;
+
+typedef struct _KMUTANT {
+    DISPATCHER_HEADER Header;
+    LIST_ENTRY MutantListEntry; /* in the owner's list of owned mutants */
+    struct _KTHREAD *OwnerThread;
+    BOOLEAN Abandoned;
+    UCHAR ApcDisable; /* 1 for a kernel mutex: owning it disables APCs */
+} KMUTANT, *PKMUTANT, *PRKMUTANT, KMUTEX, *PKMUTEX, *PRKMUTEX;
+
+struct _KDPC;
+
+typedef struct _KTIMER {
+    DISPATCHER_HEADER Header;
+    ULONGLONG DueTime; /* interrupt time, 100 ns units */
+    LIST_ENTRY TimerListEntry;
+    struct _KDPC *Dpc;
+    LONG Period; /* milliseconds, 0 for a one-shot timer */
+} KTIMER, *PKTIMER, *PRKTIMER;
+
+/*
+ * A wait block links a waiting thread to one object it waits on. A thread
+ * has THREAD_WAIT_OBJECTS of its own; waits on more objects need an array
+ * from the caller.
+ */
+typedef struct _KWAIT_BLOCK {
+    LIST_ENTRY WaitListEntry; /* in the object's WaitListHead */
+    struct _KTHREAD *Thread;
+    PVOID Object;
+    struct _KWAIT_BLOCK *NextWaitBlock; /* a ring over the thread's blocks */
+    USHORT WaitKey;                     /* the index this block reports */
+    USHORT WaitType;                    /* WAIT_TYPE */
+} KWAIT_BLOCK, *PKWAIT_BLOCK, *PRKWAIT_BLOCK;
+
+#define THREAD_WAIT_OBJECTS   3
+#define MAXIMUM_WAIT_OBJECTS  64
+
+typedef enum _KWAIT_REASON {
+    Executive,
+    FreePage,
+    PageIn,
+    PoolAllocation,
+    DelayExecution,
+    Suspended,
+    UserRequest,
+    WrExecutive,
+    WrFreePage,
+    WrPageIn,
+    WrPoolAllocation,
+    WrDelayExecution,
+    WrSuspended,
+    WrUserRequest,
+    WrEventPair,
+    WrQueue,
+    WrLpcReceive,
+    WrLpcReply,
+    WrVirtualMemory,
+    WrPageOut,
+    WrRendezvous,
+    MaximumWaitReason
+} KWAIT_REASON;
+
+/* Priority increments for the waiters a signal wakes (NT's values). */
+#define IO_NO_INCREMENT          0
+#define EVENT_INCREMENT          1
+#define SEMAPHORE_INCREMENT      1
+#define MUTANT_INCREMENT         1
+#define IO_DISK_INCREMENT        1
+#define IO_KEYBOARD_INCREMENT    6
+#define IO_SOUND_INCREMENT       8
+#define LOW_PRIORITY             0
+#define LOW_REALTIME_PRIORITY    16
+#define HIGH_PRIORITY            31
+#define MAXIMUM_PRIORITY         32
+
+NTKERNELAPI VOID NTAPI KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type,
+                                         BOOLEAN State);
+NTKERNELAPI LONG NTAPI KeSetEvent(PRKEVENT Event, KPRIORITY Increment,
+                                  BOOLEAN Wait);
+NTKERNELAPI LONG NTAPI KeResetEvent(PRKEVENT Event);
+NTKERNELAPI VOID NTAPI KeClearEvent(PRKEVENT Event);
+NTKERNELAPI LONG NTAPI KeReadStateEvent(PRKEVENT Event);
+NTKERNELAPI LONG NTAPI KePulseEvent(PRKEVENT Event, KPRIORITY Increment,
+                                    BOOLEAN Wait);
+
+NTKERNELAPI VOID NTAPI KeInitializeSemaphore(PRKSEMAPHORE Semaphore,
+                                             LONG Count, LONG Limit);
+NTKERNELAPI LONG NTAPI KeReleaseSemaphore(PRKSEMAPHORE Semaphore,
+                                          KPRIORITY Increment,
+                                          LONG Adjustment, BOOLEAN Wait);
+NTKERNELAPI LONG NTAPI KeReadStateSemaphore(PRKSEMAPHORE Semaphore);
+
+NTKERNELAPI VOID NTAPI KeInitializeMutex(PRKMUTEX Mutex, ULONG Level);
+NTKERNELAPI LONG NTAPI KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait);
+NTKERNELAPI LONG NTAPI KeReadStateMutex(PRKMUTEX Mutex);
+NTKERNELAPI VOID NTAPI KeInitializeMutant(PRKMUTANT Mutant,
+                                          BOOLEAN InitialOwner);
+NTKERNELAPI LONG NTAPI KeReleaseMutant(PRKMUTANT Mutant,
+                                       KPRIORITY Increment, BOOLEAN Abandoned,
+                                       BOOLEAN Wait);
+NTKERNELAPI LONG NTAPI KeReadStateMutant(PRKMUTANT Mutant);
+
+NTKERNELAPI NTSTATUS NTAPI KeWaitForSingleObject(PVOID Object,
+                                                 KWAIT_REASON WaitReason,
+                                                 KPROCESSOR_MODE WaitMode,
+                                                 BOOLEAN Alertable,
+                                                 PLARGE_INTEGER Timeout);
+NTKERNELAPI NTSTATUS NTAPI KeWaitForMultipleObjects(
+    ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+    KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+    PKWAIT_BLOCK WaitBlockArray);
+#define KeWaitForMutexObject KeWaitForSingleObject
+
+/* ---- DPCs ------------------------------------------------------------------ */
+
+typedef enum _KDPC_IMPORTANCE {
+    LowImportance,
+    MediumImportance,
+    HighImportance
+} KDPC_IMPORTANCE;
+
+struct _KDPC;
+typedef VOID (*PKDEFERRED_ROUTINE)(struct _KDPC *Dpc, PVOID DeferredContext,
+                                   PVOID SystemArgument1,
+                                   PVOID SystemArgument2);
+typedef VOID KDEFERRED_ROUTINE(struct _KDPC *Dpc, PVOID DeferredContext,
+                               PVOID SystemArgument1, PVOID SystemArgument2);
+
+typedef struct _KDPC {
+    UCHAR Type; /* DpcObject */
+    UCHAR Importance;
+    UCHAR Number;
+    UCHAR Inserted;
+    LIST_ENTRY DpcListEntry;
+    PKDEFERRED_ROUTINE DeferredRoutine;
+    PVOID DeferredContext;
+    PVOID SystemArgument1;
+    PVOID SystemArgument2;
+} KDPC, *PKDPC, *PRKDPC;
+
+NTKERNELAPI VOID NTAPI KeInitializeDpc(PRKDPC Dpc,
+                                       PKDEFERRED_ROUTINE DeferredRoutine,
+                                       PVOID DeferredContext);
+NTKERNELAPI BOOLEAN NTAPI KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1,
+                                           PVOID SystemArgument2);
+NTKERNELAPI BOOLEAN NTAPI KeRemoveQueueDpc(PRKDPC Dpc);
+NTKERNELAPI VOID NTAPI KeSetImportanceDpc(PRKDPC Dpc,
+                                          KDPC_IMPORTANCE Importance);
+
+/* ---- Timers and time ------------------------------------------------------- */
+
+NTKERNELAPI VOID NTAPI KeInitializeTimer(PKTIMER Timer);
+NTKERNELAPI VOID NTAPI KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type);
+NTKERNELAPI BOOLEAN NTAPI KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime,
+                                     PKDPC Dpc);
+NTKERNELAPI BOOLEAN NTAPI KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime,
+                                       LONG Period, PKDPC Dpc);
+NTKERNELAPI BOOLEAN NTAPI KeCancelTimer(PKTIMER Timer);
+NTKERNELAPI BOOLEAN NTAPI KeReadStateTimer(PKTIMER Timer);
+
+NTKERNELAPI NTSTATUS NTAPI KeDelayExecutionThread(KPROCESSOR_MODE WaitMode,
+                                                  BOOLEAN Alertable,
+                                                  PLARGE_INTEGER Interval);
+NTKERNELAPI VOID NTAPI KeQuerySystemTime(PLARGE_INTEGER CurrentTime);
+NTKERNELAPI VOID NTAPI KeQueryTickCount(PLARGE_INTEGER TickCount);
+NTKERNELAPI ULONGLONG NTAPI KeQueryInterruptTime(VOID);
+NTKERNELAPI ULONG NTAPI KeQueryTimeIncrement(VOID);
+NTKERNELAPI VOID NTAPI KeStallExecutionProcessor(ULONG MicroSeconds);
+
+/* ---- Threads and scheduling ------------------------------------------------ */
+
 NTKERNELAPI PKTHREAD NTAPI KeGetCurrentThread(VOID);
+NTKERNELAPI KPRIORITY NTAPI KeSetPriorityThread(PKTHREAD Thread,
+                                                KPRIORITY Priority);
+NTKERNELAPI KPRIORITY NTAPI KeQueryPriorityThread(PKTHREAD Thread);
+NTKERNELAPI LONG NTAPI KeSetBasePriorityThread(PKTHREAD Thread,
+                                               LONG Increment);
+NTKERNELAPI BOOLEAN NTAPI KeAlertThread(PKTHREAD Thread,
+                                        KPROCESSOR_MODE AlertMode);
+NTKERNELAPI BOOLEAN NTAPI KeTestAlertThread(KPROCESSOR_MODE AlertMode);
+NTKERNELAPI BOOLEAN NTAPI KeIsExecutingDpc(VOID);
+
+/* ---- APCs ------------------------------------------------------------------ */
+
+typedef enum _KAPC_ENVIRONMENT {
+    OriginalApcEnvironment,
+    AttachedApcEnvironment,
+    CurrentApcEnvironment,
+    InsertApcEnvironment
+} KAPC_ENVIRONMENT;
+
+struct _KAPC;
+typedef VOID (*PKNORMAL_ROUTINE)(PVOID NormalContext, PVOID SystemArgument1,
+                                 PVOID SystemArgument2);
+typedef VOID (*PKKERNEL_ROUTINE)(struct _KAPC *Apc,
+                                 PKNORMAL_ROUTINE *NormalRoutine,
+                                 PVOID *NormalContext,
+                                 PVOID *SystemArgument1,
+                                 PVOID *SystemArgument2);
+typedef VOID (*PKRUNDOWN_ROUTINE)(struct _KAPC *Apc);
+
+typedef struct _KAPC {
+    UCHAR Type; /* ApcObject */
+    UCHAR ApcStateIndex;
+    CHAR ApcMode;
+    BOOLEAN Inserted;
+    struct _KTHREAD *Thread;
+    LIST_ENTRY ApcListEntry;
+    PKKERNEL_ROUTINE KernelRoutine;
+    PKRUNDOWN_ROUTINE RundownRoutine;
+    PKNORMAL_ROUTINE NormalRoutine;
+    PVOID NormalContext;
+    PVOID SystemArgument1;
+    PVOID SystemArgument2;
+} KAPC, *PKAPC, *PRKAPC;
+
+NTKERNELAPI VOID NTAPI KeInitializeApc(
+    PRKAPC Apc, PRKTHREAD Thread, KAPC_ENVIRONMENT Environment,
+    PKKERNEL_ROUTINE KernelRoutine, PKRUNDOWN_ROUTINE RundownRoutine,
+    PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ApcMode,
+    PVOID NormalContext);
+NTKERNELAPI BOOLEAN NTAPI KeInsertQueueApc(PRKAPC Apc, PVOID SystemArgument1,
+                                           PVOID SystemArgument2,
+                                           KPRIORITY Increment);
+NTKERNELAPI BOOLEAN NTAPI KeAreApcsDisabled(VOID);
+NTKERNELAPI VOID NTAPI KeEnterCriticalRegion(VOID);
+NTKERNELAPI VOID NTAPI KeLeaveCriticalRegion(VOID);
+NTKERNELAPI VOID NTAPI KeEnterGuardedRegion(VOID);
+NTKERNELAPI VOID NTAPI KeLeaveGuardedRegion(VOID);
+
+/* ---- Attach ---------------------------------------------------------------- */
+
+/* The saved APC state of an attached thread (KeStackAttachProcess). */
+typedef struct _KAPC_STATE {
+    LIST_ENTRY ApcListHead[2];
+    struct _KPROCESS *Process;
+    BOOLEAN KernelApcInProgress;
+    BOOLEAN KernelApcPending;
+    BOOLEAN UserApcPending;
+} KAPC_STATE, *PKAPC_STATE, *PRKAPC_STATE;
+
+NTKERNELAPI VOID NTAPI KeStackAttachProcess(PRKPROCESS Process,
+                                            PRKAPC_STATE ApcState);
+NTKERNELAPI VOID NTAPI KeUnstackDetachProcess(PRKAPC_STATE ApcState);
+NTKERNELAPI VOID NTAPI KeAttachProcess(PRKPROCESS Process);
+NTKERNELAPI VOID NTAPI KeDetachProcess(VOID);
+
+/* ---- Bug checks ------------------------------------------------------------ */
 
 /* Stops the system with NT's stop screen. Never returns. */
-NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI
-KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
-             ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
-             ULONG_PTR BugCheckParameter4);
+NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI KeBugCheckEx(
+    ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
+    ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
+    ULONG_PTR BugCheckParameter4);
 NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI KeBugCheck(ULONG BugCheckCode);
 
 #endif

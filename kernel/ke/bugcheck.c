@@ -51,6 +51,9 @@ static const struct {
     {DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL,
      "DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL"},
     {MANUALLY_INITIATED_CRASH, "MANUALLY_INITIATED_CRASH"},
+    {MUTEX_ALREADY_OWNED, "MUTEX_ALREADY_OWNED"},
+    {IRQL_UNEXPECTED_VALUE, "IRQL_UNEXPECTED_VALUE"},
+    {THREAD_TERMINATE_HELD_MUTEX, "THREAD_TERMINATE_HELD_MUTEX"},
 };
 
 static BOOLEAN stopping;
@@ -124,6 +127,41 @@ void ke_bugcheck_note(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
     rtl_print("\nThe system has stopped.\n");
     ktest_on_stop(code, params);
     hal_power_off(KE_STOP_EXIT_STATUS);
+}
+
+static const char *wait_reason(const KTHREAD *thread)
+{
+    return thread->WaitReason == DelayExecution ? "a delay"
+                                                : "dispatcher objects";
+}
+
+/*
+ * No thread can run and no timer will ever fire: on NT the machine would
+ * sit idle for ever. ntlab says so, lists who waits for what, and stops.
+ */
+void ke_report_hang(void)
+{
+    PLIST_ENTRY e;
+
+    hal_interrupts_disable();
+    rtl_print("\n*** HANG: every thread is waiting and no timer is set, so "
+              "nothing can wake them\n\n");
+    for (e = ki_all_threads.Flink; e != &ki_all_threads; e = e->Flink) {
+        KTHREAD *thread = CONTAINING_RECORD(e, KTHREAD, AllThreadsEntry);
+        KWAIT_BLOCK *block = thread->WaitBlockList;
+
+        if (thread->State != Waiting)
+            continue;
+        rtl_print("  TID %u (%s) waits for %s:", ps_thread_id(thread),
+                  ps_process_name(thread->Process), wait_reason(thread));
+        do {
+            rtl_print(" %08X", HAL_PTR_VA(block->Object));
+            block = block->NextWaitBlock;
+        } while (block != thread->WaitBlockList);
+        rtl_print("\n");
+    }
+    rtl_print("\nThe system has hung.\n");
+    hal_power_off(KE_HANG_EXIT_STATUS);
 }
 
 VOID NTAPI KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,

@@ -1,9 +1,14 @@
 /*
- * IRQL and the processor control region.
+ * IRQL, the processor control region, and the software interrupts.
  *
- * This is the first cut that the foundation needs: the level is recorded
- * and checked. Software interrupts held while IRQL is high (DPCs, APCs) and
- * their delivery when it drops come with the Ke issue.
+ * IRQL is a byte in the PCR. Raising it only stores the new level. Work that
+ * the level holds back is recorded and done when IRQL drops below it:
+ *   - the DISPATCH_LEVEL software interrupt (a bit in PendingSoftware):
+ *     expired timers, the DPC queue, quantum end and preemption;
+ *   - kernel APCs for the current thread (its KernelApcPending flag, so the
+ *     request follows the thread across switches).
+ * Lowering below DISPATCH_LEVEL is also a clock checkpoint (clock.c): the
+ * clock interrupt that came due while IRQL was high is taken there.
  */
 #include "ke.h"
 
@@ -23,6 +28,7 @@ void ke_init_pcr(void)
         !NT_SUCCESS(mm_map_page(MM_KPCR_VA, pfn, PTE_KERNEL_RW)))
         KeBugCheckEx(INSTALL_MORE_MEMORY, mm_total_frames(), 0, 0, 0);
     *pcr = boot_pcr;
+    InitializeListHead(&pcr->DpcListHead);
     ki_pcr = pcr;
 }
 
@@ -42,6 +48,34 @@ KIRQL FASTCALL KfRaiseIrql(KIRQL NewIrql)
     return old;
 }
 
+void ki_request_dispatch_interrupt(void)
+{
+    KeGetPcr()->PendingSoftware |= KI_PENDING_DISPATCH;
+}
+
+/* Runs the software interrupts that IRQL irql no longer holds back. */
+static void deliver_software_interrupts(KIRQL irql)
+{
+    KPCR *pcr = KeGetPcr();
+
+    for (;;) {
+        if (irql < DISPATCH_LEVEL &&
+            (pcr->PendingSoftware & KI_PENDING_DISPATCH)) {
+            pcr->PendingSoftware &= (UCHAR)~KI_PENDING_DISPATCH;
+            pcr->Irql = DISPATCH_LEVEL;
+            ki_dispatch_interrupt();
+            pcr->Irql = irql;
+        } else if (irql < APC_LEVEL && pcr->CurrentThread != NULL &&
+                   ki_kernel_apc_deliverable(pcr->CurrentThread)) {
+            pcr->Irql = APC_LEVEL;
+            ki_deliver_apc();
+            pcr->Irql = irql;
+        } else {
+            return;
+        }
+    }
+}
+
 VOID FASTCALL KfLowerIrql(KIRQL NewIrql)
 {
     KPCR *pcr = KeGetPcr();
@@ -50,11 +84,19 @@ VOID FASTCALL KfLowerIrql(KIRQL NewIrql)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, NewIrql, pcr->Irql, 0,
                      (ULONG_PTR)__builtin_return_address(0));
     pcr->Irql = NewIrql;
+    if (NewIrql < DISPATCH_LEVEL)
+        ki_checkpoint();
+    deliver_software_interrupts(NewIrql);
 }
 
 KIRQL NTAPI KeRaiseIrqlToDpcLevel(VOID)
 {
     return KfRaiseIrql(DISPATCH_LEVEL);
+}
+
+KIRQL NTAPI KeRaiseIrqlToSynchLevel(VOID)
+{
+    return KfRaiseIrql(SYNCH_LEVEL);
 }
 
 const char *ke_irql_name(KIRQL irql)

@@ -1,9 +1,11 @@
 /*
  * The kernel proper's private interface (Ke): the processor control region,
- * thread and process control blocks, the scheduler, traps and bug checks.
+ * thread and process control blocks, the scheduler, the clock, waits, DPCs,
+ * APCs, traps and bug checks.
  *
- * Locking: one CPU. Scheduler state (ready queues, thread states, the
- * process's thread list) is guarded by running at DISPATCH_LEVEL.
+ * Locking: one CPU. The dispatcher database (ready queues, thread states,
+ * wait lists, the timer queue, the DPC queue) is guarded by raising to
+ * DISPATCH_LEVEL (ki_lock_dispatcher); routines named _locked expect that.
  */
 #ifndef KERNEL_KE_H
 #define KERNEL_KE_H
@@ -11,20 +13,43 @@
 #include <hal.h>
 #include <ntddk.h>
 
+/* ---- Processor control region -------------------------------------------- */
+
+/* Software interrupt requests held in KPCR.PendingSoftware. */
+#define KI_PENDING_DISPATCH (1u << DISPATCH_LEVEL)
+
 /*
- * The processor control region. It lives at MM_KPCR_VA (0xFFDFF000) once
- * memory management is up; during early boot a copy in kernel data serves.
+ * The processor control region (NT splits it into KPCR and KPRCB). It lives
+ * at MM_KPCR_VA (0xFFDFF000) once memory management is up; during early boot
+ * a copy in kernel data serves.
  */
 typedef struct _KPCR {
     KIRQL Irql;
-    struct _KTHREAD *CurrentThread;
-    struct _KTHREAD *IdleThread;
+    UCHAR PendingSoftware; /* KI_PENDING_* */
+    BOOLEAN QuantumEnd;
+    BOOLEAN TimerExpiryPending;
+    BOOLEAN DpcRoutineActive;
+    BOOLEAN DpcInterruptRequested;
     ULONG Number;
+    struct _KTHREAD *CurrentThread;
+    struct _KTHREAD *NextThread; /* chosen to preempt the current one */
+    struct _KTHREAD *IdleThread;
+    LIST_ENTRY DpcListHead;
+    ULONG DpcQueueDepth;
     ULONG ContextSwitches;
+    ULONG DpcCount;
+    ULONG InterruptCount;
 } KPCR;
 
 extern KPCR *ki_pcr;
 #define KeGetPcr() (ki_pcr)
+
+static inline struct _KTHREAD *ke_current_thread(void)
+{
+    return KeGetPcr()->CurrentThread;
+}
+
+/* ---- Processes and threads ------------------------------------------------- */
 
 typedef enum _KTHREAD_STATE {
     Initialized,
@@ -37,45 +62,82 @@ typedef enum _KTHREAD_STATE {
     DeferredReady,
 } KTHREAD_STATE;
 
-/* A process as the kernel proper sees it. */
+/* A process as the kernel proper sees it. Signalled when its last thread
+ * ends. */
 typedef struct _KPROCESS {
+    DISPATCHER_HEADER Header;
     ULONG DirectoryTableBase; /* frame of the page directory */
     LIST_ENTRY ThreadListHead;
     KPRIORITY BasePriority;
 } KPROCESS;
 
-/* The process whose address space a thread runs in, and its APC queues. */
-typedef struct _KAPC_STATE {
-    LIST_ENTRY ApcListHead[2];
-    struct _KPROCESS *Process;
-    BOOLEAN KernelApcInProgress;
-    BOOLEAN KernelApcPending;
-    BOOLEAN UserApcPending;
-} KAPC_STATE;
-
 typedef VOID (*PKSTART_ROUTINE)(PVOID StartContext);
 
-/* A thread as the kernel proper sees it. */
+/* Quantum units: a clock tick takes 3, a satisfied wait 1 (NT's values). */
+#define THREAD_QUANTUM          6
+#define CLOCK_QUANTUM_DECREMENT 3
+#define WAIT_QUANTUM_DECREMENT  1
+#define ALERT_INCREMENT         2
+
+/* The thread's extra wait block, for its timeout timer. */
+#define TIMER_WAIT_BLOCK THREAD_WAIT_OBJECTS
+
+/* A thread as the kernel proper sees it. Signalled when it ends. */
 typedef struct _KTHREAD {
+    DISPATCHER_HEADER Header;
     hal_context Context;
-    PVOID InitialStack;        /* the stack's base (highest address) */
-    PVOID StackLimit;          /* its lowest usable address */
-    KAPC_STATE ApcState;       /* ApcState.Process: the current address space */
-    struct _KPROCESS *Process; /* the thread's own process */
-    LIST_ENTRY ThreadListEntry; /* in Process->ThreadListHead */
-    LIST_ENTRY WaitListEntry;   /* in a ready queue */
-    UCHAR State;                /* KTHREAD_STATE */
+    PVOID InitialStack; /* the stack's base (highest address) */
+    PVOID StackLimit;   /* its lowest usable address */
+    struct _KPROCESS *Process;   /* the thread's own process */
+    LIST_ENTRY ThreadListEntry;  /* in Process->ThreadListHead */
+    LIST_ENTRY WaitListEntry;    /* in a ready queue */
+    LIST_ENTRY MutantListHead;   /* mutants it owns */
+    UCHAR State;                 /* KTHREAD_STATE */
     SCHAR Priority;
     SCHAR BasePriority;
+    SCHAR Quantum;
+    BOOLEAN Preempted;
     BOOLEAN SystemThread;
+    /* APCs and attach: ApcState.Process is the current address space. */
+    KAPC_STATE ApcState;
+    KAPC_STATE SavedApcState;
+    KAPC_STATE *ApcStatePointer[2];
+    UCHAR ApcStateIndex;
+    BOOLEAN ApcQueueable;
+    SHORT KernelApcDisable;  /* critical regions: 0 or negative */
+    SHORT SpecialApcDisable; /* guarded regions: 0 or negative */
+    /* Waits. */
+    NTSTATUS WaitStatus;
+    KIRQL WaitIrql;
+    KPROCESSOR_MODE WaitMode;
+    BOOLEAN WaitNext; /* KeSetEvent(..., TRUE) left IRQL raised for a wait */
+    BOOLEAN Alertable;
+    BOOLEAN Alerted[2];
+    UCHAR WaitReason;
+    PKWAIT_BLOCK WaitBlockList;
+    KWAIT_BLOCK WaitBlock[THREAD_WAIT_OBJECTS + 1];
+    KTIMER Timer; /* timeouts and KeDelayExecutionThread */
     PKSTART_ROUTINE StartRoutine;
     PVOID StartContext;
+    LIST_ENTRY AllThreadsEntry; /* in ki_all_threads */
 } KTHREAD;
 
-#define MAXIMUM_PRIORITY      32
-#define LOW_REALTIME_PRIORITY 16
+/* Every thread that has not ended (for the hang report). DISPATCH_LEVEL. */
+extern LIST_ENTRY ki_all_threads;
 
-/* ---- Threads and the scheduler (thread.c) ------------------------------ */
+/* ---- The dispatcher lock --------------------------------------------------- */
+
+static inline KIRQL ki_lock_dispatcher(void)
+{
+    return KfRaiseIrql(DISPATCH_LEVEL);
+}
+
+static inline void ki_unlock_dispatcher(KIRQL irql)
+{
+    KfLowerIrql(irql);
+}
+
+/* ---- Threads and the scheduler (thread.c, sched.c) ------------------------- */
 
 /*
  * Initializes thread to run start(context) in process at priority, with a
@@ -84,35 +146,129 @@ typedef struct _KTHREAD {
  */
 NTSTATUS ke_init_thread(KTHREAD *thread, KPROCESS *process,
                         PKSTART_ROUTINE start, PVOID context, SCHAR priority);
-/* Makes an initialized thread ready to run. Any IRQL <= DISPATCH_LEVEL. */
+/* Makes an initialized thread ready to run. IRQL <= DISPATCH_LEVEL. */
 void ke_ready_thread(KTHREAD *thread);
-/* Gives the CPU to another ready thread of the same or higher priority. */
-void ke_yield(void);
-/* Ends the current thread. Never returns. */
+/* Ends the current thread: runs down its mutants and APCs, signals it
+ * (and its process when it is the last). Never returns. PASSIVE_LEVEL. */
 DECLSPEC_NORETURN void ke_terminate_thread(void);
 /* Makes the boot context the idle thread of process and runs continue_boot
  * on the idle thread's own stack. */
 DECLSPEC_NORETURN void ke_start_idle_thread(KTHREAD *idle, KPROCESS *process,
                                             PKSTART_ROUTINE continue_boot);
-/* The idle loop: runs ready threads forever. */
+/* The idle loop: runs DPCs and ready threads, advances the clock. */
 DECLSPEC_NORETURN void ke_idle_loop(void);
+/* Gives the CPU to a ready thread of the same or higher priority, if any
+ * (what KeDelayExecutionThread does for a zero interval). */
+void ke_yield(void);
 
-/* ---- Processes (process.c) --------------------------------------------- */
+/* Readies thread: preempts the current thread when it has a higher
+ * priority, else queues it. DISPATCH_LEVEL. */
+void ki_ready_thread_locked(KTHREAD *thread);
+/* Switches away from the current thread, whose state the caller has set
+ * (waiting, terminated); returns its WaitStatus once it runs again.
+ * DISPATCH_LEVEL. */
+NTSTATUS ki_swap_thread_locked(void);
+/* Runs on the incoming thread right after every switch (a new thread runs
+ * it first): frees the stack of a thread that has just ended. */
+void ki_finish_switch(void);
+/* Quantum end and preemption, from the dispatch interrupt. */
+void ki_reschedule_locked(void);
+/* Sets a thread's priority, requeueing or preempting as needed. */
+void ki_set_priority_locked(KTHREAD *thread, SCHAR priority);
+void ki_init_scheduler(void);
+/* The threads switched to (their addresses), in order: copies up to max
+ * into ids and returns how many switches there were. */
+ULONG ke_switch_trace(ULONG *ids, ULONG max);
+/* No thread can run and no timer is set: reports the waiting threads and
+ * stops ntlab with KE_HANG_EXIT_STATUS. */
+DECLSPEC_NORETURN void ke_report_hang(void);
 
-void ke_init_process(KPROCESS *process, ULONG directory_pfn);
-
-/* ---- IRQL, traps, bug checks ------------------------------------------- */
+/* ---- IRQL and software interrupts (irql.c) -------------------------------- */
 
 void ke_init_pcr(void);
 const char *ke_irql_name(KIRQL irql);
+/* Requests the DISPATCH_LEVEL software interrupt; it runs when IRQL drops
+ * below DISPATCH_LEVEL. */
+void ki_request_dispatch_interrupt(void);
+
+/* ---- The clock (clock.c) --------------------------------------------------- */
+
+/* How the clock is driven: virtual (deterministic) or by the host clock. */
+void ki_init_clock(ULONGLONG seed, BOOLEAN realtime);
+/* A point where the CPU's time moves on and a due clock interrupt is taken
+ * (IRQL drops, clock reads, traps). */
+void ki_checkpoint(void);
+/* From the idle loop: waits until the next timer is due (virtual time jumps
+ * there). Returns FALSE when no timer is set: nothing can ever happen. */
+BOOLEAN ki_idle_wait(void);
+/* The current system time (100 ns since 1601). */
+ULONGLONG ki_system_time(void);
+ULONGLONG ki_interrupt_time(void);
+
+/* ---- DPCs (dpc.c) ---------------------------------------------------------- */
+
+/* The DISPATCH_LEVEL software interrupt: timers, DPCs, rescheduling. */
+void ki_dispatch_interrupt(void);
+/* Runs the DPC queue. DISPATCH_LEVEL. */
+void ki_retire_dpc_list(void);
+/* Calls a timer's DPC routine with the system time as its arguments. */
+void ki_call_timer_dpc(KDPC *dpc, ULONGLONG system_time);
+
+/* ---- Timers (timer.c) ------------------------------------------------------ */
+
+/* Inserts a timer due at interrupt time due; FALSE when already due. */
+BOOLEAN ki_insert_timer_locked(KTIMER *timer, ULONGLONG due);
+void ki_remove_timer_locked(KTIMER *timer);
+/* Converts a DueTime argument (negative relative, else absolute system
+ * time) to interrupt time. */
+ULONGLONG ki_due_time(LONGLONG due_time);
+/* The interrupt time of the first timer due, or ~0 when none is set. */
+ULONGLONG ki_next_timer_due(void);
+/* Expires every timer due by now. DISPATCH_LEVEL. */
+void ki_expire_timers_locked(void);
+
+/* ---- Waits and dispatcher objects (wait.c, dispobj.c) --------------------- */
+
+void ki_init_header(DISPATCHER_HEADER *header, UCHAR type, UCHAR size,
+                    LONG state);
+/* Satisfies the waiters that object's signal state now allows. */
+void ki_wait_test_locked(PVOID object, KPRIORITY increment);
+/* Ends thread's wait with status, boosting a variable-priority thread. */
+void ki_unwait_thread_locked(KTHREAD *thread, NTSTATUS status,
+                             KPRIORITY increment);
+/* Is object signalled for thread (a mutant it owns counts)? */
+BOOLEAN ki_is_signaled(const DISPATCHER_HEADER *object, const KTHREAD *thread);
+/* Takes what a satisfied wait takes: resets, decrements, acquires.
+ * Returns STATUS_ABANDONED for an abandoned mutant, else STATUS_SUCCESS. */
+NTSTATUS ki_wait_satisfy_locked(DISPATCHER_HEADER *object, KTHREAD *thread);
+/* Abandons the mutants the current thread owns (thread exit). */
+void ki_rundown_mutants_locked(KTHREAD *thread);
+
+/* ---- APCs and attach (apc.c, attach.c) ------------------------------------- */
+
+void ki_init_apc_state(KTHREAD *thread);
+/* Can a kernel APC be delivered to thread now (ignoring IRQL)? */
+BOOLEAN ki_kernel_apc_deliverable(const KTHREAD *thread);
+/* Delivers the current thread's kernel APCs. Called at APC_LEVEL. */
+void ki_deliver_apc(void);
+/* Throws away the APCs still queued to an ending thread. */
+void ki_flush_apcs(KTHREAD *thread);
+/* A user APC is queued: user mode (once it exists) delivers it. */
+BOOLEAN ke_user_apc_pending(const KTHREAD *thread);
+
+/* ---- Processes (process.c) ------------------------------------------------- */
+
+void ke_init_process(KPROCESS *process, ULONG directory_pfn);
+
+/* ---- Traps, exceptions, bug checks (trap.c, bugcheck.c) -------------------- */
 
 /*
  * Stops the system like KeBugCheckEx, with one more line of explanation
  * under the parameters (note may be NULL).
  */
-DECLSPEC_NORETURN void ke_bugcheck_note(ULONG code, ULONG_PTR p1, ULONG_PTR p2,
-                                        ULONG_PTR p3, ULONG_PTR p4,
-                                        const char *note);
+DECLSPEC_NORETURN void ke_bugcheck_note(ULONG code, ULONG_PTR p1,
+                                        ULONG_PTR p2, ULONG_PTR p3,
+                                        ULONG_PTR p4, const char *note);
 const char *ke_bugcheck_name(ULONG code);
 
 /* An exception in kernel mode that no handler took: stops the system. */
@@ -120,8 +276,15 @@ DECLSPEC_NORETURN void ke_unhandled_kernel_exception(NTSTATUS code,
                                                      ULONG_PTR ip,
                                                      ULONG_PTR info0,
                                                      ULONG_PTR info1);
+/*
+ * Raises status as an exception from kernel code (what ExRaiseStatus does).
+ * Structured exception handling comes with the Mm issue; until then no
+ * handler can take it and the system stops.
+ */
+DECLSPEC_NORETURN void ke_raise_status(NTSTATUS status);
 
-/* The exit status of ntlab when the system stops. */
+/* The exit status of ntlab when the system stops, and when it hangs. */
 #define KE_STOP_EXIT_STATUS 3
+#define KE_HANG_EXIT_STATUS 4
 
 #endif

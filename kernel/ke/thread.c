@@ -1,47 +1,19 @@
 /*
- * Threads and the scheduler.
- *
- * Ready threads wait in one FIFO queue per priority (0-31); a summary word
- * has bit p set when queue p is not empty, so the highest ready priority is
- * one bit scan away. A switch happens at DISPATCH_LEVEL: the outgoing thread
- * saves its context where it stands and the incoming one resumes where it
- * stopped, with the page directory of its process loaded when that differs.
- *
- * This is the foundation's scheduler: threads run until they yield or end.
- * Quantum, preemption, waits and priority boosts come with the Ke issue.
+ * Threads: creation, the first instructions of a thread, and its end.
+ * Alerts live here too.
  */
 #include "ke.h"
 
 #include "../mm/mm.h"
 
-static LIST_ENTRY ready_queue[MAXIMUM_PRIORITY];
-static ULONG ready_summary;
-/* A thread that has ended and whose stack the next thread frees. */
-static KTHREAD *dead_thread;
-
-static void init_ready_queues(void)
-{
-    ULONG i;
-
-    for (i = 0; i < MAXIMUM_PRIORITY; i++)
-        InitializeListHead(&ready_queue[i]);
-}
-
-/* Runs on the incoming thread right after every switch. */
-static void finish_switch(void)
-{
-    if (dead_thread != NULL) {
-        mm_delete_kernel_stack(HAL_PTR_VA(dead_thread->InitialStack));
-        dead_thread = NULL;
-    }
-}
+LIST_ENTRY ki_all_threads = {&ki_all_threads, &ki_all_threads};
 
 /* The first code of every thread, at DISPATCH_LEVEL. */
 static void thread_start(void *arg)
 {
     KTHREAD *thread = arg;
 
-    finish_switch();
+    ki_finish_switch();
     KfLowerIrql(PASSIVE_LEVEL);
     thread->StartRoutine(thread->StartContext);
     ke_terminate_thread();
@@ -55,146 +27,102 @@ NTSTATUS ke_init_thread(KTHREAD *thread, KPROCESS *process,
 
     if (base == 0)
         return STATUS_INSUFFICIENT_RESOURCES;
+    ki_init_header(&thread->Header, ThreadObject,
+                   sizeof(KTHREAD) / sizeof(ULONG), 0);
     thread->InitialStack = HAL_VA_PTR(base);
     thread->StackLimit = HAL_VA_PTR(base - KERNEL_STACK_SIZE);
-    hal_context_init(&thread->Context, thread->InitialStack, thread->StackLimit,
-                     thread_start, thread);
-    InitializeListHead(&thread->ApcState.ApcListHead[KernelMode]);
-    InitializeListHead(&thread->ApcState.ApcListHead[UserMode]);
-    thread->ApcState.Process = process;
+    hal_context_init(&thread->Context, thread->InitialStack,
+                     thread->StackLimit, thread_start, thread);
     thread->Process = process;
+    ki_init_apc_state(thread);
+    InitializeListHead(&thread->MutantListHead);
+    KeInitializeTimer(&thread->Timer);
     thread->State = Initialized;
     thread->Priority = thread->BasePriority = priority;
+    thread->Quantum = THREAD_QUANTUM;
     thread->StartRoutine = start;
     thread->StartContext = context;
-    irql = KfRaiseIrql(DISPATCH_LEVEL);
+    irql = ki_lock_dispatcher();
     InsertTailList(&process->ThreadListHead, &thread->ThreadListEntry);
-    KfLowerIrql(irql);
+    InsertTailList(&ki_all_threads, &thread->AllThreadsEntry);
+    ki_unlock_dispatcher(irql);
     return STATUS_SUCCESS;
 }
 
-/* Queues thread at the tail of its priority's ready queue. DISPATCH_LEVEL. */
-static void ready_locked(KTHREAD *thread)
+/* Signals a thread or process object: it stays signalled (notification). */
+static void signal_locked(DISPATCHER_HEADER *header)
 {
-    thread->State = Ready;
-    InsertTailList(&ready_queue[thread->Priority], &thread->WaitListEntry);
-    ready_summary |= 1u << thread->Priority;
-}
-
-void ke_ready_thread(KTHREAD *thread)
-{
-    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
-
-    ready_locked(thread);
-    KfLowerIrql(irql);
-}
-
-/* Takes the highest-priority ready thread off its queue, or NULL. */
-static KTHREAD *select_ready(void)
-{
-    ULONG priority;
-    PLIST_ENTRY entry;
-
-    if (ready_summary == 0)
-        return NULL;
-    priority = 31u - (ULONG)__builtin_clz(ready_summary);
-    entry = RemoveHeadList(&ready_queue[priority]);
-    if (IsListEmpty(&ready_queue[priority]))
-        ready_summary &= ~(1u << priority);
-    return CONTAINING_RECORD(entry, KTHREAD, WaitListEntry);
-}
-
-/* Switches from the current thread to next. DISPATCH_LEVEL. */
-static void swap_context(KTHREAD *next)
-{
-    KPCR *pcr = KeGetPcr();
-    KTHREAD *current = pcr->CurrentThread;
-
-    next->State = Running;
-    if (next == current)
-        return;
-    pcr->CurrentThread = next;
-    pcr->ContextSwitches++;
-    if (next->ApcState.Process != current->ApcState.Process)
-        hal_mmu_activate(next->ApcState.Process->DirectoryTableBase);
-    hal_set_kernel_stack(next->InitialStack);
-    hal_context_switch(&current->Context, &next->Context);
-    finish_switch();
-}
-
-void ke_yield(void)
-{
-    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
-    KTHREAD *current = KeGetPcr()->CurrentThread;
-
-    KTHREAD *next;
-
-    if (current != KeGetPcr()->IdleThread)
-        ready_locked(current);
-    next = select_ready();
-    swap_context(next != NULL ? next : current);
-    KfLowerIrql(irql);
+    header->SignalState = 1;
+    ki_wait_test_locked(header, IO_NO_INCREMENT);
 }
 
 void ke_terminate_thread(void)
 {
-    KTHREAD *current, *next;
+    KTHREAD *thread = ke_current_thread();
+    KPROCESS *process = thread->Process;
+    KIRQL irql;
 
-    KfRaiseIrql(DISPATCH_LEVEL);
-    current = KeGetPcr()->CurrentThread;
-    current->State = Terminated;
-    RemoveEntryList(&current->ThreadListEntry);
-    dead_thread = current;
-    next = select_ready();
-    swap_context(next != NULL ? next : KeGetPcr()->IdleThread);
+    if (thread->ApcStateIndex != OriginalApcEnvironment)
+        KeBugCheckEx(INVALID_PROCESS_ATTACH_ATTEMPT,
+                     (ULONG_PTR)thread->ApcState.Process, (ULONG_PTR)process,
+                     thread->ApcStateIndex, KeIsExecutingDpc());
+    thread->ApcQueueable = FALSE;
+    ki_flush_apcs(thread);
+    irql = ki_lock_dispatcher();
+    ki_rundown_mutants_locked(thread);
+    signal_locked(&thread->Header);
+    RemoveEntryList(&thread->ThreadListEntry);
+    RemoveEntryList(&thread->AllThreadsEntry);
+    if (IsListEmpty(&process->ThreadListHead))
+        signal_locked(&process->Header);
+    thread->State = Terminated;
+    ki_swap_thread_locked();
     /* Nothing switches back to a terminated thread. */
+    UNREFERENCED_PARAMETER(irql);
     __builtin_unreachable();
-}
-
-void ke_start_idle_thread(KTHREAD *idle, KPROCESS *process,
-                          PKSTART_ROUTINE continue_boot)
-{
-    static hal_context boot_context;
-    KPCR *pcr = KeGetPcr();
-
-    init_ready_queues();
-    if (!NT_SUCCESS(ke_init_thread(idle, process, continue_boot, NULL, 0)))
-        KeBugCheckEx(INSTALL_MORE_MEMORY, mm_total_frames(), 0, 0, 0);
-    idle->State = Running;
-    pcr->IdleThread = idle;
-    pcr->CurrentThread = idle;
-    pcr->Irql = DISPATCH_LEVEL;
-    hal_set_kernel_stack(idle->InitialStack);
-    hal_context_switch(&boot_context, &idle->Context);
-    KeBugCheckEx(PHASE1_INITIALIZATION_FAILED, 0, 0, 0, 0);
-}
-
-void ke_idle_loop(void)
-{
-    static const char message[] =
-        "ntlab: every thread has ended or is waiting, and nothing can wake "
-        "them\n";
-    KTHREAD *next;
-
-    KfRaiseIrql(DISPATCH_LEVEL);
-    for (;;) {
-        next = select_ready();
-        if (next == NULL) {
-            hal_console_write(message, sizeof message - 1);
-            hal_power_off(KE_STOP_EXIT_STATUS);
-        }
-        swap_context(next);
-    }
-}
-
-PKTHREAD NTAPI KeGetCurrentThread(VOID)
-{
-    return KeGetPcr()->CurrentThread;
 }
 
 void ke_init_process(KPROCESS *process, ULONG directory_pfn)
 {
+    ki_init_header(&process->Header, ProcessObject,
+                   sizeof(KPROCESS) / sizeof(ULONG), 0);
     process->DirectoryTableBase = directory_pfn;
     InitializeListHead(&process->ThreadListHead);
     process->BasePriority = 8;
+}
+
+/*
+ * Alerts a thread for AlertMode: an alertable wait in that mode or a less
+ * privileged one ends with STATUS_ALERTED; otherwise the alert is kept for
+ * the next alertable wait. Returns whether it was already alerted.
+ */
+BOOLEAN NTAPI KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode)
+{
+    KIRQL irql = ki_lock_dispatcher();
+    BOOLEAN was = Thread->Alerted[(int)AlertMode];
+
+    if (!was) {
+        if (Thread->State == Waiting && Thread->Alertable &&
+            AlertMode <= Thread->WaitMode)
+            ki_unwait_thread_locked(Thread, STATUS_ALERTED, ALERT_INCREMENT);
+        else
+            Thread->Alerted[(int)AlertMode] = TRUE;
+    }
+    ki_unlock_dispatcher(irql);
+    return was;
+}
+
+/* Returns and clears the current thread's alert for AlertMode. */
+BOOLEAN NTAPI KeTestAlertThread(KPROCESSOR_MODE AlertMode)
+{
+    KTHREAD *thread = ke_current_thread();
+    KIRQL irql = ki_lock_dispatcher();
+    BOOLEAN was = thread->Alerted[(int)AlertMode];
+
+    if (was)
+        thread->Alerted[(int)AlertMode] = FALSE;
+    else if (AlertMode == UserMode && ke_user_apc_pending(thread))
+        thread->ApcState.UserApcPending = TRUE;
+    ki_unlock_dispatcher(irql);
+    return was;
 }

@@ -41,6 +41,12 @@ void ke_unhandled_kernel_exception(NTSTATUS code, ULONG_PTR ip, ULONG_PTR info0,
     KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, (ULONG)code, ip, info0, info1);
 }
 
+void ke_raise_status(NTSTATUS status)
+{
+    ke_unhandled_kernel_exception(
+        status, (ULONG_PTR)__builtin_return_address(0), 0, 0);
+}
+
 static void double_fault(const hal_trap *trap)
 {
     KTHREAD *thread = KeGetPcr()->CurrentThread;
@@ -62,6 +68,7 @@ static void double_fault(const hal_trap *trap)
 
 void ki_trap(const hal_trap *trap)
 {
+    ki_checkpoint();
     switch (trap->kind) {
     case HAL_TRAP_PAGE_FAULT:
         mm_access_fault(trap);

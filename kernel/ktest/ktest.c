@@ -163,8 +163,8 @@ static void run_in_thread(void (*fn)(void))
         ktest_fail(__FILE__, __LINE__, "no memory for the test's thread");
         return;
     }
-    while (thread->Tcb.State != Terminated)
-        ke_yield();
+    KeWaitForSingleObject(&thread->Tcb.Header, Executive, KernelMode, FALSE,
+                          NULL);
 }
 
 /* Prints text as TAP diagnostics, one "# " line per line. */

@@ -4,7 +4,8 @@
  *
  * Exit status: 0 when everything asked for worked, 1 when a test or an
  * expectation failed, 2 for bad input (usage, options, files), 3 when the
- * system stopped with a bug check.
+ * system stopped with a bug check, 4 when it hung (every thread waiting and
+ * no timer set).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -28,13 +29,17 @@ static const char usage[] =
     "\n"
     "options:\n"
     "  --memory MB          guest RAM in MiB (default 64, 4 to 1024)\n"
+    "  --seed N             seed of the virtual clock (default 1): the same\n"
+    "                       seed gives the same run, another moves every\n"
+    "                       preemption point\n"
+    "  --realtime           drive the clock from the host's clock instead\n"
     "  --help, --version\n"
     "\n"
     "exit status: 0 success, 1 a test failed, 2 bad input, 3 the system\n"
-    "stopped (bug check)\n";
+    "stopped (bug check), 4 the system hung (every thread waits for ever)\n";
 
 static hosted_options opts;
-static char memory_arg[16];
+static char memory_arg[16], seed_arg[24];
 
 /* Parses a whole decimal number in [lo, hi]; -1 when it is not one. */
 static long parse_number(const char *text, long lo, long hi)
@@ -48,6 +53,19 @@ static long parse_number(const char *text, long lo, long hi)
     if (*end != '\0' || v < lo || v > hi)
         return -1;
     return v;
+}
+
+static void set_seed(const char *value)
+{
+    char *end = (char *)value;
+    unsigned long long seed = 0;
+
+    if (value[0] >= '0' && value[0] <= '9')
+        seed = strtoull(value, &end, 0);
+    if (*end != '\0' || end == value)
+        hosted_die("--seed: '%s' is not a whole number", value);
+    opts.boot.seed = seed;
+    snprintf(seed_arg, sizeof seed_arg, "%llu", seed);
 }
 
 static void set_memory(const char *value)
@@ -109,6 +127,7 @@ int main(int argc, char **argv)
 
     opts.self = "/proc/self/exe";
     set_memory("64");
+    set_seed("1");
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
 
@@ -121,6 +140,10 @@ int main(int argc, char **argv)
             return 0;
         } else if (is_option(a, "--memory")) {
             set_memory(option_value(argc, argv, &i, "--memory"));
+        } else if (is_option(a, "--seed")) {
+            set_seed(option_value(argc, argv, &i, "--seed"));
+        } else if (strcmp(a, "--realtime") == 0) {
+            opts.boot.realtime = TRUE;
         } else if (is_option(a, "--child-test")) {
             opts.boot.command = "child-test";
             opts.boot.argument = option_value(argc, argv, &i, "--child-test");
@@ -138,5 +161,8 @@ int main(int argc, char **argv)
         hosted_die("--child-test takes no command");
     opts.child_args[0] = "--memory";
     opts.child_args[1] = memory_arg;
+    opts.child_args[2] = "--seed";
+    opts.child_args[3] = seed_arg;
+    opts.child_args[4] = opts.boot.realtime ? "--realtime" : NULL;
     hosted_start(&opts);
 }

@@ -1,0 +1,181 @@
+/*
+ * The clock.
+ *
+ * The CPU keeps its own time (cpu_time, 100 ns units). It moves on at
+ * checkpoints: every drop of IRQL below DISPATCH_LEVEL, every clock read,
+ * every trap, and by the requested amount in KeStallExecutionProcessor.
+ * When it passes the next tick, the clock interrupt is taken at that
+ * checkpoint, at CLOCK_LEVEL, if IRQL and the interrupt flag allow; else it
+ * waits for the next checkpoint that does. The interrupt moves the interrupt
+ * time and the tick count on by whole increments (so, as on NT,
+ * KeQueryInterruptTime has the resolution of a tick), asks for timer
+ * expiry, charges the running thread's quantum, and requests the DISPATCH
+ * interrupt that does the rest when IRQL drops.
+ *
+ * In the default virtual mode a checkpoint costs 0.5 to 1.5 us, drawn from
+ * a generator seeded by --seed, and an idle CPU jumps straight to the tick
+ * at which the next timer is due: a run is fully determined by its inputs
+ * and the seed, and a different seed moves every preemption point. With
+ * --realtime, cpu_time follows the host's clock and the idle CPU sleeps.
+ * Either way interrupts are taken at checkpoints, so kernel code that spins
+ * without one (no IRQL drop, no clock read) is never preempted.
+ */
+#include "ke.h"
+
+/* NT's uniprocessor x86 clock: 10.0144 ms per tick. */
+#define TIME_INCREMENT 100144u
+/* The virtual machine boots at 2000-01-01 00:00:00 UTC. */
+#define VIRTUAL_BOOT_TIME 125911584000000000ull
+
+static struct {
+    ULONGLONG cpu_time;       /* the CPU's own time, 100 ns */
+    ULONGLONG next_tick;      /* cpu_time of the next clock interrupt */
+    ULONGLONG interrupt_time; /* whole increments since boot */
+    ULONGLONG tick_count;
+    ULONGLONG boot_time;      /* system time at interrupt time 0 */
+    ULONGLONG rng;            /* xorshift64 state */
+    ULONGLONG host_base_ns;   /* realtime: the host clock at boot */
+    BOOLEAN realtime;
+    BOOLEAN in_interrupt;
+} clock;
+
+static ULONGLONG next_random(void)
+{
+    clock.rng ^= clock.rng << 13;
+    clock.rng ^= clock.rng >> 7;
+    clock.rng ^= clock.rng << 17;
+    return clock.rng;
+}
+
+void ki_init_clock(ULONGLONG seed, BOOLEAN realtime)
+{
+    clock.rng = seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+    clock.realtime = realtime;
+    clock.boot_time = realtime ? hal_time_of_day() : VIRTUAL_BOOT_TIME;
+    clock.host_base_ns = hal_clock_ns();
+    /* The seed also sets where in its period the first tick falls. */
+    clock.next_tick = 1 + next_random() % TIME_INCREMENT;
+}
+
+/* The clock interrupt, for the ticks that have come due. Interrupts off. */
+static void clock_interrupt(void)
+{
+    KPCR *pcr = KeGetPcr();
+    KTHREAD *thread = pcr->CurrentThread;
+    ULONGLONG ticks = (clock.cpu_time - clock.next_tick) / TIME_INCREMENT + 1;
+    KIRQL irql = KfRaiseIrql(CLOCK_LEVEL);
+
+    clock.next_tick += ticks * TIME_INCREMENT;
+    clock.interrupt_time += ticks * TIME_INCREMENT;
+    clock.tick_count += ticks;
+    pcr->InterruptCount++;
+    if (ki_next_timer_due() <= clock.interrupt_time) {
+        pcr->TimerExpiryPending = TRUE;
+        ki_request_dispatch_interrupt();
+    }
+    if (thread != NULL && thread != pcr->IdleThread) {
+        LONG left = thread->Quantum - (LONG)(ticks * CLOCK_QUANTUM_DECREMENT);
+
+        thread->Quantum = (SCHAR)(left < -100 ? -100 : left);
+        if (thread->Quantum <= 0) {
+            pcr->QuantumEnd = TRUE;
+            ki_request_dispatch_interrupt();
+        }
+    }
+    /* DPCs that did not ask for an interrupt (low importance) run now. */
+    if (!IsListEmpty(&pcr->DpcListHead) && !pcr->DpcRoutineActive)
+        ki_request_dispatch_interrupt();
+    clock.in_interrupt = FALSE;
+    hal_interrupts_restore(TRUE);
+    KfLowerIrql(irql);
+}
+
+/* Takes the clock interrupt if a tick is due and nothing holds it back. */
+static void take_due_interrupt(void)
+{
+    if (clock.cpu_time < clock.next_tick || clock.in_interrupt ||
+        KeGetPcr()->Irql >= CLOCK_LEVEL)
+        return;
+    if (!hal_interrupts_disable())
+        return; /* they were off: the tick waits for a later checkpoint */
+    clock.in_interrupt = TRUE;
+    clock_interrupt();
+}
+
+void ki_checkpoint(void)
+{
+    if (clock.realtime)
+        clock.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
+    else
+        clock.cpu_time += 5 + next_random() % 11;
+    take_due_interrupt();
+}
+
+BOOLEAN ki_idle_wait(void)
+{
+    ULONGLONG due = ki_next_timer_due(), ticks, at;
+
+    if (due == ~0ull)
+        return FALSE;
+    /* Timers expire at ticks: find the first tick at or after due. */
+    ticks = due <= clock.interrupt_time
+                ? 1
+                : (due - clock.interrupt_time + TIME_INCREMENT - 1) /
+                      TIME_INCREMENT;
+    at = clock.next_tick + (ticks - 1) * TIME_INCREMENT;
+    if (clock.realtime) {
+        hal_halt_until(clock.host_base_ns + at * 100);
+        clock.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
+    } else if (clock.cpu_time < at) {
+        clock.cpu_time = at;
+    }
+    take_due_interrupt();
+    return TRUE;
+}
+
+ULONGLONG ki_interrupt_time(void)
+{
+    return clock.interrupt_time;
+}
+
+ULONGLONG ki_system_time(void)
+{
+    return clock.boot_time + clock.interrupt_time;
+}
+
+ULONGLONG NTAPI KeQueryInterruptTime(VOID)
+{
+    ki_checkpoint();
+    return clock.interrupt_time;
+}
+
+VOID NTAPI KeQuerySystemTime(PLARGE_INTEGER CurrentTime)
+{
+    ki_checkpoint();
+    CurrentTime->QuadPart = (LONGLONG)ki_system_time();
+}
+
+VOID NTAPI KeQueryTickCount(PLARGE_INTEGER TickCount)
+{
+    ki_checkpoint();
+    TickCount->QuadPart = (LONGLONG)clock.tick_count;
+}
+
+ULONG NTAPI KeQueryTimeIncrement(VOID)
+{
+    return TIME_INCREMENT;
+}
+
+/* Busy-waits: the CPU's time moves on by MicroSeconds. */
+VOID NTAPI KeStallExecutionProcessor(ULONG MicroSeconds)
+{
+    ULONGLONG until = clock.cpu_time + (ULONGLONG)MicroSeconds * 10;
+
+    if (clock.realtime) {
+        while (clock.cpu_time < until)
+            clock.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
+    } else {
+        clock.cpu_time = until;
+    }
+    take_due_interrupt();
+}

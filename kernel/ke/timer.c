@@ -1,0 +1,142 @@
+/*
+ * Timers.
+ *
+ * Set timers wait in one queue sorted by due time (interrupt time; equal
+ * times keep the order they were set in). The clock interrupt notices when
+ * the first is due and requests expiry, which the DISPATCH interrupt does:
+ * each due timer, in order, is signalled (waking its waiters), re-armed if
+ * periodic (from now, as NT does, so periods drift by the expiry latency),
+ * and its DPC, if any, is called with the system time as its two arguments.
+ */
+#include "ke.h"
+
+static LIST_ENTRY timer_queue = {&timer_queue, &timer_queue};
+
+VOID NTAPI KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type)
+{
+    ki_init_header(&Timer->Header,
+                   (UCHAR)(TimerNotificationObject + (Type == SynchronizationTimer)),
+                   sizeof(KTIMER) / sizeof(ULONG), 0);
+    Timer->DueTime = 0;
+    Timer->Dpc = NULL;
+    Timer->Period = 0;
+}
+
+VOID NTAPI KeInitializeTimer(PKTIMER Timer)
+{
+    KeInitializeTimerEx(Timer, NotificationTimer);
+}
+
+ULONGLONG ki_due_time(LONGLONG due_time)
+{
+    ULONGLONG boot = ki_system_time() - ki_interrupt_time();
+
+    if (due_time < 0)
+        return ki_interrupt_time() + (ULONGLONG)(-due_time);
+    return (ULONGLONG)due_time <= boot ? 0 : (ULONGLONG)due_time - boot;
+}
+
+BOOLEAN ki_insert_timer_locked(KTIMER *timer, ULONGLONG due)
+{
+    PLIST_ENTRY e;
+
+    if (due <= ki_interrupt_time())
+        return FALSE;
+    timer->DueTime = due;
+    for (e = timer_queue.Blink; e != &timer_queue; e = e->Blink) {
+        if (CONTAINING_RECORD(e, KTIMER, TimerListEntry)->DueTime <= due)
+            break;
+    }
+    InsertHeadList(e, &timer->TimerListEntry);
+    timer->Header.Inserted = TRUE;
+    return TRUE;
+}
+
+void ki_remove_timer_locked(KTIMER *timer)
+{
+    RemoveEntryList(&timer->TimerListEntry);
+    timer->Header.Inserted = FALSE;
+}
+
+ULONGLONG ki_next_timer_due(void)
+{
+    if (IsListEmpty(&timer_queue))
+        return ~0ull;
+    return CONTAINING_RECORD(timer_queue.Flink, KTIMER, TimerListEntry)
+        ->DueTime;
+}
+
+/* Signals a timer that has come due; re-arms it when periodic. */
+static void signal_timer_locked(KTIMER *timer)
+{
+    timer->Header.SignalState = 1;
+    if (!IsListEmpty(&timer->Header.WaitListHead))
+        ki_wait_test_locked(timer, IO_NO_INCREMENT);
+    if (timer->Period != 0)
+        ki_insert_timer_locked(timer, ki_interrupt_time() +
+                                          (ULONGLONG)timer->Period * 10000);
+}
+
+void ki_expire_timers_locked(void)
+{
+    ULONGLONG now = ki_interrupt_time(), system_time = ki_system_time();
+
+    while (ki_next_timer_due() <= now) {
+        KTIMER *timer = CONTAINING_RECORD(timer_queue.Flink, KTIMER,
+                                          TimerListEntry);
+        /* Taken first: a waiter woken below may free the timer. */
+        KDPC *dpc = timer->Dpc;
+
+        ki_remove_timer_locked(timer);
+        signal_timer_locked(timer);
+        if (dpc != NULL)
+            ki_call_timer_dpc(dpc, system_time);
+    }
+}
+
+BOOLEAN NTAPI KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period,
+                           PKDPC Dpc)
+{
+    KIRQL irql = ki_lock_dispatcher();
+    BOOLEAN was_set = Timer->Header.Inserted;
+
+    if (was_set)
+        ki_remove_timer_locked(Timer);
+    Timer->Header.SignalState = 0;
+    Timer->Header.Absolute = DueTime.QuadPart >= 0;
+    Timer->Dpc = Dpc;
+    Timer->Period = Period < 0 ? 0 : Period;
+    if (!ki_insert_timer_locked(Timer, ki_due_time(DueTime.QuadPart))) {
+        /* Already due: it expires now, its DPC queued as usual. */
+        signal_timer_locked(Timer);
+        if (Dpc != NULL) {
+            ULONGLONG t = ki_system_time();
+
+            KeInsertQueueDpc(Dpc, (PVOID)(ULONG_PTR)(ULONG)t,
+                             (PVOID)(ULONG_PTR)(ULONG)(t >> 32));
+        }
+    }
+    ki_unlock_dispatcher(irql);
+    return was_set;
+}
+
+BOOLEAN NTAPI KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc)
+{
+    return KeSetTimerEx(Timer, DueTime, 0, Dpc);
+}
+
+BOOLEAN NTAPI KeCancelTimer(PKTIMER Timer)
+{
+    KIRQL irql = ki_lock_dispatcher();
+    BOOLEAN was_set = Timer->Header.Inserted;
+
+    if (was_set)
+        ki_remove_timer_locked(Timer);
+    ki_unlock_dispatcher(irql);
+    return was_set;
+}
+
+BOOLEAN NTAPI KeReadStateTimer(PKTIMER Timer)
+{
+    return Timer->Header.SignalState != 0;
+}
