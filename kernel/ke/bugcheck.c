@@ -161,6 +161,7 @@ void ke_report_hang(void)
         rtl_print("\n");
     }
     rtl_print("\nThe system has hung.\n");
+    ktest_on_hang();
     hal_power_off(KE_HANG_EXIT_STATUS);
 }
 

@@ -166,16 +166,19 @@ ULONG NTAPI KeQueryTimeIncrement(VOID)
     return TIME_INCREMENT;
 }
 
-/* Busy-waits: the CPU's time moves on by MicroSeconds. */
+/*
+ * Busy-waits: the CPU's time moves on by MicroSeconds, and each clock tick
+ * on the way is taken as it comes (when IRQL allows), as on hardware.
+ */
 VOID NTAPI KeStallExecutionProcessor(ULONG MicroSeconds)
 {
     ULONGLONG until = clock.cpu_time + (ULONGLONG)MicroSeconds * 10;
 
-    if (clock.realtime) {
-        while (clock.cpu_time < until)
+    while (clock.cpu_time < until) {
+        if (clock.realtime)
             clock.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
-    } else {
-        clock.cpu_time = until;
+        else
+            clock.cpu_time = until < clock.next_tick ? until : clock.next_tick;
+        take_due_interrupt();
     }
-    take_due_interrupt();
 }

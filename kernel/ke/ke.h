@@ -176,9 +176,10 @@ void ki_reschedule_locked(void);
 /* Sets a thread's priority, requeueing or preempting as needed. */
 void ki_set_priority_locked(KTHREAD *thread, SCHAR priority);
 void ki_init_scheduler(void);
-/* The threads switched to (their addresses), in order: copies up to max
- * into ids and returns how many switches there were. */
-ULONG ke_switch_trace(ULONG *ids, ULONG max);
+/* The threads switched to (their addresses), in order: copies up to max of
+ * them, from switch number from on, into ids; returns how many switches
+ * there have been since boot. Only the last 4096 are kept. */
+ULONG ke_switch_trace(ULONG from, ULONG *ids, ULONG max);
 /* No thread can run and no timer is set: reports the waiting threads and
  * stops ntlab with KE_HANG_EXIT_STATUS. */
 DECLSPEC_NORETURN void ke_report_hang(void);

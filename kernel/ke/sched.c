@@ -24,7 +24,8 @@ static ULONG ready_summary;
 /* A thread that has ended and whose stack the next thread frees. */
 static KTHREAD *dead_thread;
 
-/* The threads switched to, by address, in order (determinism tests). */
+/* The threads switched to, by address, in order (determinism tests): the
+ * last TRACE_SIZE of them. */
 #define TRACE_SIZE 4096
 static ULONG trace[TRACE_SIZE];
 static ULONG trace_length;
@@ -37,12 +38,14 @@ void ki_init_scheduler(void)
         InitializeListHead(&ready_queue[i]);
 }
 
-ULONG ke_switch_trace(ULONG *ids, ULONG max)
+ULONG ke_switch_trace(ULONG from, ULONG *ids, ULONG max)
 {
-    ULONG i, n = trace_length < max ? trace_length : max;
+    ULONG i, oldest = trace_length > TRACE_SIZE ? trace_length - TRACE_SIZE : 0;
 
-    for (i = 0; i < n; i++)
-        ids[i] = trace[i];
+    if (from < oldest)
+        from = oldest;
+    for (i = 0; from + i < trace_length && i < max; i++)
+        ids[i] = trace[(from + i) % TRACE_SIZE];
     return trace_length;
 }
 
@@ -137,8 +140,7 @@ static void swap_context(KTHREAD *next)
         dead_thread = current;
     pcr->CurrentThread = next;
     pcr->ContextSwitches++;
-    if (trace_length < TRACE_SIZE)
-        trace[trace_length] = HAL_PTR_VA(next);
+    trace[trace_length % TRACE_SIZE] = HAL_PTR_VA(next);
     trace_length++;
     if (next->ApcState.Process != current->ApcState.Process)
         hal_mmu_activate(next->ApcState.Process->DirectoryTableBase);

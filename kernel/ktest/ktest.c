@@ -97,6 +97,10 @@ void ktest_on_stop(ULONG code, const ULONG_PTR params[4])
 
     if (!expected.active)
         return;
+    if (expected.code == KTEST_HANG_CODE) {
+        rtl_print("ktest: expected a hang, not a stop\n");
+        return;
+    }
     for (i = 0; i < 4; i++) {
         if ((expected.which >> i) & 1)
             ok = ok && params[i] == expected.params[i];
@@ -116,6 +120,16 @@ void ktest_on_stop(ULONG code, const ULONG_PTR params[4])
 static BOOLEAN is_bench(const struct ktest *t)
 {
     return rtl_strcmp(t->suite, "bench") == 0;
+}
+
+void ktest_on_hang(void)
+{
+    if (!expected.active)
+        return;
+    rtl_print(expected.code == KTEST_HANG_CODE
+                  ? "ktest: hang as expected\n"
+                  : "ktest: expected stop 0x%08X, not a hang\n",
+              expected.code);
 }
 
 static BOOLEAN hidden(const struct ktest *t)
@@ -186,11 +200,13 @@ static void run_in_child(const struct ktest *t)
 {
     char name[128];
     int status;
+    BOOLEAN hang = t->stop_code == KTEST_HANG_CODE;
 
     rtl_snprintf(name, sizeof name, "%s.%s", t->suite, t->name);
     status = hal_child_boot(name, child_output, sizeof child_output);
-    if (status == KE_STOP_EXIT_STATUS &&
-        rtl_strstr(child_output, "ktest: stop as expected\n") != NULL)
+    if (status == (hang ? KE_HANG_EXIT_STATUS : KE_STOP_EXIT_STATUS) &&
+        rtl_strstr(child_output, hang ? "ktest: hang as expected\n"
+                                      : "ktest: stop as expected\n") != NULL)
         return;
     current.failed = TRUE;
     if (current.quiet)

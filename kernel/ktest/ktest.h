@@ -41,6 +41,9 @@ struct ktest {
 
 #define KTEST(suite, name)            KTEST_DECLARE(suite, name, 0)
 #define KTEST_STOP(suite, name, code) KTEST_DECLARE(suite, name, code)
+/* A test that must end with every thread waiting for ever (a hang). */
+#define KTEST_HANG_CODE        0xFFFFFFFFu
+#define KTEST_HANG(suite, name) KTEST_DECLARE(suite, name, KTEST_HANG_CODE)
 
 void ktest_fail(const char *file, int line, const char *fmt, ...);
 
@@ -98,8 +101,10 @@ void ktest_expect_params(ULONG which, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
 void kbench_report(const char *name, ULONGLONG ntlab_ps, ULONGLONG base_ps,
                    const char *what, const char *target);
 
-/* Called by the bug check code with the stop it is about to make. */
+/* Called by the bug check code with the stop it is about to make, and by
+ * the hang report. */
 void ktest_on_stop(ULONG code, const ULONG_PTR params[4]);
+void ktest_on_hang(void);
 
 /*
  * Runs the kernel's test commands; returns ntlab's exit status:

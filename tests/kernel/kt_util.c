@@ -1,0 +1,67 @@
+/*
+ * Helpers for the in-kernel test suites (see kt_util.h).
+ */
+#include "kt_util.h"
+
+BOOLEAN kt_make_process(EPROCESS *process, const char *name, ULONG pid)
+{
+    ULONG i;
+
+    RtlZeroMemory(process, sizeof *process);
+    if (!NT_SUCCESS(mm_create_space(&process->Space)))
+        return FALSE;
+    ke_init_process(&process->Pcb, process->Space.pd_pfn);
+    process->UniqueProcessId = pid;
+    for (i = 0; name[i] != '\0' && i + 1 < sizeof process->ImageFileName; i++)
+        process->ImageFileName[i] = name[i];
+    return TRUE;
+}
+
+void kt_delete_process(EPROCESS *process)
+{
+    mm_delete_space(&process->Space);
+}
+
+BOOLEAN kt_map_user_page(EPROCESS *process, ULONG va, ULONG value)
+{
+    ULONG pfn = mm_alloc_frame(TRUE);
+    KAPC_STATE state;
+    BOOLEAN ok;
+
+    if (pfn == MM_FRAME_NONE)
+        return FALSE;
+    KeStackAttachProcess(&process->Pcb, &state);
+    ok = NT_SUCCESS(
+        mm_map_page(va, pfn, X86_PTE_WRITE | X86_PTE_OWNER | X86_PTE_DIRTY));
+    if (ok)
+        *(volatile ULONG *)HAL_VA_PTR(va) = value;
+    KeUnstackDetachProcess(&state);
+    if (!ok)
+        mm_free_frame(pfn);
+    return ok;
+}
+
+ETHREAD *kt_start_thread(PKSTART_ROUTINE fn, PVOID context, KPRIORITY priority)
+{
+    ETHREAD *thread;
+
+    if (!NT_SUCCESS(ps_create_system_thread(fn, context, &thread)))
+        return NULL;
+    if (priority != 8)
+        KeSetPriorityThread(&thread->Tcb, priority);
+    return thread;
+}
+
+void kt_join(ETHREAD *thread)
+{
+    KeWaitForSingleObject(&thread->Tcb.Header, Executive, KernelMode, FALSE,
+                          NULL);
+}
+
+LARGE_INTEGER kt_relative(LONGLONG due)
+{
+    LARGE_INTEGER t;
+
+    t.QuadPart = due;
+    return t;
+}

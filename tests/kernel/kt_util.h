@@ -1,0 +1,35 @@
+/*
+ * Helpers shared by the in-kernel test suites: throw-away processes with
+ * their own address space, system threads to run test code in, and
+ * compiler barriers around accesses that may fault.
+ */
+#ifndef TESTS_KT_UTIL_H
+#define TESTS_KT_UTIL_H
+
+#include "../../kernel/ke/ke.h"
+#include "../../kernel/ktest/ktest.h"
+#include "../../kernel/mm/mm.h"
+#include "../../kernel/ps/ps.h"
+#include "../../kernel/rtl/rtl.h"
+
+/* A process with an empty user half and no threads, named name. */
+BOOLEAN kt_make_process(EPROCESS *process, const char *name, ULONG pid);
+void kt_delete_process(EPROCESS *process);
+
+/* Maps a fresh page at user address va of process and stores value in its
+ * first word. */
+BOOLEAN kt_map_user_page(EPROCESS *process, ULONG va, ULONG value);
+
+/* Starts a system thread running fn(context) at priority (it may run at
+ * once if that is higher than the caller's). */
+ETHREAD *kt_start_thread(PKSTART_ROUTINE fn, PVOID context, KPRIORITY priority);
+/* Waits until thread has ended. */
+void kt_join(ETHREAD *thread);
+
+/* Relative due times in 100 ns units. */
+#define KT_MS(ms) ((LONGLONG)(ms) * -10000)
+LARGE_INTEGER kt_relative(LONGLONG due);
+
+#define KT_BARRIER() __asm__ volatile("" ::: "memory")
+
+#endif
