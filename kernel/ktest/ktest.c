@@ -80,6 +80,19 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
     rtl_print("\n");
 }
 
+void ktest_note(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (current.quiet)
+        return;
+    rtl_print("# ");
+    va_start(ap, fmt);
+    rtl_vprint(fmt, ap);
+    va_end(ap);
+    rtl_print("\n");
+}
+
 void ktest_expect_params(ULONG which, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
                          ULONG_PTR p4)
 {

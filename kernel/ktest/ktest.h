@@ -46,6 +46,9 @@ struct ktest {
 #define KTEST_HANG(suite, name) KTEST_DECLARE(suite, name, KTEST_HANG_CODE)
 
 void ktest_fail(const char *file, int line, const char *fmt, ...);
+/* Prints a TAP diagnostic line ("# ...") unless the run is the quiet
+ * report. */
+void ktest_note(const char *fmt, ...);
 
 #define KT_EXPECT(c)                                           \
     do {                                                       \

@@ -234,8 +234,8 @@ KTEST(sched, run_is_determined_by_the_seed)
     KT_ASSERT(last - first <= ARRAYSIZE(switches));
     for (i = 0; i < last - first; i++)
         hash = (hash ^ switches[i]) * 16777619u;
-    rtl_print("# trail %s, %u context switches, hash %08X\n", trail,
-              last - first, hash);
+    ktest_note("trail %s, %u context switches, hash %08X", trail, last - first,
+               hash);
     KT_EXPECT_EQ(trail_length, 18);
     KT_EXPECT(last - first >= 6);
 }
