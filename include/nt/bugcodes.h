@@ -16,6 +16,7 @@
 #define SPIN_LOCK_ALREADY_OWNED                 0x0000000F
 #define SPIN_LOCK_NOT_OWNED                     0x00000010
 #define THREAD_NOT_MUTEX_OWNER                  0x00000011
+#define KERNEL_APC_PENDING_DURING_EXIT          0x00000020
 #define KMODE_EXCEPTION_NOT_HANDLED             0x0000001E
 #define PFN_LIST_CORRUPT                        0x0000004E
 #define NO_MORE_SYSTEM_PTES                     0x0000003F

@@ -90,14 +90,24 @@ static void clock_interrupt(void)
     KfLowerIrql(irql);
 }
 
+/* Would a clock interrupt be taken now (ignoring whether one is due)? */
+static BOOLEAN interrupt_can_be_taken(void)
+{
+    BOOLEAN enabled;
+
+    if (clock.in_interrupt || KeGetPcr()->Irql >= CLOCK_LEVEL)
+        return FALSE;
+    enabled = hal_interrupts_disable();
+    hal_interrupts_restore(enabled);
+    return enabled;
+}
+
 /* Takes the clock interrupt if a tick is due and nothing holds it back. */
 static void take_due_interrupt(void)
 {
-    if (clock.cpu_time < clock.next_tick || clock.in_interrupt ||
-        KeGetPcr()->Irql >= CLOCK_LEVEL)
+    if (clock.cpu_time < clock.next_tick || !interrupt_can_be_taken())
         return;
-    if (!hal_interrupts_disable())
-        return; /* they were off: the tick waits for a later checkpoint */
+    hal_interrupts_disable();
     clock.in_interrupt = TRUE;
     clock_interrupt();
 }
@@ -168,17 +178,24 @@ ULONG NTAPI KeQueryTimeIncrement(VOID)
 
 /*
  * Busy-waits: the CPU's time moves on by MicroSeconds, and each clock tick
- * on the way is taken as it comes (when IRQL allows), as on hardware.
+ * on the way is taken as it comes, as on hardware, when IRQL and the
+ * interrupt flag allow; otherwise it stays pending for a later checkpoint.
+ * Any IRQL.
  */
 VOID NTAPI KeStallExecutionProcessor(ULONG MicroSeconds)
 {
-    ULONGLONG until = clock.cpu_time + (ULONGLONG)MicroSeconds * 10;
+    ULONGLONG until;
 
+    if (clock.realtime)
+        clock.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
+    until = clock.cpu_time + (ULONGLONG)MicroSeconds * 10;
     while (clock.cpu_time < until) {
         if (clock.realtime)
             clock.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
-        else
+        else if (interrupt_can_be_taken())
             clock.cpu_time = until < clock.next_tick ? until : clock.next_tick;
+        else
+            clock.cpu_time = until;
         take_due_interrupt();
     }
 }

@@ -165,7 +165,7 @@ NTSTATUS ki_swap_thread_locked(void)
 }
 
 /* A variable-priority thread decays by one per quantum towards its base;
- * one that does not decay gives way to a ready peer (round robin). */
+ * then it gives way to a ready thread of its (new) priority: round robin. */
 static void quantum_end_locked(KTHREAD *thread)
 {
     KPCR *pcr = KeGetPcr();
@@ -174,10 +174,8 @@ static void quantum_end_locked(KTHREAD *thread)
         return;
     thread->Quantum = THREAD_QUANTUM;
     if (thread->Priority < LOW_REALTIME_PRIORITY &&
-        thread->Priority > thread->BasePriority) {
+        thread->Priority > thread->BasePriority)
         ki_set_priority_locked(thread, (SCHAR)(thread->Priority - 1));
-        return;
-    }
     if (pcr->NextThread == NULL && highest_ready() >= thread->Priority)
         choose_next(take_ready(thread->Priority));
 }
@@ -335,6 +333,9 @@ void ke_idle_loop(void)
     for (;;) {
         pcr->PendingSoftware &= (UCHAR)~KI_PENDING_DISPATCH;
         ki_dispatch_interrupt();
+        /* A DPC may have let a tick pass: expire before moving time on. */
+        if (pcr->PendingSoftware & KI_PENDING_DISPATCH)
+            continue;
         if (ready_summary != 0) {
             swap_context(take_ready(0));
             continue;

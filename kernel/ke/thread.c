@@ -56,20 +56,40 @@ static void signal_locked(DISPATCHER_HEADER *header)
     ki_wait_test_locked(header, IO_NO_INCREMENT);
 }
 
+/* Stops the system for a thread that would end with something held. */
+static void check_clean_exit(KTHREAD *thread, KIRQL irql)
+{
+    if (irql != PASSIVE_LEVEL)
+        KeBugCheckEx(KERNEL_APC_PENDING_DURING_EXIT, 0,
+                     (ULONG_PTR)(LONG)thread->KernelApcDisable, irql, 0);
+    if (thread->ApcStateIndex != OriginalApcEnvironment)
+        KeBugCheckEx(INVALID_PROCESS_ATTACH_ATTEMPT,
+                     (ULONG_PTR)thread->ApcState.Process,
+                     (ULONG_PTR)thread->Process, thread->ApcStateIndex,
+                     KeIsExecutingDpc());
+}
+
 void ke_terminate_thread(void)
 {
     KTHREAD *thread = ke_current_thread();
     KPROCESS *process = thread->Process;
-    KIRQL irql;
+    KIRQL irql = KeGetCurrentIrql();
 
-    if (thread->ApcStateIndex != OriginalApcEnvironment)
-        KeBugCheckEx(INVALID_PROCESS_ATTACH_ATTEMPT,
-                     (ULONG_PTR)thread->ApcState.Process, (ULONG_PTR)process,
-                     thread->ApcStateIndex, KeIsExecutingDpc());
+    check_clean_exit(thread, irql);
+    irql = ki_lock_dispatcher();
     thread->ApcQueueable = FALSE;
+    ki_rundown_mutants_locked(thread);
+    ki_unlock_dispatcher(irql);
+    /* Still in a critical or guarded region: NT stops (mutexes released
+     * above do not count; a kernel mutex held stopped it already). */
+    if (thread->KernelApcDisable != 0 || thread->SpecialApcDisable != 0)
+        KeBugCheckEx(KERNEL_APC_PENDING_DURING_EXIT, 0,
+                     (ULONG_PTR)(LONG)(thread->KernelApcDisable != 0
+                                           ? thread->KernelApcDisable
+                                           : thread->SpecialApcDisable),
+                     PASSIVE_LEVEL, 0);
     ki_flush_apcs(thread);
     irql = ki_lock_dispatcher();
-    ki_rundown_mutants_locked(thread);
     signal_locked(&thread->Header);
     RemoveEntryList(&thread->ThreadListEntry);
     RemoveEntryList(&thread->AllThreadsEntry);

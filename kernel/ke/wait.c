@@ -296,8 +296,13 @@ NTSTATUS NTAPI KeWaitForMultipleObjects(ULONG Count, PVOID Object[],
     if (Count > MAXIMUM_WAIT_OBJECTS ||
         (WaitBlockArray == NULL && Count > THREAD_WAIT_OBJECTS))
         KeBugCheck(MAXIMUM_WAIT_OBJECTS_EXCEEDED);
-    if (Count == 0 || (WaitType != WaitAll && WaitType != WaitAny))
+    if (Count == 0 || (WaitType != WaitAll && WaitType != WaitAny)) {
+        if (thread->WaitNext) {
+            thread->WaitNext = FALSE;
+            ki_unlock_dispatcher(thread->WaitIrql);
+        }
         ke_raise_status(STATUS_INVALID_PARAMETER);
+    }
     return wait(Count, Object,
                 WaitBlockArray != NULL ? WaitBlockArray : thread->WaitBlock,
                 WaitType, WaitReason, WaitMode, Alertable, Timeout,

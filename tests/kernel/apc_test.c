@@ -170,3 +170,74 @@ KTEST(apc, original_environment_waits_for_detach)
     KT_EXPECT_EQ(ran.kernel_runs, 1);
     kt_delete_process(&other);
 }
+
+static void wait_in_critical_region(PVOID unused)
+{
+    UNREFERENCED_PARAMETER(unused);
+    KeEnterCriticalRegion();
+    gate_status = KeWaitForSingleObject(&gate, Executive, KernelMode, FALSE,
+                                        NULL);
+    KeLeaveCriticalRegion();
+}
+
+/* A waiter in a critical region is not taken out of its wait for a normal
+ * APC; the APC runs when it leaves the region. */
+KTEST(apc, normal_apc_waits_for_a_waiter_in_a_critical_region)
+{
+    static KAPC apc;
+    ETHREAD *t;
+
+    RtlZeroMemory(&ran, sizeof ran);
+    KeInitializeEvent(&gate, NotificationEvent, FALSE);
+    t = kt_start_thread(wait_in_critical_region, NULL, 9);
+    KeInitializeApc(&apc, &t->Tcb, OriginalApcEnvironment, kernel_routine,
+                    NULL, normal_routine, KernelMode, NULL);
+    KT_EXPECT(KeInsertQueueApc(&apc, NULL, NULL, IO_NO_INCREMENT));
+    KT_EXPECT_EQ(ran.kernel_runs, 0);
+    KT_EXPECT_EQ(t->Tcb.State, Waiting);
+    KeSetEvent(&gate, IO_NO_INCREMENT, FALSE);
+    kt_join(t);
+    KT_EXPECT_EQ(gate_status, STATUS_SUCCESS);
+    KT_EXPECT_EQ(ran.normal_runs, 1);
+    KT_EXPECT_PTR_EQ(ran.normal_thread, &t->Tcb);
+}
+
+static EPROCESS stray;
+
+static VOID attach_and_stay(PVOID ctx, PVOID a1, PVOID a2)
+{
+    UNREFERENCED_PARAMETER(ctx);
+    UNREFERENCED_PARAMETER(a1);
+    UNREFERENCED_PARAMETER(a2);
+    KeAttachProcess(&stray.Pcb);
+}
+
+/* An APC routine must leave the thread in the process it found it in. */
+KTEST_STOP(apc, routine_returns_attached, INVALID_PROCESS_ATTACH_ATTEMPT)
+{
+    static KAPC apc;
+
+    KT_ASSERT(kt_make_process(&stray, "stray", 1012));
+    ktest_expect_params(KTEST_P1 | KTEST_P2,
+                        (ULONG_PTR)&PsInitialSystemProcess->Pcb,
+                        (ULONG_PTR)&stray.Pcb, 0, 0);
+    KeInitializeApc(&apc, KeGetCurrentThread(), OriginalApcEnvironment,
+                    kernel_routine, NULL, attach_and_stay, KernelMode, NULL);
+    KeInsertQueueApc(&apc, NULL, NULL, IO_NO_INCREMENT);
+}
+
+/* Detaching with an APC still queued for the attached process. */
+KTEST_STOP(apc, detach_with_an_apc_queued, INVALID_PROCESS_DETACH_ATTEMPT)
+{
+    static KAPC apc;
+    KAPC_STATE state;
+    KIRQL old;
+
+    KT_ASSERT(kt_make_process(&stray, "stray", 1012));
+    KeStackAttachProcess(&stray.Pcb, &state);
+    KeInitializeApc(&apc, KeGetCurrentThread(), AttachedApcEnvironment,
+                    kernel_routine, NULL, NULL, KernelMode, NULL);
+    KeRaiseIrql(APC_LEVEL, &old);
+    KeInsertQueueApc(&apc, NULL, NULL, IO_NO_INCREMENT);
+    KeUnstackDetachProcess(&state);
+}

@@ -247,3 +247,66 @@ KTEST_HANG(sched, every_thread_waiting_is_a_hang)
     KeInitializeEvent(&never, NotificationEvent, FALSE);
     KeWaitForSingleObject(&never, Executive, KernelMode, FALSE, NULL);
 }
+
+static void step_and_end(PVOID letter)
+{
+    step((char)(ULONG_PTR)letter);
+}
+
+/* A preempted thread goes back to the head of its ready queue, ahead of
+ * the peers that were waiting already. */
+KTEST(sched, preempted_thread_resumes_before_its_peers)
+{
+    ETHREAD *peer, *high;
+
+    reset_trail();
+    peer = kt_start_thread(step_and_end, (PVOID)'b', 8);
+    high = kt_start_thread(step_and_end, (PVOID)'H', 12);
+    step('m');
+    kt_join(peer);
+    kt_join(high);
+    KT_EXPECT_STR_EQ(trail, "Hmb");
+}
+
+/* Sleep(0) drops a boosted thread to its base priority first. */
+KTEST(sched, zero_delay_drops_to_the_base_priority)
+{
+    LARGE_INTEGER zero = kt_relative(0);
+    PKTHREAD thread = KeGetCurrentThread();
+
+    KeSetPriorityThread(thread, 11);
+    KeDelayExecutionThread(KernelMode, FALSE, &zero);
+    KT_EXPECT_EQ(KeQueryPriorityThread(thread), 8);
+}
+
+static void end_at_dispatch_level(PVOID unused)
+{
+    static KSPIN_LOCK lock;
+    KIRQL old;
+
+    UNREFERENCED_PARAMETER(unused);
+    KeInitializeSpinLock(&lock);
+    KeAcquireSpinLock(&lock, &old);
+}
+
+/* A thread that returns holding a spin lock (at DISPATCH_LEVEL). */
+KTEST_STOP(sched, thread_ends_holding_a_spin_lock,
+           KERNEL_APC_PENDING_DURING_EXIT)
+{
+    ktest_expect_params(KTEST_P3, 0, 0, DISPATCH_LEVEL, 0);
+    kt_join(kt_start_thread(end_at_dispatch_level, NULL, 9));
+}
+
+static void end_in_critical_region(PVOID unused)
+{
+    UNREFERENCED_PARAMETER(unused);
+    KeEnterCriticalRegion();
+}
+
+KTEST_STOP(sched, thread_ends_in_a_critical_region,
+           KERNEL_APC_PENDING_DURING_EXIT)
+{
+    ktest_expect_params(KTEST_P2 | KTEST_P3, 0, (ULONG_PTR)(LONG)-1,
+                        PASSIVE_LEVEL, 0);
+    kt_join(kt_start_thread(end_in_critical_region, NULL, 9));
+}

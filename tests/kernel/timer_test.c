@@ -174,3 +174,88 @@ KTEST(timer, absolute_due_times)
     KT_EXPECT(KeReadStateTimer(&timer));
     KT_EXPECT_EQ(fired.n, 2);
 }
+
+static LONGLONG expiry_times[4];
+static int expiries;
+
+static VOID note_expiry(PKDPC dpc, PVOID ctx, PVOID a1, PVOID a2)
+{
+    LARGE_INTEGER t;
+
+    UNREFERENCED_PARAMETER(dpc);
+    UNREFERENCED_PARAMETER(ctx);
+    t.LowPart = (ULONG)(ULONG_PTR)a1;
+    t.HighPart = (LONG)(ULONG_PTR)a2;
+    if (expiries < 4)
+        expiry_times[expiries++] = t.QuadPart;
+}
+
+/* Expiries of a periodic timer are a period apart (and at most a tick
+ * more: timers expire at clock ticks). */
+KTEST(timer, periodic_expiries_are_a_period_apart)
+{
+    KTIMER timer;
+    KDPC dpc;
+    int i;
+
+    expiries = 0;
+    KeInitializeTimerEx(&timer, SynchronizationTimer);
+    KeInitializeDpc(&dpc, note_expiry, NULL);
+    KeSetTimerEx(&timer, kt_relative(KT_MS(10)), 40, &dpc);
+    for (i = 0; i < 4; i++)
+        KeWaitForSingleObject(&timer, Executive, KernelMode, FALSE, NULL);
+    KeCancelTimer(&timer);
+    KT_ASSERT_EQ(expiries, 4);
+    for (i = 1; i < 4; i++) {
+        LONGLONG gap = expiry_times[i] - expiry_times[i - 1];
+
+        KT_EXPECT(gap >= 400000);
+        KT_EXPECT(gap <= 400000 + 100144);
+    }
+}
+
+static KTIMER slow_timer;
+static KDPC slow_dpc;
+
+static VOID stall_in_dpc(PKDPC dpc, PVOID ctx, PVOID a1, PVOID a2)
+{
+    UNREFERENCED_PARAMETER(dpc);
+    UNREFERENCED_PARAMETER(ctx);
+    UNREFERENCED_PARAMETER(a1);
+    UNREFERENCED_PARAMETER(a2);
+    KeStallExecutionProcessor(15000);
+}
+
+/* A timer that comes due while the idle CPU runs a slow DPC still fires at
+ * the first tick after it is due. */
+KTEST(timer, due_during_a_slow_dpc_fires_on_time)
+{
+    KTIMER timer;
+    ULONGLONG start = KeQueryInterruptTime(), due = start + 350000;
+
+    KeInitializeTimer(&slow_timer);
+    KeInitializeDpc(&slow_dpc, stall_in_dpc, NULL);
+    KeInitializeTimer(&timer);
+    KeSetTimer(&slow_timer, kt_relative(KT_MS(30)), &slow_dpc);
+    KeSetTimer(&timer, kt_relative(KT_MS(35)), NULL);
+    KeWaitForSingleObject(&timer, Executive, KernelMode, FALSE, NULL);
+    KT_EXPECT(KeQueryInterruptTime() >= due);
+    KT_EXPECT(KeQueryInterruptTime() <= due + 2 * 100144);
+}
+
+/* Stalling with the clock held off does not hang: the ticks are taken
+ * when IRQL drops. */
+KTEST(time, stall_at_high_level_takes_the_ticks_later)
+{
+    LARGE_INTEGER before, during, after;
+    KIRQL old;
+
+    KeQueryTickCount(&before);
+    KeRaiseIrql(HIGH_LEVEL, &old);
+    KeStallExecutionProcessor(30000);
+    KeQueryTickCount(&during);
+    KeLowerIrql(old);
+    KeQueryTickCount(&after);
+    KT_EXPECT_EQ(during.QuadPart, before.QuadPart);
+    KT_EXPECT(after.QuadPart > before.QuadPart);
+}

@@ -477,3 +477,20 @@ KTEST_STOP(wait, in_a_dpc, ATTEMPTED_SWITCH_FROM_DPC)
     KeInitializeDpc(&dpc, wait_in_dpc, &e);
     KeInsertQueueDpc(&dpc, NULL, NULL);
 }
+
+/* A user-mode alert does not end a kernel-mode wait; it is kept. */
+KTEST(wait, user_mode_alert_leaves_a_kernel_mode_wait_alone)
+{
+    ETHREAD *t;
+
+    KeInitializeEvent(&event, NotificationEvent, FALSE);
+    alert_result = STATUS_PENDING;
+    t = kt_start_thread(wait_alertable, (PVOID)KernelMode, 9);
+    KT_EXPECT(!KeAlertThread(&t->Tcb, UserMode));
+    KT_EXPECT_EQ(alert_result, STATUS_PENDING);
+    KT_EXPECT_EQ(t->Tcb.State, Waiting);
+    KT_EXPECT(KeAlertThread(&t->Tcb, UserMode));
+    KT_EXPECT(!KeAlertThread(&t->Tcb, KernelMode));
+    KT_EXPECT_EQ(alert_result, STATUS_ALERTED);
+    kt_join(t);
+}
