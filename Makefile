@@ -38,7 +38,7 @@ COMMON := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -Ihal -MMD -MP
 PLATFORM := -DNTLAB_VA_BASE=$(VA_BASE) -DNTLAB_STACK_SCALE=$(STACK_SCALE)
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 # kernel/ sees no libc: only the compiler's freestanding headers.
-FREESTANDING := -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
+FREESTANDING := -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) -Wno-multichar \
                 -fshort-wchar -fno-strict-aliasing
 KERNEL_FLAGS := $(COMMON) $(PLATFORM) $(FREESTANDING)
 HOST_FLAGS := $(COMMON) $(PLATFORM)

@@ -45,6 +45,16 @@ void hal_phys_copy(ULONG dst_pfn, ULONG src_pfn);
 void hal_phys_read(ULONGLONG pa, void *buf, ULONG len);
 void hal_phys_write(ULONGLONG pa, const void *buf, ULONG len);
 
+/*
+ * The paging file: slots of one page each, numbered 1 .. slots (slot 0 is
+ * never used, so that a zero slot number can mean "none"). Reads and writes
+ * copy a whole frame and complete before they return; they may be called at
+ * any IRQL. They return FALSE on an I/O error.
+ */
+ULONG hal_pagefile_slots(void);
+BOOLEAN hal_pagefile_read(ULONG slot, ULONG pfn);
+BOOLEAN hal_pagefile_write(ULONG slot, ULONG pfn);
+
 /* ---- MMU ----------------------------------------------------------------
  * Translation is done by the platform from x86 non-PAE page tables in guest
  * RAM: a page directory of 1024 PDEs, each pointing at a page table of 1024
@@ -141,6 +151,7 @@ typedef struct hal_boot_info {
     const char *command;  /* "report", "test", "child-test", "bench" */
     const char *argument; /* suite or test name, or NULL */
     ULONG ram_pages;
+    ULONG pagefile_pages; /* --pagefile: 0 for none */
     ULONGLONG seed;    /* --seed: drives the virtual clock's jitter */
     BOOLEAN realtime;  /* --realtime: the clock follows the host's */
 } hal_boot_info;

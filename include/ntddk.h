@@ -11,5 +11,6 @@
 #include <nt/rtl.h>
 #include <nt/ke.h>
 #include <nt/ps.h>
+#include <nt/ex.h>
 
 #endif

@@ -11,6 +11,7 @@
  */
 #include <hal.h>
 
+#include "ex/ex.h"
 #include "ke/ke.h"
 #include "ktest/ktest.h"
 #include "mm/mm.h"
@@ -61,6 +62,8 @@ void ki_system_startup(const hal_boot_info *info)
 {
     boot = *info;
     mm_init(info->ram_pages, &ps_idle_process.Space);
+    ex_init_pools();
+    mm_init_phase1();
     ke_init_pcr();
     ki_init_clock(info->seed, info->realtime);
     ps_init_idle_process();

@@ -243,6 +243,7 @@ void hosted_start(const hosted_options *opts)
 {
     options = opts;
     ram_init(opts->boot.ram_pages);
+    pagefile_init(opts->boot.pagefile_pages);
     mmu_init();
     trap_init();
     ki_system_startup(&opts->boot);

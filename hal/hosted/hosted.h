@@ -35,6 +35,7 @@ DECLSPEC_NORETURN void hosted_die(const char *fmt, ...)
 
 /* ram.c */
 void ram_init(ULONG pages);
+void pagefile_init(ULONG pages);
 int ram_fd(void);
 uint32_t ram_read32(uint64_t pa);
 void ram_write32(uint64_t pa, uint32_t value);

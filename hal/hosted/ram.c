@@ -4,6 +4,8 @@
  * so that the platform can reach any frame without a guest mapping.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -13,6 +15,8 @@
 static int memfd = -1;
 static uint8_t *phys;
 static ULONG npages;
+static int pagefile_fd = -1;
+static ULONG pagefile_slots;
 
 void ram_init(ULONG pages)
 {
@@ -88,4 +92,53 @@ void hal_phys_write(ULONGLONG pa, const void *buf, ULONG len)
 {
     if (in_ram(pa, len))
         memcpy(phys + pa, buf, len);
+}
+
+/*
+ * The paging file is an unnamed temporary file (in $TMPDIR, else /tmp), so
+ * it disappears with ntlab. Slot n lives at byte offset (n - 1) * 4096.
+ */
+void pagefile_init(ULONG pages)
+{
+    const char *dir = getenv("TMPDIR");
+
+    if (pages == 0)
+        return;
+    if (dir == NULL || dir[0] == '\0')
+        dir = "/tmp";
+    pagefile_fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (pagefile_fd < 0)
+        hosted_die("cannot create the paging file in %s (%m)", dir);
+    if (ftruncate(pagefile_fd, (off_t)pages * PAGE_SIZE) != 0)
+        hosted_die("cannot size the paging file to %u MB in %s (%m)",
+                   pages / 256, dir);
+    pagefile_slots = pages;
+}
+
+ULONG hal_pagefile_slots(void)
+{
+    return pagefile_slots;
+}
+
+static bool pagefile_io(ULONG slot, ULONG pfn, bool write)
+{
+    off_t at = (off_t)(slot - 1) * PAGE_SIZE;
+    uint8_t *frame = phys + (uint64_t)pfn * PAGE_SIZE;
+    ssize_t n;
+
+    if (slot == 0 || slot > pagefile_slots || pfn >= npages)
+        return false;
+    n = write ? pwrite(pagefile_fd, frame, PAGE_SIZE, at)
+              : pread(pagefile_fd, frame, PAGE_SIZE, at);
+    return n == PAGE_SIZE;
+}
+
+BOOLEAN hal_pagefile_read(ULONG slot, ULONG pfn)
+{
+    return pagefile_io(slot, pfn, false);
+}
+
+BOOLEAN hal_pagefile_write(ULONG slot, ULONG pfn)
+{
+    return pagefile_io(slot, pfn, true);
 }

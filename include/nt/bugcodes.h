@@ -20,6 +20,7 @@
 #define KMODE_EXCEPTION_NOT_HANDLED             0x0000001E
 #define PFN_LIST_CORRUPT                        0x0000004E
 #define NO_MORE_SYSTEM_PTES                     0x0000003F
+#define NO_PAGES_AVAILABLE                      0x0000004D
 #define PAGE_FAULT_IN_NONPAGED_AREA             0x00000050
 #define PROCESS_INITIALIZATION_FAILED           0x00000060
 #define PHASE1_INITIALIZATION_FAILED            0x00000032

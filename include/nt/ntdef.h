@@ -93,6 +93,49 @@ typedef struct _STRING {
 #define CONTAINING_RECORD(address, type, field) \
     ((type *)((PCHAR)(address)-offsetof(type, field)))
 
+/* Interlocked operations (one CPU or many: they are atomic either way). */
+static inline LONG InterlockedIncrement(volatile LONG *p)
+{
+    return __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST);
+}
+
+static inline LONG InterlockedDecrement(volatile LONG *p)
+{
+    return __atomic_sub_fetch(p, 1, __ATOMIC_SEQ_CST);
+}
+
+static inline LONG InterlockedExchange(volatile LONG *p, LONG v)
+{
+    return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}
+
+static inline LONG InterlockedExchangeAdd(volatile LONG *p, LONG v)
+{
+    return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
+}
+
+static inline LONG InterlockedCompareExchange(volatile LONG *p, LONG exchange,
+                                              LONG comparand)
+{
+    __atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST,
+                                __ATOMIC_SEQ_CST);
+    return comparand;
+}
+
+static inline PVOID InterlockedExchangePointer(PVOID volatile *p, PVOID v)
+{
+    return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}
+
+static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *p,
+                                                      PVOID exchange,
+                                                      PVOID comparand)
+{
+    __atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST,
+                                __ATOMIC_SEQ_CST);
+    return comparand;
+}
+
 #define MAXLONG  0x7fffffff
 #define MAXULONG 0xffffffffU
 

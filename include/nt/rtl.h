@@ -69,4 +69,35 @@ FORCEINLINE PLIST_ENTRY RemoveTailList(PLIST_ENTRY head)
     return entry;
 }
 
+/*
+ * Bitmaps: a run of bits described by RTL_BITMAP. Find routines search
+ * from HintIndex, wrap around once, and return the first bit of a run of
+ * NumberToFind bits, or 0xFFFFFFFF when there is none.
+ */
+typedef struct _RTL_BITMAP {
+    ULONG SizeOfBitMap; /* in bits */
+    PULONG Buffer;
+} RTL_BITMAP, *PRTL_BITMAP;
+
+NTSYSAPI VOID NTAPI RtlInitializeBitMap(PRTL_BITMAP BitMapHeader,
+                                        PULONG BitMapBuffer,
+                                        ULONG SizeOfBitMap);
+NTSYSAPI VOID NTAPI RtlClearAllBits(PRTL_BITMAP BitMapHeader);
+NTSYSAPI VOID NTAPI RtlSetAllBits(PRTL_BITMAP BitMapHeader);
+NTSYSAPI VOID NTAPI RtlClearBits(PRTL_BITMAP BitMapHeader,
+                                 ULONG StartingIndex, ULONG NumberToClear);
+NTSYSAPI VOID NTAPI RtlSetBits(PRTL_BITMAP BitMapHeader, ULONG StartingIndex,
+                               ULONG NumberToSet);
+NTSYSAPI BOOLEAN NTAPI RtlTestBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber);
+NTSYSAPI BOOLEAN NTAPI RtlAreBitsClear(PRTL_BITMAP BitMapHeader,
+                                       ULONG StartingIndex, ULONG Length);
+NTSYSAPI BOOLEAN NTAPI RtlAreBitsSet(PRTL_BITMAP BitMapHeader,
+                                     ULONG StartingIndex, ULONG Length);
+NTSYSAPI ULONG NTAPI RtlFindClearBits(PRTL_BITMAP BitMapHeader,
+                                      ULONG NumberToFind, ULONG HintIndex);
+NTSYSAPI ULONG NTAPI RtlFindClearBitsAndSet(PRTL_BITMAP BitMapHeader,
+                                            ULONG NumberToFind,
+                                            ULONG HintIndex);
+NTSYSAPI ULONG NTAPI RtlNumberOfSetBits(PRTL_BITMAP BitMapHeader);
+
 #endif

@@ -1,9 +1,10 @@
 /*
  * Page faults the platform could not resolve (MmAccessFault).
  *
- * The foundation has no pageable memory yet, so a fault is resolved only
- * when the PTE turns out valid by now (a spurious fault); everything else is
- * an error, reported as NT reports it:
+ * At IRQL <= APC_LEVEL a fault on pageable system memory (paged pool) is
+ * resolved by the pager: demand zero, transition or paging file. Otherwise
+ * a fault is resolved only when the PTE turns out valid by now (a spurious
+ * fault); everything else is an error, reported as NT reports it:
  *   - a write through a valid read-only PTE: 0xBE
  *     ATTEMPTED_WRITE_TO_READONLY_MEMORY (address, PTE);
  *   - any invalid PTE at DISPATCH_LEVEL or above: 0xA IRQL_NOT_LESS_OR_EQUAL,
@@ -16,6 +17,7 @@
 #include "mm.h"
 
 #include "../ke/ke.h"
+#include "pager.h"
 
 mm_fault_observer mm_test_fault_observer;
 
@@ -28,6 +30,24 @@ static BOOLEAN now_valid(ULONG va, BOOLEAN write)
         return FALSE;
     pte = *mm_pte_address(va);
     return (pte & X86_PTE_VALID) && (!write || (pde & pte & X86_PTE_WRITE));
+}
+
+/* A fault on a system address at IRQL <= APC_LEVEL. */
+static void system_fault(const hal_trap *trap)
+{
+    ULONGLONG pa = mm_pte_pa(trap->va);
+    NTSTATUS status = STATUS_ACCESS_VIOLATION;
+
+    if (pa != 0 && mm_is_paged_pool(trap->va))
+        status = mm_page_in(trap->va, pa, &mm_system_ws);
+    if (status == STATUS_IN_PAGE_ERROR)
+        KeBugCheckEx(KERNEL_DATA_INPAGE_ERROR, (ULONG)status, trap->va, 0, 0);
+    if (status == STATUS_NO_MEMORY)
+        KeBugCheckEx(NO_PAGES_AVAILABLE, mm_total_frames(),
+                     mm_free_frame_count(), 0, 0);
+    if (!NT_SUCCESS(status))
+        KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, trap->va, trap->write,
+                     trap->ip, 0);
 }
 
 void mm_access_fault(const hal_trap *trap)
@@ -46,8 +66,10 @@ void mm_access_fault(const hal_trap *trap)
         KeBugCheckEx(trap->ip_guest ? DRIVER_IRQL_NOT_LESS_OR_EQUAL
                                     : IRQL_NOT_LESS_OR_EQUAL,
                      va, irql, trap->write, trap->ip);
-    if (mm_is_system_address(va))
-        KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, va, trap->write, trap->ip, 0);
+    if (mm_is_system_address(va)) {
+        system_fault(trap);
+        return;
+    }
     ke_unhandled_kernel_exception(STATUS_ACCESS_VIOLATION, trap->ip,
                                   trap->write, va);
 }

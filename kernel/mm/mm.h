@@ -37,10 +37,78 @@
 #define MM_PDE_SELF_MAP   (PTE_BASE >> 22)      /* 0x300 */
 #define MM_PDE_HYPERSPACE (MM_HYPERSPACE >> 22) /* 0x301 */
 
-/* NT's software bits of a PTE (Valid clear, or alongside it). */
-#define PTE_COPY_ON_WRITE 0x200u
-#define PTE_PROTOTYPE     0x400u
-#define PTE_TRANSITION    0x800u
+/*
+ * NT's software PTE formats, when Valid is clear:
+ *
+ *   31               12 11 10 9        5 4    1 0
+ *  +-------------------+--+--+----------+------+-+
+ *  | paging file slot  | 0| 0|protection|  0   |0|  in the paging file
+ *  | 0                 | 0| 0|protection|  0   |0|  demand zero
+ *  | frame             | 1| 0|protection|  0   |0|  transition: still in
+ *  +-------------------+--+--+----------+------+-+  a frame, off the WS
+ *
+ * A PTE of all zeroes maps nothing. Protection is MM_* below.
+ */
+#define PTE_COPY_ON_WRITE  0x200u
+#define PTE_PROTOTYPE      0x400u
+#define PTE_TRANSITION     0x800u
+#define MM_PROTECT_SHIFT   5
+#define MM_PROTECT_MASK    (0x1Fu << MM_PROTECT_SHIFT)
+
+/* The protection field: NT's MM_ values. */
+#define MM_ZERO_ACCESS         0
+#define MM_READONLY            1
+#define MM_EXECUTE             2
+#define MM_EXECUTE_READ        3
+#define MM_READWRITE           4
+#define MM_WRITECOPY           5
+#define MM_EXECUTE_READWRITE   6
+#define MM_EXECUTE_WRITECOPY   7
+#define MM_NOCACHE             0x08
+#define MM_GUARD_PAGE          0x10
+#define MM_DECOMMIT            0x10 /* reserved, not committed */
+#define MM_NOACCESS            0x18 /* committed, PAGE_NOACCESS */
+
+static inline ULONG mm_pte_protection(ULONG pte)
+{
+    return (pte & MM_PROTECT_MASK) >> MM_PROTECT_SHIFT;
+}
+
+static inline ULONG mm_demand_zero_pte(ULONG protection)
+{
+    return protection << MM_PROTECT_SHIFT;
+}
+
+static inline ULONG mm_pagefile_pte(ULONG slot, ULONG protection)
+{
+    return (slot << PAGE_SHIFT) | (protection << MM_PROTECT_SHIFT);
+}
+
+static inline ULONG mm_transition_pte(ULONG pfn, ULONG protection)
+{
+    return (pfn << PAGE_SHIFT) | PTE_TRANSITION |
+           (protection << MM_PROTECT_SHIFT);
+}
+
+static inline BOOLEAN mm_pte_is_transition(ULONG pte)
+{
+    return (pte & (X86_PTE_VALID | PTE_TRANSITION | PTE_PROTOTYPE)) ==
+           PTE_TRANSITION;
+}
+
+/* The paging file slot of an invalid, non-transition PTE (0: none). */
+static inline ULONG mm_pte_slot(ULONG pte)
+{
+    return pte >> PAGE_SHIFT;
+}
+
+static inline BOOLEAN mm_protection_writable(ULONG protection)
+{
+    ULONG p = protection & 7;
+
+    return p == MM_READWRITE || p == MM_WRITECOPY ||
+           p == MM_EXECUTE_READWRITE || p == MM_EXECUTE_WRITECOPY;
+}
 
 /* What kernel mappings get: valid, writable, global, accessed, dirty. */
 #define PTE_KERNEL_RW                                                    \
@@ -72,32 +140,41 @@ static inline BOOLEAN mm_is_system_address(ULONG va)
 typedef enum mm_page_state {
     MM_ZEROED = 0,
     MM_FREE = 1,
-    MM_STANDBY = 2,
-    MM_MODIFIED = 3,
+    MM_STANDBY = 2,  /* unmapped, its contents also in the paging file */
+    MM_MODIFIED = 3, /* unmapped, its contents only here */
     MM_MODIFIED_NO_WRITE = 4,
     MM_BAD = 5,
     MM_ACTIVE = 6,
     MM_TRANSITION = 7,
 } mm_page_state;
 
+/* MMPFN.flags */
+#define MM_PFN_MODIFIED 0x01 /* newer than its paging-file copy, or none */
+
 /*
- * One entry per frame. List links are frame numbers, not pointers, so the
- * entry has one size on every platform; frame 0 is never allocated and
- * serves as the list end.
+ * One entry per frame. Links are frame numbers, not pointers, so the entry
+ * has one size on every platform; frame 0 is never allocated and serves as
+ * the list end. A frame on the free, standby or modified list is linked
+ * there through flink/blink; an active pageable frame is linked through the
+ * same fields into its working set.
  */
 typedef struct mmpfn {
-    ULONG flink;        /* next frame on the state list */
-    ULONG blink;        /* previous frame on the state list */
-    ULONG pte_va;       /* the PTE that maps this frame, 0 if none */
-    ULONG original_pte; /* what that PTE held before (paging) */
+    ULONG flink;        /* next frame on its list */
+    ULONG blink;        /* previous frame on its list */
+    ULONG pte_va;       /* the PTE that maps it, by self-map address */
+    ULONG pte_frame;    /* the page table holding that PTE, 0 if none */
+    ULONG original_pte; /* invalid PTE for when it leaves memory: slot and
+                           protection */
+    ULONG ws_id;        /* its working set, MM_WS_NONE if not pageable */
     USHORT reference_count;
-    USHORT lock_count;
-    UCHAR state; /* mm_page_state */
-    UCHAR flags;
+    USHORT lock_count; /* locked by MmProbeAndLockPages: never trimmed */
+    UCHAR state;       /* mm_page_state */
+    UCHAR flags;       /* MM_PFN_* */
     USHORT spare;
 } MMPFN;
 
 #define MM_FRAME_NONE 0u
+#define MM_WS_NONE    0xFFFFFFFFu
 
 /* Reserves frames with the bump allocator; only before mm_init_pfn. */
 ULONG mm_boot_frame(void);
@@ -105,28 +182,63 @@ void mm_init_pfn(ULONG ram_pages);
 MMPFN *mm_pfn(ULONG pfn);
 
 /*
- * Takes a free frame off the free lists and makes it active, zeroed when
- * zeroed is TRUE. Returns MM_FRAME_NONE when none is left. IRQL <=
+ * Takes a frame for a new use and makes it active (zeroed when zeroed is
+ * TRUE): from the free list, else by reclaiming pageable memory (standby
+ * pages, modified pages written to the paging file, working sets trimmed).
+ * Returns MM_FRAME_NONE when nothing can be reclaimed. IRQL <=
  * DISPATCH_LEVEL.
  */
 ULONG mm_alloc_frame(BOOLEAN zeroed);
-/* Returns an active frame with no references left to the free list. */
+/* Returns an active frame to the free list. */
 void mm_free_frame(ULONG pfn);
 ULONG mm_free_frame_count(void);
-/* Records in frame pfn's entry the PTE (by address) that now maps it. */
-void mm_pfn_note_mapping(ULONG pfn, ULONG pte_va);
 ULONG mm_total_frames(void);
+/* Frames on a state list (MM_FREE, MM_STANDBY, MM_MODIFIED). */
+ULONG mm_frames_in_state(mm_page_state state);
+/* Records in frame pfn's entry the PTE (by self-map address) mapping it. */
+void mm_pfn_note_mapping(ULONG pfn, ULONG pte_va);
+
+/* State lists, for the pager. DISPATCH_LEVEL. */
+void mm_pfn_list_insert(ULONG pfn, mm_page_state state);
+void mm_pfn_list_remove(ULONG pfn);
+ULONG mm_pfn_list_head(mm_page_state state);
+
+/* The physical address of the PTE that maps frame pfn. */
+static inline ULONGLONG mm_pfn_pte_pa(const MMPFN *e)
+{
+    return (ULONGLONG)e->pte_frame * PAGE_SIZE + (e->pte_va & (PAGE_SIZE - 1));
+}
+
+/* The virtual address a PTE (by self-map address) maps. */
+static inline ULONG mm_pte_va_to_va(ULONG pte_va)
+{
+    return ((pte_va - PTE_BASE) >> 2) << PAGE_SHIFT;
+}
 
 /* ---- Page tables and address spaces (pte.c, space.c) -------------------- */
 
 /*
+ * A working set: the pageable pages of one address space (or of system
+ * space) that are in memory now, oldest first, linked through their PFN
+ * entries. The pager trims from the front. DISPATCH_LEVEL.
+ */
+typedef struct mm_working_set {
+    ULONG first, last; /* frames */
+    ULONG count;
+    ULONG id;                /* index in the pager's table */
+    struct mm_space *space;  /* NULL for system space */
+} mm_working_set;
+
+/*
  * An address space: a page directory whose system PDEs are shared with
- * every other one, and its private hyperspace page table.
+ * every other one, its private hyperspace page table, and the working set
+ * of its user pages.
  */
 typedef struct mm_space {
     ULONG pd_pfn;
     ULONG hyperspace_pfn;
     LIST_ENTRY link; /* all spaces, for system PDE propagation */
+    mm_working_set ws;
 } mm_space;
 
 /* Builds the first directory and turns on translation (boot only). */
@@ -150,6 +262,9 @@ NTSTATUS mm_map_page(ULONG va, ULONG pfn, ULONG flags);
 ULONG mm_unmap_page(ULONG va);
 /* va's PTE in the current directory, or 0 when it has no page table. */
 ULONG mm_read_pte(ULONG va);
+/* The physical address of va's PTE in the current directory, or 0 when it
+ * has no page table. */
+ULONGLONG mm_pte_pa(ULONG va);
 
 /* Creates an address space with an empty user half. */
 NTSTATUS mm_create_space(mm_space *space);
@@ -180,10 +295,19 @@ ULONG mm_create_kernel_stack(void);
 void mm_delete_kernel_stack(ULONG base);
 
 /*
- * The bootstrap nonpaged allocator: zeroed, 16-byte aligned, never freed.
- * The pools of the Mm issue replace it. Returns NULL when memory runs out.
+ * Pool pages (poolpage.c): runs of pages in the nonpaged pool region
+ * (resident, mapped at once) or the paged pool region (demand zero,
+ * pageable, in the system working set). mm_allocate_pool_pages returns the
+ * first page's address or 0. mm_free_pool_pages frees the run starting at
+ * va and returns its length in pages, or 0 when no run starts there.
+ * IRQL <= DISPATCH_LEVEL.
  */
-void *mm_boot_alloc(ULONG bytes);
+ULONG mm_allocate_pool_pages(BOOLEAN paged, ULONG pages);
+ULONG mm_free_pool_pages(ULONG va);
+BOOLEAN mm_is_paged_pool(ULONG va);
+BOOLEAN mm_is_nonpaged_pool(ULONG va);
+/* Pages of pool in use, paged and nonpaged. */
+ULONG mm_pool_pages_in_use(BOOLEAN paged);
 
 /* ---- Faults (fault.c) -------------------------------------------------- */
 
@@ -198,5 +322,7 @@ extern mm_fault_observer mm_test_fault_observer;
 
 /* Boot, in order: paging, PFN database, the rest. */
 void mm_init(ULONG ram_pages, mm_space *boot_space);
+/* After the pools: the pager. */
+void mm_init_phase1(void);
 
 #endif

@@ -5,17 +5,25 @@
  * (frame 0 is never handed out; it marks list ends). mm_init_pfn maps the
  * database with such frames, records every frame taken so far as active and
  * puts the rest on the free list in ascending order, so that a boot with
- * the same inputs always hands out the same frames. Freed frames go to the
- * tail: frames freed in order come back in order, so a process's pages tend
- * to sit in runs of consecutive frames (which the hosted MMU maps in one
- * piece).
+ * the same inputs always hands out the same frames. Frames go back to the
+ * tail of a list: frames freed in order come back in order, so a process's
+ * pages tend to sit in runs of consecutive frames (which the hosted MMU
+ * maps in one piece).
+ *
+ * The free, standby and modified lists are guarded by DISPATCH_LEVEL (NT's
+ * PFN lock).
  */
 #include "mm.h"
+
+#include "pager.h"
 
 static ULONG boot_next = 1;
 static ULONG total_frames;
 static BOOLEAN pfn_ready;
-static ULONG free_head, free_tail, free_count;
+
+static struct {
+    ULONG head, tail, count;
+} lists[MM_TRANSITION + 1];
 
 ULONG mm_boot_frame(void)
 {
@@ -29,16 +37,46 @@ MMPFN *mm_pfn(ULONG pfn)
     return (MMPFN *)HAL_VA_PTR(MM_PFN_DATABASE) + pfn;
 }
 
-/* Puts frame pfn at the tail of the free list. DISPATCH_LEVEL. */
-static void append_free(ULONG pfn)
+void mm_pfn_list_insert(ULONG pfn, mm_page_state state)
 {
-    *mm_pfn(pfn) = (MMPFN){.state = MM_FREE, .blink = free_tail};
-    if (free_tail != MM_FRAME_NONE)
-        mm_pfn(free_tail)->flink = pfn;
+    MMPFN *e = mm_pfn(pfn);
+
+    e->state = (UCHAR)state;
+    e->flink = MM_FRAME_NONE;
+    e->blink = lists[state].tail;
+    if (lists[state].tail != MM_FRAME_NONE)
+        mm_pfn(lists[state].tail)->flink = pfn;
     else
-        free_head = pfn;
-    free_tail = pfn;
-    free_count++;
+        lists[state].head = pfn;
+    lists[state].tail = pfn;
+    lists[state].count++;
+}
+
+void mm_pfn_list_remove(ULONG pfn)
+{
+    MMPFN *e = mm_pfn(pfn);
+    mm_page_state state = (mm_page_state)e->state;
+
+    if (e->flink != MM_FRAME_NONE)
+        mm_pfn(e->flink)->blink = e->blink;
+    else
+        lists[state].tail = e->blink;
+    if (e->blink != MM_FRAME_NONE)
+        mm_pfn(e->blink)->flink = e->flink;
+    else
+        lists[state].head = e->flink;
+    lists[state].count--;
+    e->flink = e->blink = MM_FRAME_NONE;
+}
+
+ULONG mm_pfn_list_head(mm_page_state state)
+{
+    return lists[state].head;
+}
+
+ULONG mm_frames_in_state(mm_page_state state)
+{
+    return lists[state].count;
 }
 
 void mm_init_pfn(ULONG ram_pages)
@@ -56,17 +94,29 @@ void mm_init_pfn(ULONG ram_pages)
     for (pfn = 0; pfn < boot_next; pfn++) {
         mm_pfn(pfn)->state = pfn == 0 ? MM_BAD : MM_ACTIVE;
         mm_pfn(pfn)->reference_count = pfn == 0 ? 0 : 1;
+        mm_pfn(pfn)->ws_id = MM_WS_NONE;
     }
     for (pfn = boot_next; pfn < ram_pages; pfn++)
-        append_free(pfn);
+        mm_pfn_list_insert(pfn, MM_FREE);
     pfn_ready = TRUE;
+}
+
+/* Takes a frame off the free list, reclaiming pageable memory if need be. */
+static ULONG take_frame(void)
+{
+    ULONG pfn = lists[MM_FREE].head;
+
+    if (pfn == MM_FRAME_NONE)
+        pfn = mm_pager_reclaim_frame();
+    else
+        mm_pfn_list_remove(pfn);
+    return pfn;
 }
 
 ULONG mm_alloc_frame(BOOLEAN zeroed)
 {
     KIRQL irql;
     ULONG pfn;
-    MMPFN *e;
 
     if (!pfn_ready) {
         pfn = mm_boot_frame();
@@ -74,17 +124,11 @@ ULONG mm_alloc_frame(BOOLEAN zeroed)
         return pfn;
     }
     irql = KfRaiseIrql(DISPATCH_LEVEL);
-    pfn = free_head;
-    if (pfn != MM_FRAME_NONE) {
-        e = mm_pfn(pfn);
-        free_head = e->flink;
-        if (free_head != MM_FRAME_NONE)
-            mm_pfn(free_head)->blink = MM_FRAME_NONE;
-        else
-            free_tail = MM_FRAME_NONE;
-        free_count--;
-        *e = (MMPFN){.state = MM_ACTIVE, .reference_count = 1};
-    }
+    pfn = take_frame();
+    if (pfn != MM_FRAME_NONE)
+        *mm_pfn(pfn) = (MMPFN){.state = MM_ACTIVE,
+                               .reference_count = 1,
+                               .ws_id = MM_WS_NONE};
     KfLowerIrql(irql);
     if (pfn != MM_FRAME_NONE && zeroed)
         hal_phys_zero(pfn);
@@ -99,22 +143,26 @@ void mm_free_frame(ULONG pfn)
     if (pfn == MM_FRAME_NONE || pfn >= total_frames)
         KeBugCheckEx(PFN_LIST_CORRUPT, 0x99, pfn, 0, 0);
     e = mm_pfn(pfn);
-    if (e->state != MM_ACTIVE)
-        KeBugCheckEx(PFN_LIST_CORRUPT, 0x99, pfn, e->state, 0);
+    if (e->state != MM_ACTIVE || e->ws_id != MM_WS_NONE)
+        KeBugCheckEx(PFN_LIST_CORRUPT, 0x99, pfn, e->state, e->ws_id);
     irql = KfRaiseIrql(DISPATCH_LEVEL);
-    append_free(pfn);
+    *e = (MMPFN){0};
+    mm_pfn_list_insert(pfn, MM_FREE);
     KfLowerIrql(irql);
 }
 
 void mm_pfn_note_mapping(ULONG pfn, ULONG pte_va)
 {
-    if (pfn_ready && pfn < total_frames)
+    if (pfn_ready && pfn < total_frames) {
         mm_pfn(pfn)->pte_va = pte_va;
+        mm_pfn(pfn)->pte_frame = *mm_pde_address(mm_pte_va_to_va(pte_va)) >>
+                                 PAGE_SHIFT;
+    }
 }
 
 ULONG mm_free_frame_count(void)
 {
-    return free_count;
+    return lists[MM_FREE].count;
 }
 
 ULONG mm_total_frames(void)

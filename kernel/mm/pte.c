@@ -13,8 +13,10 @@
  */
 #include "mm.h"
 
+#include "pager.h"
+
 static LIST_ENTRY spaces = {&spaces, &spaces};
-static const mm_space *boot_space;
+static mm_space *boot_space;
 
 #define PDE_TABLE_FLAGS \
     (X86_PTE_VALID | X86_PTE_WRITE | X86_PTE_ACCESSED | X86_PTE_DIRTY)
@@ -118,6 +120,15 @@ ULONG mm_unmap_page(ULONG va)
     return old;
 }
 
+ULONGLONG mm_pte_pa(ULONG va)
+{
+    ULONG pde = *mm_pde_address(va);
+
+    if (!(pde & X86_PTE_VALID) || (pde & X86_PTE_LARGE))
+        return 0;
+    return (ULONGLONG)(pde & X86_PTE_FRAME) + ((va >> PAGE_SHIFT) & 0x3FF) * 4;
+}
+
 ULONG mm_read_pte(ULONG va)
 {
     if (!(*mm_pde_address(va) & X86_PTE_VALID))
@@ -133,6 +144,12 @@ NTSTATUS mm_create_space(mm_space *space)
 
     if (!NT_SUCCESS(status))
         return status;
+    status = mm_ws_create(&space->ws, space);
+    if (!NT_SUCCESS(status)) {
+        mm_free_frame(space->hyperspace_pfn);
+        mm_free_frame(space->pd_pfn);
+        return status;
+    }
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     for (i = MM_SYSTEM_RANGE_START >> 22; i < 1024; i++) {
         if (is_shared_pde(i))
@@ -143,16 +160,22 @@ NTSTATUS mm_create_space(mm_space *space)
     return STATUS_SUCCESS;
 }
 
-/* Frees the frames a user page table maps (the process's own), then the
- * table. */
-static void free_page_table(ULONG pt_pfn)
+/* Frees what a user page table maps (the process's own pages: frames,
+ * standby copies, paging file slots), then the table. */
+static void free_page_table(mm_space *space, ULONG pde_index, ULONG pt_pfn)
 {
     ULONG i, pte;
+    ULONGLONG pa;
 
     for (i = 0; i < 1024; i++) {
-        hal_phys_read((ULONGLONG)pt_pfn * PAGE_SIZE + i * 4, &pte, 4);
-        if (pte & X86_PTE_VALID)
+        pa = (ULONGLONG)pt_pfn * PAGE_SIZE + i * 4;
+        hal_phys_read(pa, &pte, 4);
+        if ((pte & X86_PTE_VALID) &&
+            mm_pfn(pte >> PAGE_SHIFT)->ws_id == MM_WS_NONE)
             mm_free_frame(pte >> PAGE_SHIFT);
+        else if (pte != 0)
+            mm_release_pageable((pde_index << 22) | (i << PAGE_SHIFT), pa,
+                                &space->ws);
     }
     mm_free_frame(pt_pfn);
 }
@@ -170,11 +193,12 @@ void mm_delete_space(mm_space *space)
     for (i = 0; i < (MM_SYSTEM_RANGE_START >> 22); i++) {
         pde = read_pde(space->pd_pfn, i);
         if (pde & X86_PTE_VALID)
-            free_page_table(pde >> PAGE_SHIFT);
+            free_page_table(space, i, pde >> PAGE_SHIFT);
     }
     /* Hyperspace only ever borrows frames: free just its table. */
     mm_free_frame(space->hyperspace_pfn);
     mm_free_frame(space->pd_pfn);
+    mm_ws_delete(&space->ws);
 }
 
 void mm_activate_space(const mm_space *space)
@@ -186,4 +210,10 @@ void mm_init(ULONG ram_pages, mm_space *space)
 {
     mm_init_paging(space);
     mm_init_pfn(ram_pages);
+}
+
+void mm_init_phase1(void)
+{
+    mm_init_pager();
+    mm_ws_create(&boot_space->ws, boot_space);
 }

@@ -6,55 +6,25 @@
  */
 #include "mm.h"
 
+#include "../rtl/rtl.h"
+
 #define SYSTEM_PTES ((MM_SYSTEM_PTE_END - MM_SYSTEM_PTE_START) >> PAGE_SHIFT)
 
-static ULONG reserved[SYSTEM_PTES / 32];
+static ULONG reserved_bits[SYSTEM_PTES / 32];
+static RTL_BITMAP reserved = {SYSTEM_PTES, reserved_bits};
 static ULONG hint;
-
-static BOOLEAN is_reserved(ULONG i)
-{
-    return (reserved[i / 32] >> (i % 32)) & 1;
-}
-
-static void set_reserved(ULONG first, ULONG n, BOOLEAN on)
-{
-    ULONG i;
-
-    for (i = first; i < first + n; i++) {
-        if (on)
-            reserved[i / 32] |= 1u << (i % 32);
-        else
-            reserved[i / 32] &= ~(1u << (i % 32));
-    }
-}
-
-/* First fit from the hint, wrapping once. Returns the index or SYSTEM_PTES. */
-static ULONG find_run(ULONG n)
-{
-    ULONG start = hint, i, run = 0, pass;
-
-    for (pass = 0; pass < 2; pass++) {
-        for (i = start, run = 0; i < SYSTEM_PTES; i++) {
-            run = is_reserved(i) ? 0 : run + 1;
-            if (run == n)
-                return i + 1 - n;
-        }
-        start = 0;
-    }
-    return SYSTEM_PTES;
-}
 
 ULONG mm_reserve_system_ptes(ULONG n)
 {
     KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
-    ULONG first = n == 0 ? SYSTEM_PTES : find_run(n), va, p;
+    ULONG first = n == 0 ? 0xFFFFFFFFu
+                         : RtlFindClearBitsAndSet(&reserved, n, hint);
+    ULONG va, p;
 
-    if (first != SYSTEM_PTES) {
-        set_reserved(first, n, TRUE);
+    if (first != 0xFFFFFFFFu)
         hint = first + n;
-    }
     KfLowerIrql(irql);
-    if (first == SYSTEM_PTES)
+    if (first == 0xFFFFFFFFu)
         return 0;
     va = MM_SYSTEM_PTE_START + (first << PAGE_SHIFT);
     for (p = va; p < va + (n << PAGE_SHIFT); p += PAGE_SIZE) {
@@ -70,7 +40,7 @@ void mm_release_system_ptes(ULONG va, ULONG n)
 {
     KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
 
-    set_reserved((va - MM_SYSTEM_PTE_START) >> PAGE_SHIFT, n, FALSE);
+    RtlClearBits(&reserved, (va - MM_SYSTEM_PTE_START) >> PAGE_SHIFT, n);
     KfLowerIrql(irql);
 }
 

@@ -45,8 +45,11 @@ KTHREAD *ps_idle_thread(void)
 
 void ps_init_system_process(void)
 {
-    EPROCESS *system = mm_boot_alloc(sizeof *system);
+    EPROCESS *system =
+        ExAllocatePoolWithTag(NonPagedPool, sizeof *system, 'corP');
 
+    if (system != NULL)
+        RtlZeroMemory(system, sizeof *system);
     if (system == NULL || !NT_SUCCESS(mm_create_space(&system->Space)))
         KeBugCheckEx(PROCESS_INITIALIZATION_FAILED,
                      STATUS_INSUFFICIENT_RESOURCES, 0, 0, 0);
@@ -60,11 +63,13 @@ void ps_init_system_process(void)
 NTSTATUS ps_create_system_thread(PKSTART_ROUTINE start, PVOID context,
                                  ETHREAD **result)
 {
-    ETHREAD *thread = mm_boot_alloc(sizeof *thread);
+    ETHREAD *thread =
+        ExAllocatePoolWithTag(NonPagedPool, sizeof *thread, 'erhT');
     NTSTATUS status;
 
     if (thread == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
+    RtlZeroMemory(thread, sizeof *thread);
     status = ke_init_thread(&thread->Tcb, &PsInitialSystemProcess->Pcb, start,
                             context, 8);
     if (!NT_SUCCESS(status))

@@ -17,6 +17,7 @@
 #define MEMORY_MIN_MB     4
 #define MEMORY_MAX_MB     1024
 #define MEMORY_DEFAULT_MB 64
+#define PAGEFILE_MAX_MB 4096
 
 static const char usage[] =
     "usage: ntlab [options] [command]\n"
@@ -29,6 +30,7 @@ static const char usage[] =
     "\n"
     "options:\n"
     "  --memory MB          guest RAM in MiB (default 64, 4 to 1024)\n"
+    "  --pagefile MB        paging file in MiB (default 64, 0 for none)\n"
     "  --seed N             seed of the virtual clock (default 1): the same\n"
     "                       seed gives the same run, another moves every\n"
     "                       preemption point\n"
@@ -39,7 +41,7 @@ static const char usage[] =
     "stopped (bug check), 4 the system hung (every thread waits for ever)\n";
 
 static hosted_options opts;
-static char memory_arg[16], seed_arg[24];
+static char memory_arg[16], seed_arg[24], pagefile_arg[16];
 
 /* Parses a whole decimal number in [lo, hi]; -1 when it is not one. */
 static long parse_number(const char *text, long lo, long hi)
@@ -66,6 +68,17 @@ static void set_seed(const char *value)
         hosted_die("--seed: '%s' is not a whole number", value);
     opts.boot.seed = seed;
     snprintf(seed_arg, sizeof seed_arg, "%llu", seed);
+}
+
+static void set_pagefile(const char *value)
+{
+    long mb = parse_number(value, 0, PAGEFILE_MAX_MB);
+
+    if (mb < 0)
+        hosted_die("--pagefile: '%s' is not a size in MiB from 0 to %d", value,
+                   PAGEFILE_MAX_MB);
+    opts.boot.pagefile_pages = (ULONG)mb * 256;
+    snprintf(pagefile_arg, sizeof pagefile_arg, "%ld", mb);
 }
 
 static void set_memory(const char *value)
@@ -127,6 +140,7 @@ int main(int argc, char **argv)
 
     opts.self = "/proc/self/exe";
     set_memory("64");
+    set_pagefile("64");
     set_seed("1");
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -140,6 +154,8 @@ int main(int argc, char **argv)
             return 0;
         } else if (is_option(a, "--memory")) {
             set_memory(option_value(argc, argv, &i, "--memory"));
+        } else if (is_option(a, "--pagefile")) {
+            set_pagefile(option_value(argc, argv, &i, "--pagefile"));
         } else if (is_option(a, "--seed")) {
             set_seed(option_value(argc, argv, &i, "--seed"));
         } else if (strcmp(a, "--realtime") == 0) {
@@ -163,6 +179,8 @@ int main(int argc, char **argv)
     opts.child_args[1] = memory_arg;
     opts.child_args[2] = "--seed";
     opts.child_args[3] = seed_arg;
-    opts.child_args[4] = opts.boot.realtime ? "--realtime" : NULL;
+    opts.child_args[4] = "--pagefile";
+    opts.child_args[5] = pagefile_arg;
+    opts.child_args[6] = opts.boot.realtime ? "--realtime" : NULL;
     hosted_start(&opts);
 }

@@ -1,0 +1,143 @@
+/*
+ * The executive support routines drivers use (Ex): pools, lookaside lists,
+ * fast mutexes, interlocked singly linked lists.
+ */
+#ifndef NT_EX_H
+#define NT_EX_H
+
+#include <nt/ke.h>
+
+/* ---- Pools ------------------------------------------------------------------ */
+
+typedef enum _POOL_TYPE {
+    NonPagedPool = 0,
+    NonPagedPoolExecute = 0,
+    PagedPool = 1,
+    NonPagedPoolMustSucceed = 2, /* refused: BAD_POOL_CALLER 0x9A */
+    DontUseThisType = 3,
+    NonPagedPoolCacheAligned = 4,
+    PagedPoolCacheAligned = 5,
+    NonPagedPoolCacheAlignedMustS = 6,
+    MaxPoolType = 7,
+    NonPagedPoolNx = 512,
+    NonPagedPoolNxCacheAligned = 516,
+} POOL_TYPE;
+
+/*
+ * Allocates NumberOfBytes from the pool of PoolType and charges it to Tag
+ * (four characters, written backwards in a multi-character constant as on
+ * NT: 'gaTx' shows as "xTag"). Returns NULL when no memory is left. Paged
+ * pool at IRQL <= APC_LEVEL, nonpaged at <= DISPATCH_LEVEL; anything else,
+ * and must-succeed pool types, stop the system with BAD_POOL_CALLER.
+ * Blocks of a page or more start on a page.
+ */
+NTKERNELAPI PVOID NTAPI ExAllocatePoolWithTag(POOL_TYPE PoolType,
+                                              SIZE_T NumberOfBytes, ULONG Tag);
+NTKERNELAPI PVOID NTAPI ExAllocatePool(POOL_TYPE PoolType,
+                                       SIZE_T NumberOfBytes);
+/*
+ * Frees a block. A pointer that no pool allocation returned, a block
+ * already freed, a Tag other than the block's (when Tag is not 0), or the
+ * wrong IRQL stop the system with BAD_POOL_CALLER and NT's parameters.
+ */
+NTKERNELAPI VOID NTAPI ExFreePoolWithTag(PVOID P, ULONG Tag);
+NTKERNELAPI VOID NTAPI ExFreePool(PVOID P);
+
+/* ---- Interlocked singly linked lists ------------------------------------------ */
+
+typedef struct _SLIST_ENTRY {
+    struct _SLIST_ENTRY *Next;
+} SLIST_ENTRY, *PSLIST_ENTRY, SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
+
+typedef union _SLIST_HEADER {
+    ULONGLONG Alignment;
+    struct {
+        SLIST_ENTRY Next;
+        USHORT Depth;
+        USHORT Sequence;
+    };
+} SLIST_HEADER, *PSLIST_HEADER;
+
+NTKERNELAPI VOID NTAPI ExInitializeSListHead(PSLIST_HEADER SListHead);
+NTKERNELAPI PSLIST_ENTRY NTAPI ExInterlockedPushEntrySList(
+    PSLIST_HEADER ListHead, PSLIST_ENTRY ListEntry, PKSPIN_LOCK Lock);
+NTKERNELAPI PSLIST_ENTRY NTAPI
+ExInterlockedPopEntrySList(PSLIST_HEADER ListHead, PKSPIN_LOCK Lock);
+NTKERNELAPI USHORT NTAPI ExQueryDepthSList(PSLIST_HEADER SListHead);
+
+/* ---- Lookaside lists ----------------------------------------------------------- */
+
+typedef PVOID (*PALLOCATE_FUNCTION)(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
+                                    ULONG Tag);
+typedef VOID (*PFREE_FUNCTION)(PVOID Buffer);
+
+/*
+ * A cache of equal-sized blocks in front of the pool: frees keep up to
+ * Depth blocks, allocations take them back first.
+ */
+typedef struct _GENERAL_LOOKASIDE {
+    SLIST_HEADER ListHead;
+    USHORT Depth;
+    USHORT MaximumDepth;
+    ULONG TotalAllocates;
+    ULONG AllocateMisses;
+    ULONG TotalFrees;
+    ULONG FreeMisses;
+    POOL_TYPE Type;
+    ULONG Tag;
+    ULONG Size;
+    PALLOCATE_FUNCTION Allocate;
+    PFREE_FUNCTION Free;
+    LIST_ENTRY ListEntry;
+} GENERAL_LOOKASIDE, *PGENERAL_LOOKASIDE;
+
+typedef struct _NPAGED_LOOKASIDE_LIST {
+    GENERAL_LOOKASIDE L;
+    KSPIN_LOCK Lock__ObsoleteButDoNotDelete;
+} NPAGED_LOOKASIDE_LIST, *PNPAGED_LOOKASIDE_LIST;
+
+typedef struct _PAGED_LOOKASIDE_LIST {
+    GENERAL_LOOKASIDE L;
+} PAGED_LOOKASIDE_LIST, *PPAGED_LOOKASIDE_LIST;
+
+NTKERNELAPI VOID NTAPI ExInitializeNPagedLookasideList(
+    PNPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
+    PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth);
+NTKERNELAPI VOID NTAPI
+ExDeleteNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside);
+NTKERNELAPI PVOID NTAPI
+ExAllocateFromNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside);
+NTKERNELAPI VOID NTAPI ExFreeToNPagedLookasideList(
+    PNPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
+NTKERNELAPI VOID NTAPI ExInitializePagedLookasideList(
+    PPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
+    PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth);
+NTKERNELAPI VOID NTAPI
+ExDeletePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside);
+NTKERNELAPI PVOID NTAPI
+ExAllocateFromPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside);
+NTKERNELAPI VOID NTAPI ExFreeToPagedLookasideList(
+    PPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
+
+/* ---- Fast mutexes --------------------------------------------------------------- */
+
+/*
+ * A mutex that raises IRQL to APC_LEVEL while held (so the owner cannot be
+ * interrupted by APCs) and is not recursive. IRQL <= APC_LEVEL to acquire.
+ */
+typedef struct _FAST_MUTEX {
+    LONG Count; /* 1 free, 0 owned, < 0 owned with waiters */
+    PKTHREAD Owner;
+    ULONG Contention;
+    KEVENT Event;
+    ULONG OldIrql;
+} FAST_MUTEX, *PFAST_MUTEX;
+
+NTKERNELAPI VOID NTAPI ExInitializeFastMutex(PFAST_MUTEX FastMutex);
+NTKERNELAPI VOID FASTCALL ExAcquireFastMutex(PFAST_MUTEX FastMutex);
+NTKERNELAPI VOID FASTCALL ExReleaseFastMutex(PFAST_MUTEX FastMutex);
+NTKERNELAPI BOOLEAN FASTCALL ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex);
+NTKERNELAPI VOID FASTCALL ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex);
+NTKERNELAPI VOID FASTCALL ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * The executive support layer's private interface (Ex): pool accounting
+ * for tests and inspection.
+ */
+#ifndef KERNEL_EX_H
+#define KERNEL_EX_H
+
+#include <ntddk.h>
+
+/* What one tag has taken from one pool, as poolmon shows it. */
+typedef struct ex_tag_usage {
+    ULONG tag;
+    ULONG allocs;
+    ULONG frees;
+    SIZE_T bytes; /* in use now, as requested */
+} ex_tag_usage;
+
+/* Sets up both pools (boot, after Mm). */
+void ex_init_pools(void);
+
+/* The usage of tag in the paged or nonpaged pool (zeros if never seen). */
+ex_tag_usage ex_pool_tag_usage(ULONG tag, BOOLEAN paged);
+
+#endif

@@ -1,0 +1,424 @@
+/*
+ * The pools: ExAllocatePoolWithTag and ExFreePoolWithTag.
+ *
+ * Small blocks (up to a page less one header) share pages. Every block
+ * starts with a 16-byte POOL_HEADER; sizes are in 16-byte units, and a pool
+ * page holds 256 units of blocks laid end to end, each header giving its own
+ * size and its predecessor's, so a freed block merges with free neighbours
+ * and a page that becomes wholly free goes back to Mm. Free blocks wait on
+ * one list per size; a bitmap of non-empty lists finds the smallest that
+ * fits. Larger blocks take whole pages, which start on a page boundary; a
+ * table indexed by pool page remembers their tag and size.
+ *
+ * The nonpaged pool is guarded by DISPATCH_LEVEL. The paged pool, whose
+ * headers and free-list links live in pageable memory, by a fast mutex
+ * (APC_LEVEL), so that touching them may fault.
+ *
+ * Each tag's allocations, frees and bytes in use are counted per pool, as
+ * poolmon shows them. Misuse stops the system with BAD_POOL_CALLER (0xC2)
+ * and the first parameter NT uses for it.
+ */
+#include "ex.h"
+
+#include "../ke/ke.h"
+#include "../mm/mm.h"
+
+#define POOL_UNIT       16u
+#define PAGE_UNITS      (PAGE_SIZE / POOL_UNIT)
+#define SMALL_MAX_BYTES (PAGE_SIZE - POOL_UNIT)
+#define MAGIC_ALLOCATED 0xA110u
+#define MAGIC_FREE      0xF4EEu
+#define TAG_SLOTS       1024
+#define TAG_NONE        0x656E6F4Eu /* 'enoN', shown as "None" */
+
+typedef struct pool_header {
+    USHORT previous_size; /* units of the block before it, 0 first in page */
+    USHORT block_size;    /* units, this header included */
+    UCHAR pool_type;      /* BASE pool type + 1; 0 when free */
+    UCHAR spare;
+    USHORT magic;
+    ULONG pool_tag;
+    ULONG requested; /* bytes asked for */
+} POOL_HEADER;
+
+typedef struct pool {
+    BOOLEAN paged;
+    LIST_ENTRY free_lists[PAGE_UNITS]; /* by size in units */
+    ULONG nonempty[PAGE_UNITS / 32];
+    FAST_MUTEX mutex; /* paged pool only */
+    ex_tag_usage tags[TAG_SLOTS];
+} pool;
+
+/* Tag and size of each large block, by the pool page it starts at. */
+typedef struct big_block {
+    ULONG tag;
+    ULONG requested; /* 0: the page is not the start of a large block */
+} big_block;
+
+#define NONPAGED_PAGES ((MM_NONPAGED_POOL_END - MM_NONPAGED_POOL_START) >> 12)
+#define PAGED_PAGES    ((MM_PAGED_POOL_END - MM_PAGED_POOL_START) >> 12)
+
+static pool pools[2];
+static big_block big_blocks[NONPAGED_PAGES + PAGED_PAGES];
+
+void ex_init_pools(void)
+{
+    ULONG p, i;
+
+    for (p = 0; p < 2; p++) {
+        pools[p].paged = p == 1;
+        for (i = 0; i < PAGE_UNITS; i++)
+            InitializeListHead(&pools[p].free_lists[i]);
+    }
+    ExInitializeFastMutex(&pools[1].mutex);
+}
+
+/* ---- Accounting ---------------------------------------------------------- */
+
+static ex_tag_usage *tag_slot(pool *p, ULONG tag)
+{
+    ULONG i = (tag * 2654435761u) % TAG_SLOTS, n;
+
+    for (n = 0; n < TAG_SLOTS; n++, i = (i + 1) % TAG_SLOTS) {
+        if (p->tags[i].tag == tag || p->tags[i].tag == 0) {
+            p->tags[i].tag = tag;
+            return &p->tags[i];
+        }
+    }
+    return &p->tags[0]; /* a full table shares one slot */
+}
+
+ex_tag_usage ex_pool_tag_usage(ULONG tag, BOOLEAN paged)
+{
+    pool *p = &pools[paged ? 1 : 0];
+    ULONG i = (tag * 2654435761u) % TAG_SLOTS, n;
+    ex_tag_usage none = {tag, 0, 0, 0};
+
+    for (n = 0; n < TAG_SLOTS; n++, i = (i + 1) % TAG_SLOTS) {
+        if (p->tags[i].tag == tag)
+            return p->tags[i];
+        if (p->tags[i].tag == 0)
+            break;
+    }
+    return none;
+}
+
+/* ---- Locking --------------------------------------------------------------- */
+
+static KIRQL lock(pool *p)
+{
+    if (p->paged) {
+        ExAcquireFastMutex(&p->mutex);
+        return 0;
+    }
+    return KfRaiseIrql(DISPATCH_LEVEL);
+}
+
+static void unlock(pool *p, KIRQL irql)
+{
+    if (p->paged)
+        ExReleaseFastMutex(&p->mutex);
+    else
+        KfLowerIrql(irql);
+}
+
+/* ---- Free lists -------------------------------------------------------------- */
+
+static PLIST_ENTRY body(POOL_HEADER *h)
+{
+    return (PLIST_ENTRY)(h + 1);
+}
+
+static void push_free(pool *p, POOL_HEADER *h)
+{
+    h->pool_type = 0;
+    h->magic = MAGIC_FREE;
+    InsertHeadList(&p->free_lists[h->block_size], body(h));
+    p->nonempty[h->block_size / 32] |= 1u << (h->block_size % 32);
+}
+
+static void unlink_free(pool *p, POOL_HEADER *h)
+{
+    if (RemoveEntryList(body(h)))
+        p->nonempty[h->block_size / 32] &= ~(1u << (h->block_size % 32));
+}
+
+/* The smallest non-empty list of at least units, or 0. */
+static ULONG fitting_list(const pool *p, ULONG units)
+{
+    ULONG w = units / 32, bits = p->nonempty[w] & (0xFFFFFFFFu << (units % 32));
+
+    for (;;) {
+        if (bits != 0)
+            return w * 32 + (ULONG)__builtin_ctz(bits);
+        if (++w == PAGE_UNITS / 32)
+            return 0;
+        bits = p->nonempty[w];
+    }
+}
+
+static POOL_HEADER *next_in_page(POOL_HEADER *h)
+{
+    ULONG_PTR next = (ULONG_PTR)h + h->block_size * POOL_UNIT;
+
+    return (next & (PAGE_SIZE - 1)) == 0 ? NULL : (POOL_HEADER *)next;
+}
+
+/* Cuts units off the front of free-standing block h; the rest, if it can
+ * hold a free block, goes back on a list. */
+static void split(pool *p, POOL_HEADER *h, ULONG units)
+{
+    POOL_HEADER *rest, *after;
+
+    if (h->block_size - units < 2)
+        return;
+    rest = (POOL_HEADER *)((PUCHAR)h + units * POOL_UNIT);
+    rest->previous_size = (USHORT)units;
+    rest->block_size = (USHORT)(h->block_size - units);
+    after = next_in_page(rest);
+    if (after != NULL)
+        after->previous_size = rest->block_size;
+    h->block_size = (USHORT)units;
+    push_free(p, rest);
+}
+
+/* A free block of at least units: from a list, or a new page. */
+static POOL_HEADER *take_block(pool *p, ULONG units)
+{
+    ULONG size = fitting_list(p, units);
+    POOL_HEADER *h;
+    ULONG va;
+
+    if (size != 0) {
+        h = (POOL_HEADER *)p->free_lists[size].Flink - 1;
+        unlink_free(p, h);
+    } else {
+        va = mm_allocate_pool_pages(p->paged, 1);
+        if (va == 0)
+            return NULL;
+        h = HAL_VA_PTR(va);
+        h->previous_size = 0;
+        h->block_size = PAGE_UNITS;
+    }
+    split(p, h, units);
+    return h;
+}
+
+/* ---- Allocation ---------------------------------------------------------- */
+
+static void bad_pool_caller(ULONG_PTR code, ULONG_PTR p2, ULONG_PTR p3,
+                            ULONG_PTR p4)
+{
+    KeBugCheckEx(BAD_POOL_CALLER, code, p2, p3, p4);
+}
+
+/* Which pool a POOL_TYPE names, or -1 for types ntlab refuses. */
+static int pool_index(POOL_TYPE type, BOOLEAN *page_aligned)
+{
+    ULONG t = (ULONG)type & ~512u; /* Nx pools are nonpaged pools */
+
+    *page_aligned = t == NonPagedPoolCacheAligned ||
+                    t == PagedPoolCacheAligned;
+    switch (t) {
+    case NonPagedPool:
+    case NonPagedPoolCacheAligned:
+        return 0;
+    case PagedPool:
+    case PagedPoolCacheAligned:
+        return 1;
+    default:
+        return -1;
+    }
+}
+
+static PVOID allocate_small(pool *p, ULONG units, SIZE_T bytes, ULONG tag)
+{
+    KIRQL irql = lock(p);
+    POOL_HEADER *h = take_block(p, units);
+    ex_tag_usage *u;
+
+    if (h != NULL) {
+        h->pool_type = (UCHAR)(p->paged + 1);
+        h->magic = MAGIC_ALLOCATED;
+        h->pool_tag = tag;
+        h->requested = (ULONG)bytes;
+        u = tag_slot(p, tag);
+        u->allocs++;
+        u->bytes += bytes;
+    }
+    unlock(p, irql);
+    return h != NULL ? h + 1 : NULL;
+}
+
+static big_block *big_entry(ULONG va)
+{
+    if (mm_is_paged_pool(va))
+        return &big_blocks[NONPAGED_PAGES +
+                           ((va - MM_PAGED_POOL_START) >> PAGE_SHIFT)];
+    return &big_blocks[(va - MM_NONPAGED_POOL_START) >> PAGE_SHIFT];
+}
+
+static PVOID allocate_pages(pool *p, SIZE_T bytes, ULONG tag)
+{
+    ULONG va = mm_allocate_pool_pages(p->paged, (ULONG)BYTES_TO_PAGES(bytes));
+    KIRQL irql;
+    ex_tag_usage *u;
+
+    if (va == 0)
+        return NULL;
+    irql = lock(p);
+    big_entry(va)->tag = tag;
+    big_entry(va)->requested = (ULONG)bytes;
+    u = tag_slot(p, tag);
+    u->allocs++;
+    u->bytes += bytes;
+    unlock(p, irql);
+    return HAL_VA_PTR(va);
+}
+
+PVOID NTAPI ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
+                                  ULONG Tag)
+{
+    BOOLEAN page_aligned;
+    int index = pool_index(PoolType, &page_aligned);
+    KIRQL irql = KeGetCurrentIrql();
+
+    if (index < 0)
+        bad_pool_caller(0x9A, (ULONG_PTR)PoolType, NumberOfBytes, Tag);
+    if (irql > (index == 1 ? APC_LEVEL : DISPATCH_LEVEL))
+        bad_pool_caller(0x08, irql, (ULONG_PTR)PoolType, NumberOfBytes);
+    if (NumberOfBytes == 0)
+        bad_pool_caller(0x00, 0, (ULONG_PTR)PoolType, Tag);
+    if (Tag == 0)
+        bad_pool_caller(0x9B, (ULONG_PTR)PoolType, NumberOfBytes,
+                        (ULONG_PTR)__builtin_return_address(0));
+    if (NumberOfBytes >= 0x80000000u)
+        return NULL;
+    if (page_aligned || NumberOfBytes > SMALL_MAX_BYTES)
+        return allocate_pages(&pools[index], NumberOfBytes, Tag);
+    return allocate_small(&pools[index],
+                          (ULONG)(NumberOfBytes + POOL_UNIT - 1) / POOL_UNIT +
+                              1,
+                          NumberOfBytes, Tag);
+}
+
+PVOID NTAPI ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
+{
+    return ExAllocatePoolWithTag(PoolType, NumberOfBytes, TAG_NONE);
+}
+
+/* ---- Free -------------------------------------------------------------------- */
+
+/* Tags compare without bit 31 (NT's PROTECTED_POOL). */
+static BOOLEAN same_tag(ULONG a, ULONG b)
+{
+    return ((a ^ b) & 0x7FFFFFFFu) == 0;
+}
+
+static void free_pages(pool *p, ULONG va, ULONG tag)
+{
+    big_block *b = big_entry(va);
+    KIRQL irql;
+    ex_tag_usage *u;
+
+    if (b->requested == 0)
+        bad_pool_caller(p->paged ? 0x50 : 0x44, va,
+                        p->paged ? (va - MM_PAGED_POOL_START) >> PAGE_SHIFT
+                                 : 0,
+                        p->paged ? MM_PAGED_POOL_END - MM_PAGED_POOL_START : 0);
+    if (tag != 0 && !same_tag(tag, b->tag))
+        bad_pool_caller(0x0A, va, b->tag, tag);
+    irql = lock(p);
+    u = tag_slot(p, b->tag);
+    u->frees++;
+    u->bytes -= b->requested;
+    b->requested = 0;
+    unlock(p, irql);
+    mm_free_pool_pages(va);
+}
+
+/* Checks the header of a small block being freed (caller holds the lock). */
+static void check_header(pool *p, POOL_HEADER *h, ULONG va, ULONG tag)
+{
+    ULONG contents;
+
+    RtlCopyMemory(&contents, h, sizeof contents);
+    if (h->magic == MAGIC_FREE && h->pool_type == 0)
+        bad_pool_caller(0x07, 0, contents, va);
+    if (h->magic != MAGIC_ALLOCATED || h->pool_type != p->paged + 1 ||
+        h->block_size < 2 || h->block_size > PAGE_UNITS)
+        bad_pool_caller(0x99, va, 0, 0);
+    if (tag != 0 && !same_tag(tag, h->pool_tag))
+        bad_pool_caller(0x0A, va, h->pool_tag, tag);
+}
+
+/* Merges free h with its free neighbours; returns the merged block. */
+static POOL_HEADER *coalesce(pool *p, POOL_HEADER *h)
+{
+    POOL_HEADER *next = next_in_page(h), *prev;
+
+    if (next != NULL && next->pool_type == 0 && next->magic == MAGIC_FREE) {
+        unlink_free(p, next);
+        h->block_size = (USHORT)(h->block_size + next->block_size);
+    }
+    if (h->previous_size != 0) {
+        prev = (POOL_HEADER *)((PUCHAR)h - h->previous_size * POOL_UNIT);
+        if (prev->pool_type == 0 && prev->magic == MAGIC_FREE) {
+            unlink_free(p, prev);
+            prev->block_size = (USHORT)(prev->block_size + h->block_size);
+            h->magic = MAGIC_FREE; /* stays marked: catches a second free */
+            h = prev;
+        }
+    }
+    next = next_in_page(h);
+    if (next != NULL)
+        next->previous_size = h->block_size;
+    return h;
+}
+
+static void free_small(pool *p, ULONG va, ULONG tag)
+{
+    POOL_HEADER *h = (POOL_HEADER *)HAL_VA_PTR(va) - 1;
+    KIRQL irql = lock(p);
+    ex_tag_usage *u;
+
+    check_header(p, h, va, tag);
+    u = tag_slot(p, h->pool_tag);
+    u->frees++;
+    u->bytes -= h->requested;
+    h->pool_type = 0;
+    h->magic = MAGIC_FREE;
+    h = coalesce(p, h);
+    if (h->block_size == PAGE_UNITS) {
+        unlock(p, irql);
+        mm_free_pool_pages(HAL_PTR_VA(h));
+        return;
+    }
+    push_free(p, h);
+    unlock(p, irql);
+}
+
+VOID NTAPI ExFreePoolWithTag(PVOID P, ULONG Tag)
+{
+    ULONG va = HAL_PTR_VA(P);
+    BOOLEAN paged = mm_is_paged_pool(va);
+    KIRQL irql = KeGetCurrentIrql();
+
+    if (!HAL_PTR_IN_WINDOW(P) || !mm_is_system_address(va))
+        bad_pool_caller(0x40, (ULONG_PTR)P, MM_SYSTEM_RANGE_START, 0);
+    if (!paged && !mm_is_nonpaged_pool(va))
+        bad_pool_caller(0x42, (ULONG_PTR)P, 0, 0);
+    if (irql > (paged ? APC_LEVEL : DISPATCH_LEVEL))
+        bad_pool_caller(0x09, irql, paged, (ULONG_PTR)P);
+    if ((va & (POOL_UNIT - 1)) != 0)
+        bad_pool_caller(0x46, (ULONG_PTR)P, 0, 0);
+    if ((va & (PAGE_SIZE - 1)) == 0)
+        free_pages(&pools[paged], va, Tag);
+    else
+        free_small(&pools[paged], va, Tag);
+}
+
+VOID NTAPI ExFreePool(PVOID P)
+{
+    ExFreePoolWithTag(P, 0);
+}
