@@ -19,6 +19,6 @@ int main(int argc, char **argv)
     opts.boot.command = "bench";
     opts.boot.ram_pages = 64 * 256;
     opts.boot.seed = 1;
-    opts.boot.pagefile_pages = 64 * 256;
+    opts.boot.pagefile_pages = 128 * 256;
     hosted_start(&opts);
 }

@@ -398,20 +398,25 @@ static void free_small(pool *p, ULONG va, ULONG tag)
     unlock(p, irql);
 }
 
+/*
+ * Stop parameters give addresses as the guest sees them; a pointer outside
+ * the guest window (a wild host pointer) is shown as it is.
+ */
 VOID NTAPI ExFreePoolWithTag(PVOID P, ULONG Tag)
 {
     ULONG va = HAL_PTR_VA(P);
+    ULONG_PTR shown = HAL_PTR_IN_WINDOW(P) ? va : (ULONG_PTR)P;
     BOOLEAN paged = mm_is_paged_pool(va);
     KIRQL irql = KeGetCurrentIrql();
 
     if (!HAL_PTR_IN_WINDOW(P) || !mm_is_system_address(va))
-        bad_pool_caller(0x40, (ULONG_PTR)P, MM_SYSTEM_RANGE_START, 0);
+        bad_pool_caller(0x40, shown, MM_SYSTEM_RANGE_START, 0);
     if (!paged && !mm_is_nonpaged_pool(va))
-        bad_pool_caller(0x42, (ULONG_PTR)P, 0, 0);
+        bad_pool_caller(0x42, shown, 0, 0);
     if (irql > (paged ? APC_LEVEL : DISPATCH_LEVEL))
-        bad_pool_caller(0x09, irql, paged, (ULONG_PTR)P);
+        bad_pool_caller(0x09, irql, paged, shown);
     if ((va & (POOL_UNIT - 1)) != 0)
-        bad_pool_caller(0x46, (ULONG_PTR)P, 0, 0);
+        bad_pool_caller(0x46, shown, 0, 0);
     if ((va & (PAGE_SIZE - 1)) == 0)
         free_pages(&pools[paged], va, Tag);
     else

@@ -260,7 +260,7 @@ static void second_chance(mm_working_set *ws, ULONG pfn)
 ULONG mm_trim_working_set(mm_working_set *ws, ULONG target, BOOLEAN all)
 {
     KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
-    ULONG trimmed = 0, looked = 0, limit = 2 * ws->count;
+    ULONG trimmed = 0, looked = 0, limit = ws->count; /* one pass */
 
     while (trimmed < target && ws->count > 0 && looked++ < limit) {
         ULONG pfn = ws->first;
@@ -341,13 +341,16 @@ ULONG mm_pager_reclaim_frame(void)
     KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
     ULONG pfn = MM_FRAME_NONE, round;
 
-    for (round = 0; round < 4 && pfn == MM_FRAME_NONE; round++) {
+    /* The first trims may only clear Accessed bits (second chances); from
+     * the third on, recent use no longer protects a page. */
+    for (round = 0; round < 6; round++) {
         pfn = repurpose_standby();
         if (pfn != MM_FRAME_NONE)
             break;
         if (write_modified(WRITE_BATCH) > 0)
             continue;
-        if (trim_some(round >= 2) == 0 && mm_frames_in_state(MM_MODIFIED) == 0)
+        if (trim_some(round >= 2) == 0 && round >= 2 &&
+            mm_frames_in_state(MM_MODIFIED) == 0)
             break;
     }
     KfLowerIrql(irql);

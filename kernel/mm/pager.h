@@ -35,10 +35,11 @@ NTSTATUS mm_page_in(ULONG va, ULONGLONG pte_pa, mm_working_set *ws);
 void mm_release_pageable(ULONG va, ULONGLONG pte_pa, mm_working_set *ws);
 
 /*
- * Moves up to target pages of ws out of it: to the standby list when the
- * paging file holds their contents, else to the modified list. Pages used
- * since the last pass (Accessed) get a second chance unless all is TRUE;
- * locked pages always stay. Returns how many pages left.
+ * Makes one pass over ws, moving up to target pages out of it: to the
+ * standby list when the paging file holds their contents, else to the
+ * modified list. A page used since the last pass (Accessed) has its
+ * Accessed bit cleared and stays, unless all is TRUE; locked pages always
+ * stay. Returns how many pages left.
  */
 ULONG mm_trim_working_set(mm_working_set *ws, ULONG target, BOOLEAN all);
 

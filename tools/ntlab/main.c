@@ -30,7 +30,8 @@ static const char usage[] =
     "\n"
     "options:\n"
     "  --memory MB          guest RAM in MiB (default 64, 4 to 1024)\n"
-    "  --pagefile MB        paging file in MiB (default 64, 0 for none)\n"
+    "  --pagefile MB        paging file in MiB (default twice the memory, 0\n"
+    "                       for none)\n"
     "  --seed N             seed of the virtual clock (default 1): the same\n"
     "                       seed gives the same run, another moves every\n"
     "                       preemption point\n"
@@ -41,7 +42,7 @@ static const char usage[] =
     "stopped (bug check), 4 the system hung (every thread waits for ever)\n";
 
 static hosted_options opts;
-static char memory_arg[16], seed_arg[24], pagefile_arg[16];
+static char memory_arg[24], seed_arg[24], pagefile_arg[24];
 
 /* Parses a whole decimal number in [lo, hi]; -1 when it is not one. */
 static long parse_number(const char *text, long lo, long hi)
@@ -136,11 +137,12 @@ static void set_command(int nwords, char **words)
 int main(int argc, char **argv)
 {
     char *words[4];
+    const char *pagefile = NULL;
+    char twice[16];
     int nwords = 0, i;
 
     opts.self = "/proc/self/exe";
     set_memory("64");
-    set_pagefile("64");
     set_seed("1");
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -155,7 +157,7 @@ int main(int argc, char **argv)
         } else if (is_option(a, "--memory")) {
             set_memory(option_value(argc, argv, &i, "--memory"));
         } else if (is_option(a, "--pagefile")) {
-            set_pagefile(option_value(argc, argv, &i, "--pagefile"));
+            pagefile = option_value(argc, argv, &i, "--pagefile");
         } else if (is_option(a, "--seed")) {
             set_seed(option_value(argc, argv, &i, "--seed"));
         } else if (strcmp(a, "--realtime") == 0) {
@@ -171,6 +173,11 @@ int main(int argc, char **argv)
             hosted_die("too many arguments (try 'ntlab --help')");
         }
     }
+    if (pagefile == NULL) {
+        snprintf(twice, sizeof twice, "%u", opts.boot.ram_pages / 128);
+        pagefile = twice;
+    }
+    set_pagefile(pagefile);
     if (opts.boot.command == NULL)
         set_command(nwords, words);
     else if (nwords > 0)
