@@ -61,15 +61,19 @@ I386_OBJ := $(patsubst %,$(BUILD)/i386/%.o,$(basename $(KERNEL_SRC) $(KTEST_SRC)
 .PHONY: all check bench i386 clean
 all: $(BUILD)/ntlab
 
+# Filters of __try blocks are nested functions whose trampolines live on
+# kernel stacks (guest pages, executable); the host's own stack stays not.
+LDFLAGS := -z noexecstack
+
 $(BUILD)/ntlab: $(KERNEL_OBJ) $(HAL_OBJ) $(NTLAB_OBJ)
-	$(call say,LINK,$@)$(CC) $(SANFLAGS) -o $@ $^
+	$(call say,LINK,$@)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/obj/kernel/%.o: kernel/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(KERNEL_FLAGS) $(SANFLAGS) -c -o $@ $<
 
 $(BUILD)/ntlab-bench: $(KERNEL_OBJ) $(HAL_OBJ) $(BENCH_OBJ)
-	$(call say,LINK,$@)$(CC) $(SANFLAGS) -o $@ $^ -lpthread
+	$(call say,LINK,$@)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
 
 $(BUILD)/obj/bench/kbench_%.o: bench/kbench_%.c
 	@mkdir -p $(@D)

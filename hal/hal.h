@@ -116,6 +116,17 @@ void hal_context_init(hal_context *ctx, void *stack_base, void *stack_limit,
                       void (*entry)(void *), void *arg);
 void hal_context_switch(hal_context *from, hal_context *to);
 
+/*
+ * Non-local jumps within one stack, for structured exception handling:
+ * hal_setjmp saves the callee-saved registers, the stack pointer and the
+ * return address in buf and returns 0; hal_longjmp(buf, v) makes that
+ * hal_setjmp return again, with v (1 if v is 0). The frame that called
+ * hal_setjmp must still be live.
+ */
+typedef ULONG_PTR hal_jmp_buf[8];
+int hal_setjmp(hal_jmp_buf buf) __attribute__((returns_twice));
+DECLSPEC_NORETURN void hal_longjmp(hal_jmp_buf buf, int value);
+
 /* The stack a trap from user mode is taken on (the TSS's esp0). */
 void hal_set_kernel_stack(void *stack_base);
 

@@ -12,5 +12,6 @@
 #include <nt/ke.h>
 #include <nt/ps.h>
 #include <nt/ex.h>
+#include <nt/seh.h>
 
 #endif

@@ -45,6 +45,42 @@ hal_context_start:
         ud2
         .size hal_context_start, . - hal_context_start
 
+/* int hal_setjmp(hal_jmp_buf buf): buf = rbx rbp r12 r13 r14 r15 rsp rip. */
+        .globl hal_setjmp
+        .type hal_setjmp, @function
+hal_setjmp:
+        movq %rbx, 0(%rdi)
+        movq %rbp, 8(%rdi)
+        movq %r12, 16(%rdi)
+        movq %r13, 24(%rdi)
+        movq %r14, 32(%rdi)
+        movq %r15, 40(%rdi)
+        leaq 8(%rsp), %rax
+        movq %rax, 48(%rdi)
+        movq (%rsp), %rax
+        movq %rax, 56(%rdi)
+        xorl %eax, %eax
+        ret
+        .size hal_setjmp, . - hal_setjmp
+
+/* void hal_longjmp(hal_jmp_buf buf, int value) */
+        .globl hal_longjmp
+        .type hal_longjmp, @function
+hal_longjmp:
+        movl %esi, %eax
+        testl %eax, %eax
+        jnz 1f
+        incl %eax
+1:      movq 0(%rdi), %rbx
+        movq 8(%rdi), %rbp
+        movq 16(%rdi), %r12
+        movq 24(%rdi), %r13
+        movq 32(%rdi), %r14
+        movq 40(%rdi), %r15
+        movq 48(%rdi), %rsp
+        jmp *56(%rdi)
+        .size hal_longjmp, . - hal_longjmp
+
 /*
  * Entered by the signal return with rsp at a trap frame that holds the
  * interrupted general registers. The vector state is still the interrupted

@@ -81,13 +81,21 @@ BOOLEAN NTAPI KeIsExecutingDpc(VOID)
     return KeGetPcr()->DpcRoutineActive;
 }
 
-/* Calls one DPC routine and checks it left IRQL where it found it. */
+/* Calls one DPC routine, with an exception chain of its own, and checks it
+ * left IRQL where it found it. */
 static void call_dpc(PKDEFERRED_ROUTINE routine, KDPC *dpc, PVOID context,
                      PVOID arg1, PVOID arg2)
 {
+    KTHREAD *thread = ke_current_thread();
+    SEH_FRAME *chain = thread->SehChain, *active = thread->SehActive;
+    SEH_FRAME *filtering = thread->SehFiltering;
     KIRQL irql;
 
+    thread->SehChain = thread->SehActive = thread->SehFiltering = NULL;
     routine(dpc, context, arg1, arg2);
+    thread->SehChain = chain;
+    thread->SehActive = active;
+    thread->SehFiltering = filtering;
     irql = KeGetCurrentIrql();
     if (irql != DISPATCH_LEVEL)
         KeBugCheckEx(IRQL_UNEXPECTED_VALUE,

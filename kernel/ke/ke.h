@@ -120,6 +120,12 @@ typedef struct _KTHREAD {
     PKSTART_ROUTINE StartRoutine;
     PVOID StartContext;
     LIST_ENTRY AllThreadsEntry; /* in ki_all_threads */
+    /* Structured exception handling (except.c). */
+    SEH_FRAME *SehChain;     /* innermost live __try */
+    SEH_FRAME *SehActive;    /* what GetExceptionCode() reads */
+    SEH_FRAME *SehFiltering; /* whose filter runs now */
+    SEH_FRAME *SehTarget;    /* the handler an unwind goes to */
+    EXCEPTION_RECORD SehRecord; /* the exception being unwound for */
 } KTHREAD;
 
 /* Every thread that has not ended (for the hang report). DISPATCH_LEVEL. */
@@ -272,17 +278,25 @@ DECLSPEC_NORETURN void ke_bugcheck_note(ULONG code, ULONG_PTR p1,
                                         ULONG_PTR p4, const char *note);
 const char *ke_bugcheck_name(ULONG code);
 
-/* An exception in kernel mode that no handler took: stops the system. */
-DECLSPEC_NORETURN void ke_unhandled_kernel_exception(NTSTATUS code,
-                                                     ULONG_PTR ip,
-                                                     ULONG_PTR info0,
-                                                     ULONG_PTR info1);
+/* Raises the exception a kernel-mode trap stands for; returns when a filter
+ * continues execution. For an access violation info0 is 0 read / 1 write
+ * and info1 the address. */
+void ke_trap_exception(NTSTATUS code, const hal_trap *trap, ULONG_PTR info0,
+                       ULONG_PTR info1);
 /*
- * Raises status as an exception from kernel code (what ExRaiseStatus does).
- * Structured exception handling comes with the Mm issue; until then no
- * handler can take it and the system stops.
+ * Raises status as a non-continuable exception from kernel code, as
+ * ExRaiseStatus does.
  */
 DECLSPEC_NORETURN void ke_raise_status(NTSTATUS status);
+
+/*
+ * Dispatches an exception in kernel mode to the current thread's __try
+ * blocks. Returns only when a filter said EXCEPTION_CONTINUE_EXECUTION (for
+ * a continuable exception); an exception nothing handles stops the system.
+ * ip and sp are where it happened.
+ */
+void ke_dispatch_exception(EXCEPTION_RECORD *record, ULONG_PTR ip,
+                           ULONG_PTR sp);
 
 /* The exit status of ntlab when the system stops, and when it hangs. */
 #define KE_STOP_EXIT_STATUS 3

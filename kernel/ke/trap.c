@@ -2,9 +2,8 @@
  * Trap dispatch: where the platform hands the kernel a fault it could not
  * resolve itself. Page faults go to the memory manager; a double fault (a
  * trap that could not be taken on its stack) is a kernel stack overflow or
- * worse; every other trap becomes an exception. Structured exception
- * handling comes with the Mm issue; until then a kernel exception is
- * unhandled and stops the system as NT does when no handler takes it.
+ * worse; every other trap becomes an exception, dispatched to the thread's
+ * __try blocks (except.c).
  */
 #include "ke.h"
 
@@ -26,25 +25,24 @@ static NTSTATUS exception_code(hal_trap_kind kind)
 }
 
 /*
- * An exception in kernel mode that nothing handles: 0x7E in a system
- * thread, 0x1E otherwise, with the exception code and address. For an
- * access violation the last two parameters are read/write and the address.
+ * Raises the exception a trap in kernel mode stands for, with what NT
+ * records for it (an access violation: read or write, and the address).
+ * Returns when a filter continues execution: the instruction runs again.
  */
-void ke_unhandled_kernel_exception(NTSTATUS code, ULONG_PTR ip, ULONG_PTR info0,
-                                   ULONG_PTR info1)
+void ke_trap_exception(NTSTATUS code, const hal_trap *trap, ULONG_PTR info0,
+                       ULONG_PTR info1)
 {
-    KTHREAD *thread = KeGetPcr()->CurrentThread;
+    EXCEPTION_RECORD record;
 
-    if (thread != NULL && thread->SystemThread)
-        KeBugCheckEx(SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, (ULONG)code, ip,
-                     info0, info1);
-    KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, (ULONG)code, ip, info0, info1);
-}
-
-void ke_raise_status(NTSTATUS status)
-{
-    ke_unhandled_kernel_exception(
-        status, (ULONG_PTR)__builtin_return_address(0), 0, 0);
+    RtlZeroMemory(&record, sizeof record);
+    record.ExceptionCode = code;
+    record.ExceptionAddress = (PVOID)trap->ip;
+    if (code == STATUS_ACCESS_VIOLATION) {
+        record.NumberParameters = 2;
+        record.ExceptionInformation[0] = info0;
+        record.ExceptionInformation[1] = info1;
+    }
+    ke_dispatch_exception(&record, trap->ip, trap->sp);
 }
 
 static void double_fault(const hal_trap *trap)
@@ -77,12 +75,11 @@ void ki_trap(const hal_trap *trap)
         double_fault(trap);
         return;
     case HAL_TRAP_HOST_FAULT:
-        ke_unhandled_kernel_exception(STATUS_ACCESS_VIOLATION, trap->ip,
-                                      trap->write, trap->address);
+        ke_trap_exception(STATUS_ACCESS_VIOLATION, trap, trap->write,
+                          trap->address);
         return;
     default:
-        ke_unhandled_kernel_exception(exception_code(trap->kind), trap->ip, 0,
-                                      0);
+        ke_trap_exception(exception_code(trap->kind), trap, 0, 0);
         return;
     }
 }

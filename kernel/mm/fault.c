@@ -12,7 +12,8 @@
  *     loaded image (address, IRQL, 0 read / 1 write, instruction);
  *   - a system address with nothing behind it: 0x50
  *     PAGE_FAULT_IN_NONPAGED_AREA (address, 0 read / 1 write, instruction);
- *   - a user address: an access violation exception.
+ *   - a user address with nothing behind it: an access violation exception
+ *     (which a __try around ProbeForRead and the access catches).
  */
 #include "mm.h"
 
@@ -70,6 +71,5 @@ void mm_access_fault(const hal_trap *trap)
         system_fault(trap);
         return;
     }
-    ke_unhandled_kernel_exception(STATUS_ACCESS_VIOLATION, trap->ip,
-                                  trap->write, va);
+    ke_trap_exception(STATUS_ACCESS_VIOLATION, trap, trap->write, va);
 }
