@@ -13,5 +13,6 @@
 #include <nt/ps.h>
 #include <nt/ex.h>
 #include <nt/seh.h>
+#include <nt/mm.h>
 
 #endif

@@ -93,6 +93,7 @@ typedef struct _KTHREAD {
     LIST_ENTRY WaitListEntry;    /* in a ready queue */
     LIST_ENTRY MutantListHead;   /* mutants it owns */
     UCHAR State;                 /* KTHREAD_STATE */
+    KPROCESSOR_MODE PreviousMode; /* of the system service running now */
     SCHAR Priority;
     SCHAR BasePriority;
     SCHAR Quantum;

@@ -323,6 +323,16 @@ PKTHREAD NTAPI KeGetCurrentThread(VOID)
     return ke_current_thread();
 }
 
+KPROCESSOR_MODE NTAPI KeGetPreviousMode(VOID)
+{
+    return ke_current_thread()->PreviousMode;
+}
+
+KPROCESSOR_MODE NTAPI ExGetPreviousMode(VOID)
+{
+    return ke_current_thread()->PreviousMode;
+}
+
 /* ---- The idle thread --------------------------------------------------------- */
 
 void ke_idle_loop(void)

@@ -5,7 +5,7 @@
  * resolved by the pager: demand zero, transition or paging file. Otherwise
  * a fault is resolved only when the PTE turns out valid by now (a spurious
  * fault); everything else is an error, reported as NT reports it:
- *   - a write through a valid read-only PTE: 0xBE
+ *   - a write through a valid read-only PTE of system space: 0xBE
  *     ATTEMPTED_WRITE_TO_READONLY_MEMORY (address, PTE);
  *   - any invalid PTE at DISPATCH_LEVEL or above: 0xA IRQL_NOT_LESS_OR_EQUAL,
  *     or 0xD1 DRIVER_IRQL_NOT_LESS_OR_EQUAL when the instruction is in a
@@ -58,7 +58,7 @@ void mm_access_fault(const hal_trap *trap)
 
     if (mm_test_fault_observer != NULL && mm_test_fault_observer(trap))
         return;
-    if (trap->present && trap->write)
+    if (trap->present && trap->write && mm_is_system_address(va))
         KeBugCheckEx(ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, mm_read_pte(va), 0,
                      0);
     if (!trap->present && now_valid(va, trap->write))
@@ -71,5 +71,5 @@ void mm_access_fault(const hal_trap *trap)
         system_fault(trap);
         return;
     }
-    ke_trap_exception(STATUS_ACCESS_VIOLATION, trap, trap->write, va);
+    mm_user_fault(trap);
 }

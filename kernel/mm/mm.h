@@ -150,6 +150,7 @@ typedef enum mm_page_state {
 
 /* MMPFN.flags */
 #define MM_PFN_MODIFIED 0x01 /* newer than its paging-file copy, or none */
+#define MM_PFN_ORPHANED 0x02 /* its page was freed while an MDL locked it */
 
 /*
  * One entry per frame. Links are frame numbers, not pointers, so the entry
@@ -239,7 +240,41 @@ typedef struct mm_space {
     ULONG hyperspace_pfn;
     LIST_ENTRY link; /* all spaces, for system PDE propagation */
     mm_working_set ws;
+    LIST_ENTRY vads; /* mm_vad, by address; DISPATCH_LEVEL */
 } mm_space;
+
+/*
+ * A virtual address descriptor: one reservation of user space, [start,
+ * end), private memory. With committed, every page is committed unless its
+ * PTE says MM_DECOMMIT; without, a page is committed when its PTE holds a
+ * protection.
+ */
+typedef struct mm_vad {
+    LIST_ENTRY link;
+    ULONG start;
+    ULONG end;
+    ULONG protection; /* MM_ protection given at allocation */
+    BOOLEAN committed;
+} mm_vad;
+
+/* The address space whose page directory is loaded. DISPATCH_LEVEL. */
+mm_space *mm_current_space(void);
+/* The address space with page directory pd_pfn, or NULL. DISPATCH_LEVEL. */
+mm_space *mm_space_of_directory(ULONG pd_pfn);
+/* The VAD of space holding va, or NULL. DISPATCH_LEVEL. */
+mm_vad *mm_find_vad(mm_space *space, ULONG va);
+/* Frees every VAD of a space (its pages are freed with the space). */
+void mm_delete_vads(mm_space *space);
+
+/*
+ * A user page's state: whether it is committed, and its protection. From
+ * the PTE, the PFN entry of a valid page, or the VAD. DISPATCH_LEVEL.
+ */
+BOOLEAN mm_user_page_info(const mm_vad *vad, ULONG pte, ULONG *protection);
+
+/* Resolves a fault on a user address (user or kernel mode, IRQL <=
+ * APC_LEVEL): raises an exception when the access is not allowed. */
+void mm_user_fault(const hal_trap *trap);
 
 /* Builds the first directory and turns on translation (boot only). */
 void mm_init_paging(mm_space *boot_space);
@@ -257,6 +292,10 @@ NTSTATUS mm_ensure_page_table(ULONG va);
  * invalidates if it replaces a valid one. IRQL <= DISPATCH_LEVEL.
  */
 NTSTATUS mm_map_page(ULONG va, ULONG pfn, ULONG flags);
+
+/* Maps frame pfn at va as a second mapping: the frame's PFN entry keeps
+ * pointing at its own PTE (MDL mappings). */
+NTSTATUS mm_map_alias(ULONG va, ULONG pfn, ULONG flags);
 
 /* Clears va's PTE and invalidates it; returns what the PTE held. */
 ULONG mm_unmap_page(ULONG va);

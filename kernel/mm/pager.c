@@ -250,6 +250,14 @@ static void page_out(mm_working_set *ws, ULONG pfn, ULONG pte)
     pager.stats.trimmed++;
 }
 
+void mm_page_out_page(mm_working_set *ws, ULONG pfn)
+{
+    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
+
+    page_out(ws, pfn, read_pte(mm_pfn_pte_pa(mm_pfn(pfn))));
+    KfLowerIrql(irql);
+}
+
 /* Moves the first page of ws to its end (it stays in). */
 static void second_chance(mm_working_set *ws, ULONG pfn)
 {
@@ -398,8 +406,15 @@ void mm_release_pageable(ULONG va, ULONGLONG pte_pa, mm_working_set *ws)
     if (pfn != MM_FRAME_NONE) {
         e = mm_pfn(pfn);
         release_slot(mm_pte_slot(e->original_pte));
-        *e = (MMPFN){.state = MM_ACTIVE, .ws_id = MM_WS_NONE};
-        mm_free_frame(pfn);
+        e->original_pte = 0;
+        e->pte_frame = 0;
+        e->ws_id = MM_WS_NONE;
+        /* A frame an MDL still locks is freed when it is unlocked. */
+        e->flags |= MM_PFN_ORPHANED;
+        if (e->lock_count == 0) {
+            *e = (MMPFN){.state = MM_ACTIVE, .ws_id = MM_WS_NONE};
+            mm_free_frame(pfn);
+        }
     }
     KfLowerIrql(irql);
 }

@@ -30,6 +30,9 @@ void mm_ws_delete(mm_working_set *ws);
  */
 NTSTATUS mm_page_in(ULONG va, ULONGLONG pte_pa, mm_working_set *ws);
 
+/* Takes one valid page (frame pfn) out of ws, to transition. */
+void mm_page_out_page(mm_working_set *ws, ULONG pfn);
+
 /* Gives back whatever backs a pageable PTE (frame, standby copy, paging
  * file slot) and clears the PTE. */
 void mm_release_pageable(ULONG va, ULONGLONG pte_pa, mm_working_set *ws);

@@ -55,6 +55,7 @@ static NTSTATUS init_directory(mm_space *space)
               (space->pd_pfn << PAGE_SHIFT) | PDE_TABLE_FLAGS);
     write_pde(space->pd_pfn, MM_PDE_HYPERSPACE,
               (space->hyperspace_pfn << PAGE_SHIFT) | PDE_TABLE_FLAGS);
+    InitializeListHead(&space->vads);
     return STATUS_SUCCESS;
 }
 
@@ -105,6 +106,16 @@ NTSTATUS mm_map_page(ULONG va, ULONG pfn, ULONG flags)
     *pte = (pfn << PAGE_SHIFT) | (flags & ~X86_PTE_FRAME) | X86_PTE_VALID;
     mm_pfn_note_mapping(pfn, HAL_PTR_VA(pte));
     return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_map_alias(ULONG va, ULONG pfn, ULONG flags)
+{
+    NTSTATUS status = mm_ensure_page_table(va);
+
+    if (NT_SUCCESS(status))
+        *mm_pte_address(va) = (pfn << PAGE_SHIFT) | (flags & ~X86_PTE_FRAME) |
+                              X86_PTE_VALID;
+    return status;
 }
 
 ULONG mm_unmap_page(ULONG va)
@@ -190,6 +201,7 @@ void mm_delete_space(mm_space *space)
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     RemoveEntryList(&space->link);
     KfLowerIrql(irql);
+    mm_delete_vads(space);
     for (i = 0; i < (MM_SYSTEM_RANGE_START >> 22); i++) {
         pde = read_pde(space->pd_pfn, i);
         if (pde & X86_PTE_VALID)
@@ -199,6 +211,17 @@ void mm_delete_space(mm_space *space)
     mm_free_frame(space->hyperspace_pfn);
     mm_free_frame(space->pd_pfn);
     mm_ws_delete(&space->ws);
+}
+
+mm_space *mm_space_of_directory(ULONG pd_pfn)
+{
+    PLIST_ENTRY e;
+
+    for (e = spaces.Flink; e != &spaces; e = e->Flink) {
+        if (CONTAINING_RECORD(e, mm_space, link)->pd_pfn == pd_pfn)
+            return CONTAINING_RECORD(e, mm_space, link);
+    }
+    return NULL;
 }
 
 void mm_activate_space(const mm_space *space)

@@ -1,0 +1,81 @@
+/*
+ * Probing user buffers, and the variables that say where user space ends.
+ */
+#include "mm.h"
+
+PVOID MmHighestUserAddress = HAL_VA_PTR(MM_HIGHEST_USER_ADDRESS);
+ULONG_PTR MmUserProbeAddress = (ULONG_PTR)HAL_VA_PTR(MM_USER_PROBE_ADDRESS);
+PVOID MmSystemRangeStart = HAL_VA_PTR(MM_SYSTEM_RANGE_START);
+
+/* Raises unless [address, address + length) is aligned and in user space. */
+static void check_range(const volatile VOID *address, SIZE_T length,
+                        ULONG alignment)
+{
+    ULONG_PTR a = (ULONG_PTR)address;
+
+    if (alignment == 0 || (alignment & (alignment - 1)) != 0 ||
+        alignment > 16 || (a & (alignment - 1)) != 0)
+        ExRaiseDatatypeMisalignment();
+    if (!HAL_PTR_IN_WINDOW(address) ||
+        length > MM_USER_PROBE_ADDRESS - HAL_PTR_VA(address) ||
+        HAL_PTR_VA(address) >= MM_USER_PROBE_ADDRESS)
+        ExRaiseAccessViolation();
+}
+
+VOID NTAPI ProbeForRead(const volatile VOID *Address, SIZE_T Length,
+                        ULONG Alignment)
+{
+    if (Length != 0)
+        check_range(Address, Length, Alignment);
+}
+
+/* Touches each page for writing, so that a read-only or uncommitted page
+ * raises now, inside the caller's __try. */
+VOID NTAPI ProbeForWrite(volatile VOID *Address, SIZE_T Length,
+                         ULONG Alignment)
+{
+    volatile UCHAR *p = Address, *last;
+
+    if (Length == 0)
+        return;
+    check_range(Address, Length, Alignment);
+    last = p + Length - 1;
+    for (;;) {
+        *p = *p;
+        if ((ULONG_PTR)p >= ((ULONG_PTR)last & ~(ULONG_PTR)(PAGE_SIZE - 1)))
+            break;
+        p = (volatile UCHAR *)(((ULONG_PTR)p & ~(ULONG_PTR)(PAGE_SIZE - 1)) +
+                               PAGE_SIZE);
+    }
+    *last = *last;
+}
+
+BOOLEAN NTAPI MmIsAddressValid(PVOID VirtualAddress)
+{
+    ULONG va = HAL_PTR_VA(VirtualAddress);
+    ULONG pde;
+
+    if (!HAL_PTR_IN_WINDOW(VirtualAddress))
+        return FALSE;
+    pde = *mm_pde_address(va);
+    if (!(pde & X86_PTE_VALID))
+        return FALSE;
+    return (pde & X86_PTE_LARGE) || (*mm_pte_address(va) & X86_PTE_VALID);
+}
+
+PHYSICAL_ADDRESS NTAPI MmGetPhysicalAddress(PVOID BaseAddress)
+{
+    PHYSICAL_ADDRESS pa = {.QuadPart = 0};
+    ULONG va = HAL_PTR_VA(BaseAddress), pde, pte;
+
+    if (!MmIsAddressValid(BaseAddress))
+        return pa;
+    pde = *mm_pde_address(va);
+    if (pde & X86_PTE_LARGE) {
+        pa.QuadPart = (pde & X86_PDE_LARGE_FRAME) + (va & 0x3FFFFF);
+        return pa;
+    }
+    pte = *mm_pte_address(va);
+    pa.QuadPart = (pte & X86_PTE_FRAME) + (va & (PAGE_SIZE - 1));
+    return pa;
+}

@@ -1,0 +1,602 @@
+/*
+ * The virtual memory services: NtAllocateVirtualMemory,
+ * NtFreeVirtualMemory, NtProtectVirtualMemory, NtQueryVirtualMemory, and
+ * their Zw forms.
+ *
+ * Private memory only. Reservations start on 64 KiB boundaries and cover
+ * whole pages; committing writes demand-zero PTEs (a page gets a frame when
+ * first touched); decommitting gives the pages back; releasing removes the
+ * reservation. The arguments of a user-mode caller are probed and captured
+ * inside __try before use, and results written back the same way.
+ */
+#include "mm.h"
+
+#include "../ke/ke.h"
+#include "pager.h"
+
+#define GRANULARITY 0x10000u
+#define USER_END    (MM_HIGHEST_USER_ADDRESS + 1)
+#define TAG_VAD     'daV '
+
+/* ---- Protections ----------------------------------------------------------- */
+
+static const ULONG page_to_mm[] = {
+    [0x01] = MM_NOACCESS,         [0x02] = MM_READONLY,
+    [0x04] = MM_READWRITE,        [0x08] = MM_WRITECOPY,
+    [0x10] = MM_EXECUTE,          [0x20] = MM_EXECUTE_READ,
+    [0x40] = MM_EXECUTE_READWRITE, [0x80] = MM_EXECUTE_WRITECOPY,
+};
+
+/* PAGE_* to MM_*; FALSE for a combination NT refuses. */
+static BOOLEAN to_mm_protection(ULONG page, ULONG *mm)
+{
+    ULONG base = page & 0xFF, extra = page & ~0xFFu;
+
+    if (base == 0 || (base & (base - 1)) != 0 ||
+        (extra & ~(ULONG)(PAGE_GUARD | PAGE_NOCACHE)) != 0 ||
+        (base == PAGE_NOACCESS && extra != 0))
+        return FALSE;
+    *mm = page_to_mm[base] | ((extra & PAGE_GUARD) ? MM_GUARD_PAGE : 0) |
+          ((extra & PAGE_NOCACHE) ? MM_NOCACHE : 0);
+    return TRUE;
+}
+
+static ULONG to_page_protection(ULONG mm)
+{
+    static const ULONG base[8] = {PAGE_NOACCESS,    PAGE_READONLY,
+                                  PAGE_EXECUTE,     PAGE_EXECUTE_READ,
+                                  PAGE_READWRITE,   PAGE_WRITECOPY,
+                                  PAGE_EXECUTE_READWRITE,
+                                  PAGE_EXECUTE_WRITECOPY};
+
+    if (mm == MM_NOACCESS || mm == MM_DECOMMIT)
+        return PAGE_NOACCESS;
+    return base[mm & 7] | ((mm & MM_GUARD_PAGE) ? PAGE_GUARD : 0) |
+           ((mm & MM_NOCACHE) ? PAGE_NOCACHE : 0);
+}
+
+/* ---- Arguments ------------------------------------------------------------ */
+
+static mm_space *space_of(HANDLE process)
+{
+    mm_space *space;
+    KIRQL irql;
+
+    if (process != NtCurrentProcess())
+        return NULL;
+    irql = KfRaiseIrql(DISPATCH_LEVEL);
+    space = mm_current_space();
+    KfLowerIrql(irql);
+    return space;
+}
+
+/*
+ * The user address a pointer argument names: NULL is address 0 (on the
+ * sanitizer build guest address 0 is not the null pointer). FALSE when it
+ * is not a user address.
+ */
+static BOOLEAN user_va(PVOID p, ULONG *va)
+{
+    if (p == NULL) {
+        *va = 0;
+        return TRUE;
+    }
+    if (!HAL_PTR_IN_WINDOW(p) || HAL_PTR_VA(p) > MM_HIGHEST_USER_ADDRESS)
+        return FALSE;
+    *va = HAL_PTR_VA(p);
+    return TRUE;
+}
+
+/* Reads *p (a user-mode caller's pointer is probed first). */
+static NTSTATUS capture(KPROCESSOR_MODE mode, const volatile void *p,
+                        SIZE_T size, void *out)
+{
+    volatile NTSTATUS status = STATUS_SUCCESS;
+
+    __try {
+        if (mode == UserMode)
+            ProbeForRead(p, size, 1);
+        RtlCopyMemory(out, (const void *)p, size);
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        status = GetExceptionCode();
+    }
+    return status;
+}
+
+/* Writes *p (a user-mode caller's pointer is probed first). */
+static NTSTATUS give_back(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
+                          const void *value)
+{
+    volatile NTSTATUS status = STATUS_SUCCESS;
+
+    __try {
+        if (mode == UserMode)
+            ProbeForWrite(p, size, 1);
+        RtlCopyMemory((void *)p, value, size);
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        status = GetExceptionCode();
+    }
+    return status;
+}
+
+/* ---- Reservations ----------------------------------------------------------- */
+
+/* The first VAD ending after va (DISPATCH_LEVEL). */
+static mm_vad *vad_after(mm_space *space, ULONG va)
+{
+    PLIST_ENTRY e;
+
+    for (e = space->vads.Flink; e != &space->vads; e = e->Flink) {
+        if (CONTAINING_RECORD(e, mm_vad, link)->end > va)
+            return CONTAINING_RECORD(e, mm_vad, link);
+    }
+    return NULL;
+}
+
+static BOOLEAN range_free(mm_space *space, ULONG start, ULONG end)
+{
+    mm_vad *v = vad_after(space, start);
+
+    return v == NULL || v->start >= end;
+}
+
+/* A free, 64 KiB aligned range of size bytes, lowest (or highest) first. */
+static ULONG find_free(mm_space *space, ULONG size, BOOLEAN top_down)
+{
+    ULONG start;
+
+    if (!top_down) {
+        for (start = MM_LOWEST_USER_ADDRESS; start + size <= USER_END &&
+                                             start + size > start;
+             start += GRANULARITY) {
+            if (range_free(space, start, start + size))
+                return start;
+        }
+        return 0;
+    }
+    for (start = (USER_END - size) & ~(GRANULARITY - 1);
+         start >= MM_LOWEST_USER_ADDRESS && start < USER_END;
+         start -= GRANULARITY) {
+        if (range_free(space, start, start + size))
+            return start;
+    }
+    return 0;
+}
+
+static void insert_vad(mm_space *space, mm_vad *vad)
+{
+    mm_vad *next = vad_after(space, vad->start);
+
+    InsertTailList(next != NULL ? &next->link : &space->vads, &vad->link);
+}
+
+/* Sets the PTEs of committed pages in [start, end) of vad (DISPATCH). */
+static NTSTATUS commit_range(mm_vad *vad, ULONG start, ULONG end,
+                             ULONG protection)
+{
+    ULONG va, pte, old;
+
+    for (va = start; va < end; va += PAGE_SIZE) {
+        if (!NT_SUCCESS(mm_ensure_page_table(va)))
+            return STATUS_NO_MEMORY;
+        pte = *mm_pte_address(va);
+        if (mm_user_page_info(vad, pte, &old))
+            continue; /* already committed: left as it is */
+        *mm_pte_address(va) = mm_demand_zero_pte(protection);
+    }
+    return STATUS_SUCCESS;
+}
+
+/* Gives back what backs [start, end) of vad; marks the pages decommitted. */
+static void decommit_range(mm_space *space, mm_vad *vad, ULONG start,
+                           ULONG end, BOOLEAN release)
+{
+    ULONG va;
+
+    for (va = start; va < end; va += PAGE_SIZE) {
+        ULONGLONG pa = mm_pte_pa(va);
+
+        if (pa == 0)
+            continue;
+        mm_release_pageable(va, pa, &space->ws);
+        if (vad->committed && !release)
+            *mm_pte_address(va) = mm_demand_zero_pte(MM_DECOMMIT);
+    }
+}
+
+/* ---- NtAllocateVirtualMemory ----------------------------------------------- */
+
+static NTSTATUS check_allocate(ULONG_PTR zero_bits, ULONG type, ULONG protect,
+                               ULONG *protection)
+{
+    if (zero_bits > 21)
+        return STATUS_INVALID_PARAMETER_3;
+    if ((type & ~(ULONG)(MEM_COMMIT | MEM_RESERVE | MEM_TOP_DOWN)) != 0 ||
+        (type & (MEM_COMMIT | MEM_RESERVE)) == 0)
+        return STATUS_INVALID_PARAMETER_5;
+    if (!to_mm_protection(protect, protection))
+        return STATUS_INVALID_PAGE_PROTECTION;
+    return STATUS_SUCCESS;
+}
+
+/* Reserves [base, base + size) (anywhere when base is 0). DISPATCH. */
+static NTSTATUS reserve(mm_space *space, ULONG *base, ULONG *size, ULONG type,
+                        ULONG protection)
+{
+    ULONG start = *base & ~(GRANULARITY - 1);
+    ULONG end = (*base + *size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    mm_vad *vad;
+
+    if (*base == 0) {
+        end = (*size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+        start = find_free(space, end, (type & MEM_TOP_DOWN) != 0);
+        if (start == 0)
+            return STATUS_NO_MEMORY;
+        end += start;
+    } else if (!range_free(space, start, end)) {
+        return STATUS_CONFLICTING_ADDRESSES;
+    }
+    vad = ExAllocatePoolWithTag(NonPagedPool, sizeof *vad, TAG_VAD);
+    if (vad == NULL)
+        return STATUS_NO_MEMORY;
+    vad->start = start;
+    vad->end = end;
+    vad->protection = protection;
+    vad->committed = (type & MEM_COMMIT) != 0;
+    insert_vad(space, vad);
+    *base = start;
+    *size = end - start;
+    return STATUS_SUCCESS;
+}
+
+/* Commits [base, base + size), which one reservation must hold. DISPATCH. */
+static NTSTATUS commit(mm_space *space, ULONG *base, ULONG *size,
+                       ULONG protection)
+{
+    ULONG start = *base & ~(PAGE_SIZE - 1);
+    ULONG end = (*base + *size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    mm_vad *vad = mm_find_vad(space, start);
+    NTSTATUS status;
+
+    if (vad == NULL || end > vad->end)
+        return STATUS_CONFLICTING_ADDRESSES;
+    status = commit_range(vad, start, end, protection);
+    *base = start;
+    *size = end - start;
+    return status;
+}
+
+static NTSTATUS allocate(KPROCESSOR_MODE mode, HANDLE process, PVOID *base_ptr,
+                         ULONG_PTR zero_bits, PSIZE_T size_ptr, ULONG type,
+                         ULONG protect)
+{
+    mm_space *space = space_of(process);
+    PVOID base_in;
+    SIZE_T size_in;
+    ULONG base, size, protection;
+    NTSTATUS status = check_allocate(zero_bits, type, protect, &protection);
+    KIRQL irql;
+
+    if (!NT_SUCCESS(status))
+        return status;
+    if (space == NULL)
+        return STATUS_INVALID_HANDLE;
+    status = capture(mode, base_ptr, sizeof base_in, &base_in);
+    if (NT_SUCCESS(status))
+        status = capture(mode, size_ptr, sizeof size_in, &size_in);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (!user_va(base_in, &base))
+        return STATUS_INVALID_PARAMETER_2;
+    if (size_in == 0 || size_in > USER_END - base)
+        return STATUS_INVALID_PARAMETER_4;
+    size = (ULONG)size_in;
+    if (base == 0)
+        type |= MEM_RESERVE; /* a commit anywhere reserves as well */
+    irql = KfRaiseIrql(DISPATCH_LEVEL);
+    status = (type & MEM_RESERVE) ? reserve(space, &base, &size, type, protection)
+                                  : commit(space, &base, &size, protection);
+    KfLowerIrql(irql);
+    if (!NT_SUCCESS(status))
+        return status;
+    base_in = HAL_VA_PTR(base);
+    size_in = size;
+    status = give_back(mode, base_ptr, sizeof base_in, &base_in);
+    if (NT_SUCCESS(status))
+        status = give_back(mode, size_ptr, sizeof size_in, &size_in);
+    return status;
+}
+
+NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE ProcessHandle,
+                                       PVOID *BaseAddress, ULONG_PTR ZeroBits,
+                                       PSIZE_T RegionSize,
+                                       ULONG AllocationType, ULONG Protect)
+{
+    return allocate(ExGetPreviousMode(), ProcessHandle, BaseAddress, ZeroBits,
+                    RegionSize, AllocationType, Protect);
+}
+
+NTSTATUS NTAPI ZwAllocateVirtualMemory(HANDLE ProcessHandle,
+                                       PVOID *BaseAddress, ULONG_PTR ZeroBits,
+                                       PSIZE_T RegionSize,
+                                       ULONG AllocationType, ULONG Protect)
+{
+    return allocate(KernelMode, ProcessHandle, BaseAddress, ZeroBits,
+                    RegionSize, AllocationType, Protect);
+}
+
+/* ---- NtFreeVirtualMemory ------------------------------------------------- */
+
+/* Decommits or releases in space (DISPATCH). */
+static NTSTATUS free_range(mm_space *space, ULONG *base, ULONG *size,
+                           ULONG type)
+{
+    mm_vad *vad = mm_find_vad(space, *base);
+    ULONG start = *base & ~(PAGE_SIZE - 1), end;
+
+    if (vad == NULL)
+        return STATUS_MEMORY_NOT_ALLOCATED;
+    end = *size == 0 ? vad->end
+                     : (*base + *size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (type == MEM_RELEASE && *size == 0 && start != vad->start)
+        return STATUS_FREE_VM_NOT_AT_BASE;
+    if (end > vad->end || end <= start)
+        return STATUS_UNABLE_TO_FREE_VM;
+    if (type == MEM_RELEASE && (start != vad->start || end != vad->end))
+        return STATUS_FREE_VM_NOT_AT_BASE;
+    decommit_range(space, vad, start, end, type == MEM_RELEASE);
+    if (type == MEM_RELEASE) {
+        RemoveEntryList(&vad->link);
+        ExFreePoolWithTag(vad, TAG_VAD);
+    }
+    *base = start;
+    *size = end - start;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS free_memory(KPROCESSOR_MODE mode, HANDLE process,
+                            PVOID *base_ptr, PSIZE_T size_ptr, ULONG type)
+{
+    mm_space *space = space_of(process);
+    PVOID base_in;
+    SIZE_T size_in;
+    ULONG base, size;
+    NTSTATUS status = STATUS_SUCCESS;
+    KIRQL irql;
+
+    if (type != MEM_DECOMMIT && type != MEM_RELEASE)
+        return STATUS_INVALID_PARAMETER_4;
+    if (space == NULL)
+        return STATUS_INVALID_HANDLE;
+    status = capture(mode, base_ptr, sizeof base_in, &base_in);
+    if (NT_SUCCESS(status))
+        status = capture(mode, size_ptr, sizeof size_in, &size_in);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (!user_va(base_in, &base))
+        return STATUS_INVALID_PARAMETER_2;
+    if (size_in > USER_END - base)
+        return STATUS_INVALID_PARAMETER_3;
+    size = (ULONG)size_in;
+    irql = KfRaiseIrql(DISPATCH_LEVEL);
+    status = free_range(space, &base, &size, type);
+    KfLowerIrql(irql);
+    if (!NT_SUCCESS(status))
+        return status;
+    base_in = HAL_VA_PTR(base);
+    size_in = size;
+    status = give_back(mode, base_ptr, sizeof base_in, &base_in);
+    if (NT_SUCCESS(status))
+        status = give_back(mode, size_ptr, sizeof size_in, &size_in);
+    return status;
+}
+
+NTSTATUS NTAPI NtFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress,
+                                   PSIZE_T RegionSize, ULONG FreeType)
+{
+    return free_memory(ExGetPreviousMode(), ProcessHandle, BaseAddress,
+                       RegionSize, FreeType);
+}
+
+NTSTATUS NTAPI ZwFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress,
+                                   PSIZE_T RegionSize, ULONG FreeType)
+{
+    return free_memory(KernelMode, ProcessHandle, BaseAddress, RegionSize,
+                       FreeType);
+}
+
+/* ---- NtProtectVirtualMemory --------------------------------------------- */
+
+/* Gives one committed page a new protection (DISPATCH). */
+static void reprotect(mm_space *space, ULONG va, ULONG protection)
+{
+    ULONG pte = *mm_pte_address(va), p = protection << MM_PROTECT_SHIFT;
+    MMPFN *e;
+
+    if (!(pte & X86_PTE_VALID)) {
+        *mm_pte_address(va) = pte == 0 ? mm_demand_zero_pte(protection)
+                                       : (pte & ~MM_PROTECT_MASK) | p;
+        return;
+    }
+    e = mm_pfn(pte >> PAGE_SHIFT);
+    e->original_pte = (e->original_pte & ~MM_PROTECT_MASK) | p;
+    if ((protection & MM_GUARD_PAGE) || (protection & 7) == MM_ZERO_ACCESS) {
+        /* Such pages stay out of the working set until touched. */
+        mm_page_out_page(&space->ws, pte >> PAGE_SHIFT);
+        return;
+    }
+    *mm_pte_address(va) = mm_protection_writable(protection)
+                              ? pte | X86_PTE_WRITE
+                              : pte & ~X86_PTE_WRITE;
+    hal_mmu_invalidate(va);
+}
+
+static NTSTATUS protect_range(mm_space *space, ULONG start, ULONG end,
+                              ULONG protection, ULONG *old)
+{
+    mm_vad *vad = mm_find_vad(space, start);
+    ULONG va, p;
+
+    if (vad == NULL || end > vad->end)
+        return STATUS_CONFLICTING_ADDRESSES;
+    for (va = start; va < end; va += PAGE_SIZE) {
+        if (!mm_user_page_info(vad, mm_read_pte(va), &p))
+            return STATUS_NOT_COMMITTED;
+        if (va == start)
+            *old = p;
+    }
+    for (va = start; va < end; va += PAGE_SIZE) {
+        if (!NT_SUCCESS(mm_ensure_page_table(va)))
+            return STATUS_NO_MEMORY;
+        reprotect(space, va, protection);
+    }
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS protect(KPROCESSOR_MODE mode, HANDLE process, PVOID *base_ptr,
+                        PSIZE_T size_ptr, ULONG new_protect, PULONG old_ptr)
+{
+    mm_space *space = space_of(process);
+    PVOID base_in;
+    SIZE_T size_in;
+    ULONG start, end, protection, old = 0;
+    NTSTATUS status;
+    KIRQL irql;
+
+    if (!to_mm_protection(new_protect, &protection))
+        return STATUS_INVALID_PAGE_PROTECTION;
+    if (space == NULL)
+        return STATUS_INVALID_HANDLE;
+    status = capture(mode, base_ptr, sizeof base_in, &base_in);
+    if (NT_SUCCESS(status))
+        status = capture(mode, size_ptr, sizeof size_in, &size_in);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (!user_va(base_in, &start))
+        return STATUS_INVALID_PARAMETER_2;
+    if (size_in == 0 || size_in > USER_END - start)
+        return STATUS_INVALID_PARAMETER_3;
+    end = (start + (ULONG)size_in + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    start &= ~(PAGE_SIZE - 1);
+    irql = KfRaiseIrql(DISPATCH_LEVEL);
+    status = protect_range(space, start, end, protection, &old);
+    KfLowerIrql(irql);
+    if (!NT_SUCCESS(status))
+        return status;
+    old = to_page_protection(old);
+    base_in = HAL_VA_PTR(start);
+    size_in = end - start;
+    status = give_back(mode, base_ptr, sizeof base_in, &base_in);
+    if (NT_SUCCESS(status))
+        status = give_back(mode, size_ptr, sizeof size_in, &size_in);
+    if (NT_SUCCESS(status))
+        status = give_back(mode, old_ptr, sizeof old, &old);
+    return status;
+}
+
+NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE ProcessHandle,
+                                      PVOID *BaseAddress,
+                                      PSIZE_T NumberOfBytesToProtect,
+                                      ULONG NewAccessProtection,
+                                      PULONG OldAccessProtection)
+{
+    return protect(ExGetPreviousMode(), ProcessHandle, BaseAddress,
+                   NumberOfBytesToProtect, NewAccessProtection,
+                   OldAccessProtection);
+}
+
+NTSTATUS NTAPI ZwProtectVirtualMemory(HANDLE ProcessHandle,
+                                      PVOID *BaseAddress,
+                                      PSIZE_T NumberOfBytesToProtect,
+                                      ULONG NewAccessProtection,
+                                      PULONG OldAccessProtection)
+{
+    return protect(KernelMode, ProcessHandle, BaseAddress,
+                   NumberOfBytesToProtect, NewAccessProtection,
+                   OldAccessProtection);
+}
+
+/* ---- NtQueryVirtualMemory -------------------------------------------------- */
+
+/* Describes the run of pages like the one at va (DISPATCH). */
+static void describe(mm_space *space, ULONG va, MEMORY_BASIC_INFORMATION *mbi)
+{
+    mm_vad *vad = mm_find_vad(space, va), *next;
+    ULONG page = va & ~(PAGE_SIZE - 1), end, p, q;
+    BOOLEAN committed;
+
+    RtlZeroMemory(mbi, sizeof *mbi);
+    mbi->BaseAddress = HAL_VA_PTR(page);
+    if (vad == NULL) {
+        next = vad_after(space, page);
+        end = next != NULL ? next->start : USER_END;
+        mbi->State = MEM_FREE;
+        mbi->Protect = PAGE_NOACCESS;
+        mbi->RegionSize = end - page;
+        return;
+    }
+    committed = mm_user_page_info(vad, mm_read_pte(page), &p);
+    for (end = page + PAGE_SIZE; end < vad->end; end += PAGE_SIZE) {
+        if (mm_user_page_info(vad, mm_read_pte(end), &q) != committed ||
+            (committed && q != p))
+            break;
+    }
+    mbi->AllocationBase = HAL_VA_PTR(vad->start);
+    mbi->AllocationProtect = to_page_protection(vad->protection);
+    mbi->RegionSize = end - page;
+    mbi->State = committed ? MEM_COMMIT : MEM_RESERVE;
+    mbi->Protect = committed ? to_page_protection(p) : 0;
+    mbi->Type = MEM_PRIVATE;
+}
+
+static NTSTATUS query(KPROCESSOR_MODE mode, HANDLE process, PVOID base,
+                      MEMORY_INFORMATION_CLASS class, PVOID info,
+                      SIZE_T length, PSIZE_T returned)
+{
+    mm_space *space = space_of(process);
+    MEMORY_BASIC_INFORMATION mbi;
+    SIZE_T size = sizeof mbi;
+    NTSTATUS status;
+    KIRQL irql;
+    ULONG va;
+
+    if (class != MemoryBasicInformation)
+        return STATUS_INVALID_INFO_CLASS;
+    if (length < sizeof mbi)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    if (space == NULL)
+        return STATUS_INVALID_HANDLE;
+    if (!user_va(base, &va))
+        return STATUS_INVALID_PARAMETER;
+    irql = KfRaiseIrql(DISPATCH_LEVEL);
+    describe(space, va, &mbi);
+    KfLowerIrql(irql);
+    status = give_back(mode, info, sizeof mbi, &mbi);
+    if (NT_SUCCESS(status) && returned != NULL)
+        status = give_back(mode, returned, sizeof size, &size);
+    return status;
+}
+
+NTSTATUS NTAPI NtQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
+                                    MEMORY_INFORMATION_CLASS
+                                        MemoryInformationClass,
+                                    PVOID MemoryInformation,
+                                    SIZE_T MemoryInformationLength,
+                                    PSIZE_T ReturnLength)
+{
+    return query(ExGetPreviousMode(), ProcessHandle, BaseAddress,
+                 MemoryInformationClass, MemoryInformation,
+                 MemoryInformationLength, ReturnLength);
+}
+
+NTSTATUS NTAPI ZwQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
+                                    MEMORY_INFORMATION_CLASS
+                                        MemoryInformationClass,
+                                    PVOID MemoryInformation,
+                                    SIZE_T MemoryInformationLength,
+                                    PSIZE_T ReturnLength)
+{
+    return query(KernelMode, ProcessHandle, BaseAddress,
+                 MemoryInformationClass, MemoryInformation,
+                 MemoryInformationLength, ReturnLength);
+}
