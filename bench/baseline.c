@@ -10,6 +10,8 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -125,5 +127,54 @@ unsigned long long baseline_minor_fault_ps(void)
         if (r < best)
             best = r;
     }
+    return best;
+}
+
+#define POOL_ROUNDS 200000
+
+unsigned long long baseline_malloc_free_ps(void)
+{
+    unsigned long long best = ~0ull, start, r, state;
+    int run, i;
+
+    for (run = 0; run < RUNS; run++) {
+        state = 1;
+        start = now_ns();
+        for (i = 0; i < POOL_ROUNDS; i++) {
+            void *volatile p = malloc(bench_size(&state));
+
+            free(p);
+        }
+        r = (now_ns() - start) * 1000 / POOL_ROUNDS;
+        if (r < best)
+            best = r;
+    }
+    return best;
+}
+
+#define IO_PAGES 1000
+
+unsigned long long baseline_file_page_io_ps(void)
+{
+    char path[] = "/tmp/ntlab-bench-XXXXXX";
+    static char page[4096];
+    unsigned long long best = ~0ull, start, r;
+    int fd = mkstemp(path), run, i;
+
+    if (fd < 0)
+        return 0;
+    unlink(path);
+    for (run = 0; run < RUNS; run++) {
+        start = now_ns();
+        for (i = 0; i < IO_PAGES; i++) {
+            if (pwrite(fd, page, sizeof page, (off_t)i * 4096) < 0 ||
+                pread(fd, page, sizeof page, (off_t)i * 4096) < 0)
+                break;
+        }
+        r = (now_ns() - start) * 1000 / IO_PAGES;
+        if (r < best)
+            best = r;
+    }
+    close(fd);
     return best;
 }

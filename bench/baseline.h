@@ -12,4 +12,17 @@ unsigned long long baseline_futex_handoff_ps(void);
  * memory. */
 unsigned long long baseline_minor_fault_ps(void);
 
+/* One malloc + free of sizes drawn from bench_size() (same sequence). */
+unsigned long long baseline_malloc_free_ps(void);
+/* One 4 KiB pwrite + pread of a host file. */
+unsigned long long baseline_file_page_io_ps(void);
+
+/* The sizes both pool benchmarks use: 16 to 4096 bytes, from a fixed
+ * sequence. */
+static inline unsigned bench_size(unsigned long long *state)
+{
+    *state = *state * 6364136223846793005ull + 1442695040888963407ull;
+    return 16 + (unsigned)((*state >> 33) % 4081);
+}
+
 #endif

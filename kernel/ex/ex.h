@@ -18,6 +18,9 @@ typedef struct ex_tag_usage {
 /* Sets up both pools (boot, after Mm). */
 void ex_init_pools(void);
 
+/* Wholly free pages a pool keeps for reuse (counted as in use by Mm). */
+ULONG ex_pool_empty_pages(BOOLEAN paged);
+
 /* The usage of tag in the paged or nonpaged pool (zeros if never seen). */
 ex_tag_usage ex_pool_tag_usage(ULONG tag, BOOLEAN paged);
 

@@ -1,14 +1,15 @@
 /*
  * The pools: ExAllocatePoolWithTag and ExFreePoolWithTag.
  *
- * Small blocks (up to a page less one header) share pages. Every block
+ * Small blocks (up to 4064 bytes) share pages. Every block
  * starts with a 16-byte POOL_HEADER; sizes are in 16-byte units, and a pool
  * page holds 256 units of blocks laid end to end, each header giving its own
  * size and its predecessor's, so a freed block merges with free neighbours
  * and a page that becomes wholly free goes back to Mm. Free blocks wait on
  * one list per size; a bitmap of non-empty lists finds the smallest that
  * fits. Larger blocks take whole pages, which start on a page boundary; a
- * table indexed by pool page remembers their tag and size.
+ * table indexed by pool page remembers their tag and size. A few wholly
+ * free pages are kept for reuse rather than given back to Mm at once.
  *
  * The nonpaged pool is guarded by DISPATCH_LEVEL. The paged pool, whose
  * headers and free-list links live in pageable memory, by a fast mutex
@@ -23,12 +24,15 @@
 #include "../ke/ke.h"
 #include "../mm/mm.h"
 
-#define POOL_UNIT       16u
-#define PAGE_UNITS      (PAGE_SIZE / POOL_UNIT)
-#define SMALL_MAX_BYTES (PAGE_SIZE - POOL_UNIT)
+#define POOL_UNIT  16u
+#define PAGE_UNITS (PAGE_SIZE / POOL_UNIT)
+/* The largest small block is 255 units, header included: a whole page
+ * (256) is never on a free list. */
+#define SMALL_MAX_BYTES ((PAGE_UNITS - 2) * POOL_UNIT)
 #define MAGIC_ALLOCATED 0xA110u
 #define MAGIC_FREE      0xF4EEu
 #define TAG_SLOTS       1024
+#define EMPTY_CACHE     8 /* wholly free pages a pool keeps for reuse */
 #define TAG_NONE        0x656E6F4Eu /* 'enoN', shown as "None" */
 
 typedef struct pool_header {
@@ -45,7 +49,9 @@ typedef struct pool {
     BOOLEAN paged;
     LIST_ENTRY free_lists[PAGE_UNITS]; /* by size in units */
     ULONG nonempty[PAGE_UNITS / 32];
-    FAST_MUTEX mutex; /* paged pool only */
+    FAST_MUTEX mutex;         /* paged pool only */
+    ULONG empty[EMPTY_CACHE]; /* wholly free pages kept, by address */
+    ULONG empty_count;
     ex_tag_usage tags[TAG_SLOTS];
 } pool;
 
@@ -103,7 +109,8 @@ ex_tag_usage ex_pool_tag_usage(ULONG tag, BOOLEAN paged)
     return none;
 }
 
-/* ---- Locking --------------------------------------------------------------- */
+/* ---- Locking ---------------------------------------------------------------
+ */
 
 static KIRQL lock(pool *p)
 {
@@ -122,7 +129,8 @@ static void unlock(pool *p, KIRQL irql)
         KfLowerIrql(irql);
 }
 
-/* ---- Free lists -------------------------------------------------------------- */
+/* ---- Free lists
+ * -------------------------------------------------------------- */
 
 static PLIST_ENTRY body(POOL_HEADER *h)
 {
@@ -182,7 +190,30 @@ static void split(pool *p, POOL_HEADER *h, ULONG units)
     push_free(p, rest);
 }
 
-/* A free block of at least units: from a list, or a new page. */
+/* A whole page: one kept from an earlier free, else a new one from Mm.
+ * Caller holds the lock. */
+static ULONG get_page(pool *p)
+{
+    if (p->empty_count > 0)
+        return p->empty[--p->empty_count];
+    return mm_allocate_pool_pages(p->paged, 1);
+}
+
+/* A page that is wholly free again: kept for reuse, or given back. */
+static void put_page(pool *p, ULONG va)
+{
+    if (p->empty_count < EMPTY_CACHE)
+        p->empty[p->empty_count++] = va;
+    else
+        mm_free_pool_pages(va);
+}
+
+ULONG ex_pool_empty_pages(BOOLEAN paged)
+{
+    return pools[paged ? 1 : 0].empty_count;
+}
+
+/* A free block of at least units: from a list, or a whole page. */
 static POOL_HEADER *take_block(pool *p, ULONG units)
 {
     ULONG size = fitting_list(p, units);
@@ -193,7 +224,7 @@ static POOL_HEADER *take_block(pool *p, ULONG units)
         h = (POOL_HEADER *)p->free_lists[size].Flink - 1;
         unlink_free(p, h);
     } else {
-        va = mm_allocate_pool_pages(p->paged, 1);
+        va = get_page(p);
         if (va == 0)
             return NULL;
         h = HAL_VA_PTR(va);
@@ -217,8 +248,7 @@ static int pool_index(POOL_TYPE type, BOOLEAN *page_aligned)
 {
     ULONG t = (ULONG)type & ~512u; /* Nx pools are nonpaged pools */
 
-    *page_aligned = t == NonPagedPoolCacheAligned ||
-                    t == PagedPoolCacheAligned;
+    *page_aligned = t == NonPagedPoolCacheAligned || t == PagedPoolCacheAligned;
     switch (t) {
     case NonPagedPool:
     case NonPagedPoolCacheAligned:
@@ -260,13 +290,15 @@ static big_block *big_entry(ULONG va)
 
 static PVOID allocate_pages(pool *p, SIZE_T bytes, ULONG tag)
 {
-    ULONG va = mm_allocate_pool_pages(p->paged, (ULONG)BYTES_TO_PAGES(bytes));
-    KIRQL irql;
+    ULONG pages = (ULONG)BYTES_TO_PAGES(bytes), va;
+    KIRQL irql = lock(p);
     ex_tag_usage *u;
 
-    if (va == 0)
+    va = pages == 1 ? get_page(p) : mm_allocate_pool_pages(p->paged, pages);
+    if (va == 0) {
+        unlock(p, irql);
         return NULL;
-    irql = lock(p);
+    }
     big_entry(va)->tag = tag;
     big_entry(va)->requested = (ULONG)bytes;
     u = tag_slot(p, tag);
@@ -296,10 +328,9 @@ PVOID NTAPI ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
         return NULL;
     if (page_aligned || NumberOfBytes > SMALL_MAX_BYTES)
         return allocate_pages(&pools[index], NumberOfBytes, Tag);
-    return allocate_small(&pools[index],
-                          (ULONG)(NumberOfBytes + POOL_UNIT - 1) / POOL_UNIT +
-                              1,
-                          NumberOfBytes, Tag);
+    return allocate_small(
+        &pools[index], (ULONG)(NumberOfBytes + POOL_UNIT - 1) / POOL_UNIT + 1,
+        NumberOfBytes, Tag);
 }
 
 PVOID NTAPI ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
@@ -307,7 +338,8 @@ PVOID NTAPI ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
     return ExAllocatePoolWithTag(PoolType, NumberOfBytes, TAG_NONE);
 }
 
-/* ---- Free -------------------------------------------------------------------- */
+/* ---- Free
+ * -------------------------------------------------------------------- */
 
 /* Tags compare without bit 31 (NT's PROTECTED_POOL). */
 static BOOLEAN same_tag(ULONG a, ULONG b)
@@ -323,8 +355,7 @@ static void free_pages(pool *p, ULONG va, ULONG tag)
 
     if (b->requested == 0)
         bad_pool_caller(p->paged ? 0x50 : 0x44, va,
-                        p->paged ? (va - MM_PAGED_POOL_START) >> PAGE_SHIFT
-                                 : 0,
+                        p->paged ? (va - MM_PAGED_POOL_START) >> PAGE_SHIFT : 0,
                         p->paged ? MM_PAGED_POOL_END - MM_PAGED_POOL_START : 0);
     if (tag != 0 && !same_tag(tag, b->tag))
         bad_pool_caller(0x0A, va, b->tag, tag);
@@ -332,9 +363,12 @@ static void free_pages(pool *p, ULONG va, ULONG tag)
     u = tag_slot(p, b->tag);
     u->frees++;
     u->bytes -= b->requested;
+    if (b->requested <= PAGE_SIZE)
+        put_page(p, va);
+    else
+        mm_free_pool_pages(va);
     b->requested = 0;
     unlock(p, irql);
-    mm_free_pool_pages(va);
 }
 
 /* Checks the header of a small block being freed (caller holds the lock). */
@@ -342,9 +376,10 @@ static void check_header(pool *p, POOL_HEADER *h, ULONG va, ULONG tag)
 {
     ULONG contents;
 
-    RtlCopyMemory(&contents, h, sizeof contents);
-    if (h->magic == MAGIC_FREE && h->pool_type == 0)
+    if (h->magic == MAGIC_FREE && h->pool_type == 0) {
+        RtlCopyMemory(&contents, h, sizeof contents);
         bad_pool_caller(0x07, 0, contents, va);
+    }
     if (h->magic != MAGIC_ALLOCATED || h->pool_type != p->paged + 1 ||
         h->block_size < 2 || h->block_size > PAGE_UNITS)
         bad_pool_caller(0x99, va, 0, 0);
@@ -389,12 +424,10 @@ static void free_small(pool *p, ULONG va, ULONG tag)
     h->pool_type = 0;
     h->magic = MAGIC_FREE;
     h = coalesce(p, h);
-    if (h->block_size == PAGE_UNITS) {
-        unlock(p, irql);
-        mm_free_pool_pages(HAL_PTR_VA(h));
-        return;
-    }
-    push_free(p, h);
+    if (h->block_size == PAGE_UNITS)
+        put_page(p, HAL_PTR_VA(h));
+    else
+        push_free(p, h);
     unlock(p, irql);
 }
 

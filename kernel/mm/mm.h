@@ -49,25 +49,25 @@
  *
  * A PTE of all zeroes maps nothing. Protection is MM_* below.
  */
-#define PTE_COPY_ON_WRITE  0x200u
-#define PTE_PROTOTYPE      0x400u
-#define PTE_TRANSITION     0x800u
-#define MM_PROTECT_SHIFT   5
-#define MM_PROTECT_MASK    (0x1Fu << MM_PROTECT_SHIFT)
+#define PTE_COPY_ON_WRITE 0x200u
+#define PTE_PROTOTYPE     0x400u
+#define PTE_TRANSITION    0x800u
+#define MM_PROTECT_SHIFT  5
+#define MM_PROTECT_MASK   (0x1Fu << MM_PROTECT_SHIFT)
 
 /* The protection field: NT's MM_ values. */
-#define MM_ZERO_ACCESS         0
-#define MM_READONLY            1
-#define MM_EXECUTE             2
-#define MM_EXECUTE_READ        3
-#define MM_READWRITE           4
-#define MM_WRITECOPY           5
-#define MM_EXECUTE_READWRITE   6
-#define MM_EXECUTE_WRITECOPY   7
-#define MM_NOCACHE             0x08
-#define MM_GUARD_PAGE          0x10
-#define MM_DECOMMIT            0x10 /* reserved, not committed */
-#define MM_NOACCESS            0x18 /* committed, PAGE_NOACCESS */
+#define MM_ZERO_ACCESS       0
+#define MM_READONLY          1
+#define MM_EXECUTE           2
+#define MM_EXECUTE_READ      3
+#define MM_READWRITE         4
+#define MM_WRITECOPY         5
+#define MM_EXECUTE_READWRITE 6
+#define MM_EXECUTE_WRITECOPY 7
+#define MM_NOCACHE           0x08
+#define MM_GUARD_PAGE        0x10
+#define MM_DECOMMIT          0x10 /* reserved, not committed */
+#define MM_NOACCESS          0x18 /* committed, PAGE_NOACCESS */
 
 static inline ULONG mm_pte_protection(ULONG pte)
 {
@@ -226,8 +226,8 @@ static inline ULONG mm_pte_va_to_va(ULONG pte_va)
 typedef struct mm_working_set {
     ULONG first, last; /* frames */
     ULONG count;
-    ULONG id;                /* index in the pager's table */
-    struct mm_space *space;  /* NULL for system space */
+    ULONG id;               /* index in the pager's table */
+    struct mm_space *space; /* NULL for system space */
 } mm_working_set;
 
 /*
@@ -343,8 +343,16 @@ void mm_delete_kernel_stack(ULONG base);
  */
 ULONG mm_allocate_pool_pages(BOOLEAN paged, ULONG pages);
 ULONG mm_free_pool_pages(ULONG va);
-BOOLEAN mm_is_paged_pool(ULONG va);
-BOOLEAN mm_is_nonpaged_pool(ULONG va);
+
+static inline BOOLEAN mm_is_paged_pool(ULONG va)
+{
+    return va >= MM_PAGED_POOL_START && va < MM_PAGED_POOL_END;
+}
+
+static inline BOOLEAN mm_is_nonpaged_pool(ULONG va)
+{
+    return va >= MM_NONPAGED_POOL_START && va < MM_NONPAGED_POOL_END;
+}
 /* Pages of pool in use, paged and nonpaged. */
 ULONG mm_pool_pages_in_use(BOOLEAN paged);
 

@@ -16,7 +16,8 @@
 #define NONPAGED_PAGES ((MM_NONPAGED_POOL_END - MM_NONPAGED_POOL_START) >> 12)
 #define PAGED_PAGES    ((MM_PAGED_POOL_END - MM_PAGED_POOL_START) >> 12)
 
-static ULONG np_used_bits[NONPAGED_PAGES / 32], np_end_bits[NONPAGED_PAGES / 32];
+static ULONG np_used_bits[NONPAGED_PAGES / 32],
+    np_end_bits[NONPAGED_PAGES / 32];
 static ULONG pp_used_bits[PAGED_PAGES / 32], pp_end_bits[PAGED_PAGES / 32];
 
 static struct region {
@@ -36,16 +37,6 @@ static struct region {
      0,
      0},
 };
-
-BOOLEAN mm_is_paged_pool(ULONG va)
-{
-    return va >= MM_PAGED_POOL_START && va < MM_PAGED_POOL_END;
-}
-
-BOOLEAN mm_is_nonpaged_pool(ULONG va)
-{
-    return va >= MM_NONPAGED_POOL_START && va < MM_NONPAGED_POOL_END;
-}
 
 ULONG mm_pool_pages_in_use(BOOLEAN paged)
 {
@@ -76,11 +67,11 @@ static void unback_page(BOOLEAN paged, ULONG va)
     ULONG pte;
 
     if (paged) {
-        mm_release_pageable(va,
-                            ((ULONGLONG)(*mm_pde_address(va) >> PAGE_SHIFT)
-                             << PAGE_SHIFT) +
-                                ((va >> PAGE_SHIFT) & 0x3FF) * 4,
-                            &mm_system_ws);
+        mm_release_pageable(
+            va,
+            ((ULONGLONG)(*mm_pde_address(va) >> PAGE_SHIFT) << PAGE_SHIFT) +
+                ((va >> PAGE_SHIFT) & 0x3FF) * 4,
+            &mm_system_ws);
         return;
     }
     pte = mm_unmap_page(va);

@@ -44,6 +44,28 @@ KTEST(pool, large_blocks_start_on_a_page)
     ExFreePool(q);
 }
 
+/* The largest blocks that share pages, and the smallest that do not. */
+KTEST(pool, small_and_large_meet_at_4064_bytes)
+{
+    static const SIZE_T sizes[] = {4063, 4064, 4065, 4080, 4096, 4097};
+    PUCHAR p[6];
+    int i;
+
+    for (i = 0; i < 6; i++) {
+        p[i] = ExAllocatePoolWithTag(NonPagedPool, sizes[i], TAG_A);
+        KT_ASSERT(p[i] != NULL);
+        RtlFillMemory(p[i], sizes[i], (UCHAR)i);
+    }
+    KT_EXPECT((va_of(p[0]) & (PAGE_SIZE - 1)) != 0);
+    KT_EXPECT((va_of(p[1]) & (PAGE_SIZE - 1)) != 0);
+    for (i = 2; i < 6; i++)
+        KT_EXPECT_EQ(va_of(p[i]) & (PAGE_SIZE - 1), 0);
+    for (i = 0; i < 6; i++) {
+        KT_EXPECT_EQ(p[i][sizes[i] - 1], i);
+        ExFreePoolWithTag(p[i], TAG_A);
+    }
+}
+
 KTEST(pool, paged_pool_is_demand_zero_and_pageable)
 {
     PULONG p = ExAllocatePoolWithTag(PagedPool, 2 * PAGE_SIZE, TAG_A);
@@ -51,8 +73,7 @@ KTEST(pool, paged_pool_is_demand_zero_and_pageable)
 
     KT_ASSERT(p != NULL);
     KT_EXPECT(mm_is_paged_pool(va));
-    KT_EXPECT_EQ(mm_read_pte(va + PAGE_SIZE),
-                 mm_demand_zero_pte(MM_READWRITE));
+    KT_EXPECT_EQ(mm_read_pte(va + PAGE_SIZE), mm_demand_zero_pte(MM_READWRITE));
     KT_EXPECT_EQ(p[PAGE_SIZE / 4], 0);
     KT_EXPECT(mm_read_pte(va + PAGE_SIZE) & X86_PTE_VALID);
     KT_EXPECT_EQ(mm_pfn(mm_read_pte(va + PAGE_SIZE) >> PAGE_SHIFT)->ws_id,
@@ -87,22 +108,28 @@ KTEST(pool, untagged_allocations_are_charged_to_none)
     ExFreePool(p);
 }
 
-/* Freed neighbours merge; a page wholly free goes back to Mm. */
+/* Pool pages holding blocks, not counting wholly free ones kept. */
+static ULONG busy_pages(void)
+{
+    return mm_pool_pages_in_use(FALSE) - ex_pool_empty_pages(FALSE);
+}
+
+/* Freed neighbours merge; a page wholly free is free again. */
 KTEST(pool, freed_blocks_merge_and_pages_go_back)
 {
-    ULONG before = mm_pool_pages_in_use(FALSE);
+    ULONG before = busy_pages();
     PVOID block[16];
     int i;
 
     /* Fill whole pages with blocks of 1008 bytes (64 units: 4 a page). */
     for (i = 0; i < 16; i++)
         block[i] = ExAllocatePoolWithTag(NonPagedPool, 1008, TAG_A);
-    KT_EXPECT(mm_pool_pages_in_use(FALSE) >= before + 3);
+    KT_EXPECT(busy_pages() >= before + 3);
     for (i = 0; i < 16; i += 2)
         ExFreePoolWithTag(block[i], TAG_A);
     for (i = 1; i < 16; i += 2)
         ExFreePoolWithTag(block[i], TAG_A);
-    KT_EXPECT(mm_pool_pages_in_use(FALSE) <= before + 1);
+    KT_EXPECT(busy_pages() <= before + 1);
 }
 
 static PVOID counting_allocate(POOL_TYPE type, SIZE_T bytes, ULONG tag)
@@ -162,7 +189,8 @@ KTEST(pool, fast_mutex_excludes_and_raises_to_apc_level)
     KT_EXPECT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
 }
 
-/* ---- Misuse ------------------------------------------------------------------ */
+/* ---- Misuse
+ * ------------------------------------------------------------------ */
 
 KTEST_STOP(pool, double_free, BAD_POOL_CALLER)
 {
@@ -208,8 +236,8 @@ KTEST_STOP(pool, paged_free_at_dispatch_level, BAD_POOL_CALLER)
     PVOID p = ExAllocatePoolWithTag(PagedPool, 32, TAG_A);
     KIRQL old;
 
-    ktest_expect_params(KTEST_P1 | KTEST_P2 | KTEST_P4, 0x09, DISPATCH_LEVEL,
-                        0, va_of(p));
+    ktest_expect_params(KTEST_P1 | KTEST_P2 | KTEST_P4, 0x09, DISPATCH_LEVEL, 0,
+                        va_of(p));
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     ExFreePool(p);
 }
