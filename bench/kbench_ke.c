@@ -7,7 +7,7 @@
 #include "../kernel/ps/ps.h"
 #include "baseline.h"
 
-#define RUNS 5
+#define RUNS   5
 #define ROUNDS 20000
 
 static KEVENT ping, pong;

@@ -163,8 +163,8 @@ typedef struct hal_boot_info {
     const char *argument; /* suite or test name, or NULL */
     ULONG ram_pages;
     ULONG pagefile_pages; /* --pagefile: 0 for none */
-    ULONGLONG seed;    /* --seed: drives the virtual clock's jitter */
-    BOOLEAN realtime;  /* --realtime: the clock follows the host's */
+    ULONGLONG seed;       /* --seed: drives the virtual clock's jitter */
+    BOOLEAN realtime;     /* --realtime: the clock follows the host's */
 } hal_boot_info;
 
 /*

@@ -43,7 +43,6 @@ ULONG hal_ram_pages(void)
     return npages;
 }
 
-
 /*
  * Accesses beyond the end of RAM behave as on a PC with nothing there:
  * writes are lost and reads return all ones.

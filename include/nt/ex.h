@@ -7,7 +7,7 @@
 
 #include <nt/ke.h>
 
-/* ---- Pools ------------------------------------------------------------------ */
+/* ---- Pools --------------------------------------------------------------- */
 
 typedef enum _POOL_TYPE {
     NonPagedPool = 0,
@@ -43,7 +43,7 @@ NTKERNELAPI PVOID NTAPI ExAllocatePool(POOL_TYPE PoolType,
 NTKERNELAPI VOID NTAPI ExFreePoolWithTag(PVOID P, ULONG Tag);
 NTKERNELAPI VOID NTAPI ExFreePool(PVOID P);
 
-/* ---- Interlocked singly linked lists ------------------------------------------ */
+/* ---- Interlocked singly linked lists ------------------------------------- */
 
 typedef struct _SLIST_ENTRY {
     struct _SLIST_ENTRY *Next;
@@ -65,7 +65,7 @@ NTKERNELAPI PSLIST_ENTRY NTAPI
 ExInterlockedPopEntrySList(PSLIST_HEADER ListHead, PKSPIN_LOCK Lock);
 NTKERNELAPI USHORT NTAPI ExQueryDepthSList(PSLIST_HEADER SListHead);
 
-/* ---- Lookaside lists ----------------------------------------------------------- */
+/* ---- Lookaside lists ----------------------------------------------------- */
 
 typedef PVOID (*PALLOCATE_FUNCTION)(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
                                     ULONG Tag);
@@ -107,8 +107,8 @@ NTKERNELAPI VOID NTAPI
 ExDeleteNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside);
 NTKERNELAPI PVOID NTAPI
 ExAllocateFromNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside);
-NTKERNELAPI VOID NTAPI ExFreeToNPagedLookasideList(
-    PNPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
+NTKERNELAPI VOID NTAPI
+ExFreeToNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
 NTKERNELAPI VOID NTAPI ExInitializePagedLookasideList(
     PPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
     PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth);
@@ -116,10 +116,10 @@ NTKERNELAPI VOID NTAPI
 ExDeletePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside);
 NTKERNELAPI PVOID NTAPI
 ExAllocateFromPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside);
-NTKERNELAPI VOID NTAPI ExFreeToPagedLookasideList(
-    PPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
+NTKERNELAPI VOID NTAPI
+ExFreeToPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
 
-/* ---- Fast mutexes --------------------------------------------------------------- */
+/* ---- Fast mutexes -------------------------------------------------------- */
 
 /*
  * A mutex that raises IRQL to APC_LEVEL while held (so the owner cannot be

@@ -83,7 +83,7 @@ NTKERNELAPI VOID FASTCALL KeAcquireInStackQueuedSpinLockAtDpcLevel(
 NTKERNELAPI VOID FASTCALL
 KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle);
 
-/* ---- Dispatcher objects ---------------------------------------------------- */
+/* ---- Dispatcher objects -------------------------------------------------- */
 
 /* The Type of a DISPATCHER_HEADER. */
 typedef enum _KOBJECTS {
@@ -155,8 +155,8 @@ typedef struct _KWAIT_BLOCK {
     USHORT WaitType;                    /* WAIT_TYPE */
 } KWAIT_BLOCK, *PKWAIT_BLOCK, *PRKWAIT_BLOCK;
 
-#define THREAD_WAIT_OBJECTS   3
-#define MAXIMUM_WAIT_OBJECTS  64
+#define THREAD_WAIT_OBJECTS  3
+#define MAXIMUM_WAIT_OBJECTS 64
 
 typedef enum _KWAIT_REASON {
     Executive,
@@ -184,17 +184,17 @@ typedef enum _KWAIT_REASON {
 } KWAIT_REASON;
 
 /* Priority increments for the waiters a signal wakes (NT's values). */
-#define IO_NO_INCREMENT          0
-#define EVENT_INCREMENT          1
-#define SEMAPHORE_INCREMENT      1
-#define MUTANT_INCREMENT         1
-#define IO_DISK_INCREMENT        1
-#define IO_KEYBOARD_INCREMENT    6
-#define IO_SOUND_INCREMENT       8
-#define LOW_PRIORITY             0
-#define LOW_REALTIME_PRIORITY    16
-#define HIGH_PRIORITY            31
-#define MAXIMUM_PRIORITY         32
+#define IO_NO_INCREMENT       0
+#define EVENT_INCREMENT       1
+#define SEMAPHORE_INCREMENT   1
+#define MUTANT_INCREMENT      1
+#define IO_DISK_INCREMENT     1
+#define IO_KEYBOARD_INCREMENT 6
+#define IO_SOUND_INCREMENT    8
+#define LOW_PRIORITY          0
+#define LOW_REALTIME_PRIORITY 16
+#define HIGH_PRIORITY         31
+#define MAXIMUM_PRIORITY      32
 
 NTKERNELAPI VOID NTAPI KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type,
                                          BOOLEAN State);
@@ -206,11 +206,11 @@ NTKERNELAPI LONG NTAPI KeReadStateEvent(PRKEVENT Event);
 NTKERNELAPI LONG NTAPI KePulseEvent(PRKEVENT Event, KPRIORITY Increment,
                                     BOOLEAN Wait);
 
-NTKERNELAPI VOID NTAPI KeInitializeSemaphore(PRKSEMAPHORE Semaphore,
-                                             LONG Count, LONG Limit);
+NTKERNELAPI VOID NTAPI KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count,
+                                             LONG Limit);
 NTKERNELAPI LONG NTAPI KeReleaseSemaphore(PRKSEMAPHORE Semaphore,
-                                          KPRIORITY Increment,
-                                          LONG Adjustment, BOOLEAN Wait);
+                                          KPRIORITY Increment, LONG Adjustment,
+                                          BOOLEAN Wait);
 NTKERNELAPI LONG NTAPI KeReadStateSemaphore(PRKSEMAPHORE Semaphore);
 
 NTKERNELAPI VOID NTAPI KeInitializeMutex(PRKMUTEX Mutex, ULONG Level);
@@ -218,9 +218,8 @@ NTKERNELAPI LONG NTAPI KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait);
 NTKERNELAPI LONG NTAPI KeReadStateMutex(PRKMUTEX Mutex);
 NTKERNELAPI VOID NTAPI KeInitializeMutant(PRKMUTANT Mutant,
                                           BOOLEAN InitialOwner);
-NTKERNELAPI LONG NTAPI KeReleaseMutant(PRKMUTANT Mutant,
-                                       KPRIORITY Increment, BOOLEAN Abandoned,
-                                       BOOLEAN Wait);
+NTKERNELAPI LONG NTAPI KeReleaseMutant(PRKMUTANT Mutant, KPRIORITY Increment,
+                                       BOOLEAN Abandoned, BOOLEAN Wait);
 NTKERNELAPI LONG NTAPI KeReadStateMutant(PRKMUTANT Mutant);
 
 NTKERNELAPI NTSTATUS NTAPI KeWaitForSingleObject(PVOID Object,
@@ -234,7 +233,7 @@ NTKERNELAPI NTSTATUS NTAPI KeWaitForMultipleObjects(
     PKWAIT_BLOCK WaitBlockArray);
 #define KeWaitForMutexObject KeWaitForSingleObject
 
-/* ---- DPCs ------------------------------------------------------------------ */
+/* ---- DPCs ---------------------------------------------------------------- */
 
 typedef enum _KDPC_IMPORTANCE {
     LowImportance,
@@ -270,7 +269,7 @@ NTKERNELAPI BOOLEAN NTAPI KeRemoveQueueDpc(PRKDPC Dpc);
 NTKERNELAPI VOID NTAPI KeSetImportanceDpc(PRKDPC Dpc,
                                           KDPC_IMPORTANCE Importance);
 
-/* ---- Timers and time ------------------------------------------------------- */
+/* ---- Timers and time ----------------------------------------------------- */
 
 NTKERNELAPI VOID NTAPI KeInitializeTimer(PKTIMER Timer);
 NTKERNELAPI VOID NTAPI KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type);
@@ -290,20 +289,19 @@ NTKERNELAPI ULONGLONG NTAPI KeQueryInterruptTime(VOID);
 NTKERNELAPI ULONG NTAPI KeQueryTimeIncrement(VOID);
 NTKERNELAPI VOID NTAPI KeStallExecutionProcessor(ULONG MicroSeconds);
 
-/* ---- Threads and scheduling ------------------------------------------------ */
+/* ---- Threads and scheduling ---------------------------------------------- */
 
 NTKERNELAPI PKTHREAD NTAPI KeGetCurrentThread(VOID);
 NTKERNELAPI KPRIORITY NTAPI KeSetPriorityThread(PKTHREAD Thread,
                                                 KPRIORITY Priority);
 NTKERNELAPI KPRIORITY NTAPI KeQueryPriorityThread(PKTHREAD Thread);
-NTKERNELAPI LONG NTAPI KeSetBasePriorityThread(PKTHREAD Thread,
-                                               LONG Increment);
+NTKERNELAPI LONG NTAPI KeSetBasePriorityThread(PKTHREAD Thread, LONG Increment);
 NTKERNELAPI BOOLEAN NTAPI KeAlertThread(PKTHREAD Thread,
                                         KPROCESSOR_MODE AlertMode);
 NTKERNELAPI BOOLEAN NTAPI KeTestAlertThread(KPROCESSOR_MODE AlertMode);
 NTKERNELAPI BOOLEAN NTAPI KeIsExecutingDpc(VOID);
 
-/* ---- APCs ------------------------------------------------------------------ */
+/* ---- APCs ---------------------------------------------------------------- */
 
 typedef enum _KAPC_ENVIRONMENT {
     OriginalApcEnvironment,
@@ -317,8 +315,7 @@ typedef VOID (*PKNORMAL_ROUTINE)(PVOID NormalContext, PVOID SystemArgument1,
                                  PVOID SystemArgument2);
 typedef VOID (*PKKERNEL_ROUTINE)(struct _KAPC *Apc,
                                  PKNORMAL_ROUTINE *NormalRoutine,
-                                 PVOID *NormalContext,
-                                 PVOID *SystemArgument1,
+                                 PVOID *NormalContext, PVOID *SystemArgument1,
                                  PVOID *SystemArgument2);
 typedef VOID (*PKRUNDOWN_ROUTINE)(struct _KAPC *Apc);
 
@@ -337,11 +334,13 @@ typedef struct _KAPC {
     PVOID SystemArgument2;
 } KAPC, *PKAPC, *PRKAPC;
 
-NTKERNELAPI VOID NTAPI KeInitializeApc(
-    PRKAPC Apc, PRKTHREAD Thread, KAPC_ENVIRONMENT Environment,
-    PKKERNEL_ROUTINE KernelRoutine, PKRUNDOWN_ROUTINE RundownRoutine,
-    PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ApcMode,
-    PVOID NormalContext);
+NTKERNELAPI VOID NTAPI KeInitializeApc(PRKAPC Apc, PRKTHREAD Thread,
+                                       KAPC_ENVIRONMENT Environment,
+                                       PKKERNEL_ROUTINE KernelRoutine,
+                                       PKRUNDOWN_ROUTINE RundownRoutine,
+                                       PKNORMAL_ROUTINE NormalRoutine,
+                                       KPROCESSOR_MODE ApcMode,
+                                       PVOID NormalContext);
 NTKERNELAPI BOOLEAN NTAPI KeInsertQueueApc(PRKAPC Apc, PVOID SystemArgument1,
                                            PVOID SystemArgument2,
                                            KPRIORITY Increment);
@@ -351,7 +350,7 @@ NTKERNELAPI VOID NTAPI KeLeaveCriticalRegion(VOID);
 NTKERNELAPI VOID NTAPI KeEnterGuardedRegion(VOID);
 NTKERNELAPI VOID NTAPI KeLeaveGuardedRegion(VOID);
 
-/* ---- Attach ---------------------------------------------------------------- */
+/* ---- Attach -------------------------------------------------------------- */
 
 /* The saved APC state of an attached thread (KeStackAttachProcess). */
 typedef struct _KAPC_STATE {
@@ -368,13 +367,13 @@ NTKERNELAPI VOID NTAPI KeUnstackDetachProcess(PRKAPC_STATE ApcState);
 NTKERNELAPI VOID NTAPI KeAttachProcess(PRKPROCESS Process);
 NTKERNELAPI VOID NTAPI KeDetachProcess(VOID);
 
-/* ---- Bug checks ------------------------------------------------------------ */
+/* ---- Bug checks ---------------------------------------------------------- */
 
 /* Stops the system with NT's stop screen. Never returns. */
-NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI KeBugCheckEx(
-    ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
-    ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
-    ULONG_PTR BugCheckParameter4);
+NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI
+KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
+             ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
+             ULONG_PTR BugCheckParameter4);
 NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI KeBugCheck(ULONG BugCheckCode);
 
 #endif

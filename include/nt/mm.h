@@ -22,8 +22,8 @@ extern NTKERNELAPI PVOID MmSystemRangeStart;
  * also touches each page for writing. A Length of zero checks nothing. Call
  * them inside __try, at IRQL <= APC_LEVEL.
  */
-NTKERNELAPI VOID NTAPI ProbeForRead(const volatile VOID *Address,
-                                    SIZE_T Length, ULONG Alignment);
+NTKERNELAPI VOID NTAPI ProbeForRead(const volatile VOID *Address, SIZE_T Length,
+                                    ULONG Alignment);
 NTKERNELAPI VOID NTAPI ProbeForWrite(volatile VOID *Address, SIZE_T Length,
                                      ULONG Alignment);
 
@@ -32,7 +32,7 @@ NTKERNELAPI BOOLEAN NTAPI MmIsAddressValid(PVOID VirtualAddress);
 /* The physical address behind a valid virtual address (0 if not valid). */
 NTKERNELAPI PHYSICAL_ADDRESS NTAPI MmGetPhysicalAddress(PVOID BaseAddress);
 
-/* ---- MDLs ----------------------------------------------------------------- */
+/* ---- MDLs ---------------------------------------------------------------- */
 
 typedef ULONG PFN_NUMBER, *PPFN_NUMBER;
 typedef SHORT CSHORT;
@@ -83,7 +83,7 @@ typedef enum _MM_PAGE_PRIORITY {
 #define BYTE_OFFSET(Va) ((ULONG)((ULONG_PTR)(Va) & (PAGE_SIZE_BYTES - 1)))
 #define PAGE_ALIGN_PTR(Va) \
     ((PVOID)((ULONG_PTR)(Va) & ~(ULONG_PTR)(PAGE_SIZE_BYTES - 1)))
-#define ADDRESS_AND_SIZE_TO_SPAN_PAGES(Va, Size)                            \
+#define ADDRESS_AND_SIZE_TO_SPAN_PAGES(Va, Size)                           \
     ((ULONG)((BYTE_OFFSET(Va) + (ULONG_PTR)(Size) + PAGE_SIZE_BYTES - 1) / \
              PAGE_SIZE_BYTES))
 
@@ -109,8 +109,7 @@ NTKERNELAPI VOID NTAPI MmProbeAndLockPages(PMDL MemoryDescriptorList,
                                            KPROCESSOR_MODE AccessMode,
                                            LOCK_OPERATION Operation);
 NTKERNELAPI VOID NTAPI MmUnlockPages(PMDL MemoryDescriptorList);
-NTKERNELAPI VOID NTAPI
-MmBuildMdlForNonPagedPool(PMDL MemoryDescriptorList);
+NTKERNELAPI VOID NTAPI MmBuildMdlForNonPagedPool(PMDL MemoryDescriptorList);
 /*
  * Maps the locked frames of an MDL at a system address (system PTEs), the
  * same from any process and any IRQL <= DISPATCH_LEVEL. Only KernelMode
@@ -125,11 +124,11 @@ NTKERNELAPI PVOID NTAPI MmMapLockedPages(PMDL MemoryDescriptorList,
 NTKERNELAPI VOID NTAPI MmUnmapLockedPages(PVOID BaseAddress,
                                           PMDL MemoryDescriptorList);
 
-#define MmGetSystemAddressForMdlSafe(Mdl, Priority)                         \
-    (((Mdl)->MdlFlags &                                                      \
-      (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL))               \
-         ? (Mdl)->MappedSystemVa                                             \
-         : MmMapLockedPagesSpecifyCache((Mdl), KernelMode, MmCached, NULL,   \
+#define MmGetSystemAddressForMdlSafe(Mdl, Priority)                        \
+    (((Mdl)->MdlFlags &                                                    \
+      (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL))             \
+         ? (Mdl)->MappedSystemVa                                           \
+         : MmMapLockedPagesSpecifyCache((Mdl), KernelMode, MmCached, NULL, \
                                         FALSE, (Priority)))
 
 /* ---- Virtual memory services --------------------------------------------- */
@@ -162,9 +161,9 @@ typedef struct _MEMORY_BASIC_INFORMATION {
     PVOID AllocationBase;
     ULONG AllocationProtect;
     SIZE_T RegionSize;
-    ULONG State;   /* MEM_COMMIT, MEM_RESERVE or MEM_FREE */
+    ULONG State; /* MEM_COMMIT, MEM_RESERVE or MEM_FREE */
     ULONG Protect;
-    ULONG Type;    /* MEM_PRIVATE, or 0 when free */
+    ULONG Type; /* MEM_PRIVATE, or 0 when free */
 } MEMORY_BASIC_INFORMATION, *PMEMORY_BASIC_INFORMATION;
 
 /* The current process, as a handle (NtCurrentProcess()). */
@@ -178,16 +177,12 @@ typedef struct _MEMORY_BASIC_INFORMATION {
  * the only process handle is NtCurrentProcess(); any other is
  * STATUS_INVALID_HANDLE.
  */
-NTSYSAPI NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE ProcessHandle,
-                                                PVOID *BaseAddress,
-                                                ULONG_PTR ZeroBits,
-                                                PSIZE_T RegionSize,
-                                                ULONG AllocationType,
-                                                ULONG Protect);
+NTSYSAPI NTSTATUS NTAPI NtAllocateVirtualMemory(
+    HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
+    PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect);
 NTSYSAPI NTSTATUS NTAPI NtFreeVirtualMemory(HANDLE ProcessHandle,
                                             PVOID *BaseAddress,
-                                            PSIZE_T RegionSize,
-                                            ULONG FreeType);
+                                            PSIZE_T RegionSize, ULONG FreeType);
 NTSYSAPI NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE ProcessHandle,
                                                PVOID *BaseAddress,
                                                PSIZE_T NumberOfBytesToProtect,
@@ -197,19 +192,17 @@ NTSYSAPI NTSTATUS NTAPI NtQueryVirtualMemory(
     HANDLE ProcessHandle, PVOID BaseAddress,
     MEMORY_INFORMATION_CLASS MemoryInformationClass, PVOID MemoryInformation,
     SIZE_T MemoryInformationLength, PSIZE_T ReturnLength);
-NTSYSAPI NTSTATUS NTAPI ZwAllocateVirtualMemory(HANDLE ProcessHandle,
-                                                PVOID *BaseAddress,
-                                                ULONG_PTR ZeroBits,
-                                                PSIZE_T RegionSize,
-                                                ULONG AllocationType,
-                                                ULONG Protect);
+NTSYSAPI NTSTATUS NTAPI ZwAllocateVirtualMemory(
+    HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
+    PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect);
 NTSYSAPI NTSTATUS NTAPI ZwFreeVirtualMemory(HANDLE ProcessHandle,
                                             PVOID *BaseAddress,
-                                            PSIZE_T RegionSize,
-                                            ULONG FreeType);
-NTSYSAPI NTSTATUS NTAPI ZwProtectVirtualMemory(
-    HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T NumberOfBytesToProtect,
-    ULONG NewAccessProtection, PULONG OldAccessProtection);
+                                            PSIZE_T RegionSize, ULONG FreeType);
+NTSYSAPI NTSTATUS NTAPI ZwProtectVirtualMemory(HANDLE ProcessHandle,
+                                               PVOID *BaseAddress,
+                                               PSIZE_T NumberOfBytesToProtect,
+                                               ULONG NewAccessProtection,
+                                               PULONG OldAccessProtection);
 NTSYSAPI NTSTATUS NTAPI ZwQueryVirtualMemory(
     HANDLE ProcessHandle, PVOID BaseAddress,
     MEMORY_INFORMATION_CLASS MemoryInformationClass, PVOID MemoryInformation,

@@ -40,8 +40,8 @@
 #define EXCEPTION_CONTINUE_SEARCH    0
 #define EXCEPTION_CONTINUE_EXECUTION (-1)
 
-#define EXCEPTION_NONCONTINUABLE      0x01
-#define EXCEPTION_MAXIMUM_PARAMETERS  15
+#define EXCEPTION_NONCONTINUABLE     0x01
+#define EXCEPTION_MAXIMUM_PARAMETERS 15
 
 typedef struct _EXCEPTION_RECORD {
     NTSTATUS ExceptionCode;
@@ -100,6 +100,8 @@ NTKERNELAPI DECLSPEC_NORETURN VOID _ntlab_seh_leave(VOID);
 NTKERNELAPI VOID _ntlab_seh_cleanup(PSEH_FRAME Frame);
 NTKERNELAPI PSEH_FRAME _ntlab_seh_active(VOID);
 
+/* clang-format off */
+/* (clang-format reads __try and __except as keywords.) */
 #define _SEH_CAT2(a, b) a##b
 #define _SEH_CAT(a, b)  _SEH_CAT2(a, b)
 
@@ -121,6 +123,7 @@ NTKERNELAPI PSEH_FRAME _ntlab_seh_active(VOID);
 #define __finally else if (_ntlab_seh_finally())
 
 #define __leave _ntlab_seh_leave()
+/* clang-format on */
 
 #define GetExceptionCode()        (_ntlab_seh_active()->Record.ExceptionCode)
 #define GetExceptionInformation() (&_ntlab_seh_active()->Pointers)

@@ -21,6 +21,13 @@ void ex_init_pools(void);
 /* Wholly free pages a pool keeps for reuse (counted as in use by Mm). */
 ULONG ex_pool_empty_pages(BOOLEAN paged);
 
+/* Empties both pools' quick lists, merging the freed blocks they hold, so
+ * that wholly free pages go back. IRQL <= APC_LEVEL. */
+void ex_pool_flush(void);
+
+/* Bytes of freed blocks a pool holds on its quick lists. */
+ULONG ex_pool_quick_bytes(BOOLEAN paged);
+
 /* The usage of tag in the paged or nonpaged pool (zeros if never seen). */
 ex_tag_usage ex_pool_tag_usage(ULONG tag, BOOLEAN paged);
 

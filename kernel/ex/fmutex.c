@@ -17,8 +17,8 @@ VOID FASTCALL ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
 {
     if (InterlockedDecrement(&FastMutex->Count) != 0) {
         FastMutex->Contention++;
-        KeWaitForSingleObject(&FastMutex->Event, WrExecutive, KernelMode,
-                              FALSE, NULL);
+        KeWaitForSingleObject(&FastMutex->Event, WrExecutive, KernelMode, FALSE,
+                              NULL);
     }
     FastMutex->Owner = KeGetCurrentThread();
 }

@@ -114,8 +114,7 @@ static void drain(PGENERAL_LOOKASIDE l)
 VOID NTAPI ExInitializeNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside,
                                            PALLOCATE_FUNCTION Allocate,
                                            PFREE_FUNCTION Free, ULONG Flags,
-                                           SIZE_T Size, ULONG Tag,
-                                           USHORT Depth)
+                                           SIZE_T Size, ULONG Tag, USHORT Depth)
 {
     UNREFERENCED_PARAMETER(Flags);
     init_lookaside(&Lookaside->L, Allocate, Free, NonPagedPool, Size, Tag,

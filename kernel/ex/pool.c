@@ -11,6 +11,13 @@
  * table indexed by pool page remembers their tag and size. A few wholly
  * free pages are kept for reuse rather than given back to Mm at once.
  *
+ * As NT keeps lookaside lists of small pool blocks, a freed small block
+ * first goes on a quick list for its exact size, unmerged, where the next
+ * allocation of that size takes it back without splitting or merging
+ * anything. Quick lists are a few blocks deep and hold at most 1/64 of RAM
+ * per pool; when the pool cannot get a page it empties them (merging their
+ * blocks) and tries again. ex_pool_flush empties them on request.
+ *
  * The nonpaged pool is guarded by DISPATCH_LEVEL. The paged pool, whose
  * headers and free-list links live in pageable memory, by a fast mutex
  * (APC_LEVEL), so that touching them may fault.
@@ -31,6 +38,8 @@
 #define SMALL_MAX_BYTES ((PAGE_UNITS - 2) * POOL_UNIT)
 #define MAGIC_ALLOCATED 0xA110u
 #define MAGIC_FREE      0xF4EEu
+#define MAGIC_QUICK     0xF4EFu /* free, held on a quick list */
+#define QUICK_DEPTH     2       /* blocks per size on a quick list */
 #define TAG_SLOTS       1024
 #define EMPTY_CACHE     8 /* wholly free pages a pool keeps for reuse */
 #define TAG_NONE        0x656E6F4Eu /* 'enoN', shown as "None" */
@@ -48,10 +57,15 @@ typedef struct pool_header {
 typedef struct pool {
     BOOLEAN paged;
     LIST_ENTRY free_lists[PAGE_UNITS]; /* by size in units */
-    ULONG nonempty[PAGE_UNITS / 32];
-    FAST_MUTEX mutex;         /* paged pool only */
-    ULONG empty[EMPTY_CACHE]; /* wholly free pages kept, by address */
+    ULONG nonempty[PAGE_UNITS / 32];   /* bit per list */
+    ULONG nonempty_words;              /* bit per non-zero word of nonempty */
+    FAST_MUTEX mutex;                  /* paged pool only */
+    ULONG empty[EMPTY_CACHE];          /* wholly free pages kept, by address */
     ULONG empty_count;
+    ULONG last_tag;                 /* slot of the tag used last */
+    POOL_HEADER *quick[PAGE_UNITS]; /* freed blocks by size, not merged */
+    UCHAR quick_depth[PAGE_UNITS];
+    ULONG quick_bytes; /* held on quick lists */
     ex_tag_usage tags[TAG_SLOTS];
 } pool;
 
@@ -85,9 +99,12 @@ static ex_tag_usage *tag_slot(pool *p, ULONG tag)
 {
     ULONG i = (tag * 2654435761u) % TAG_SLOTS, n;
 
+    if (p->tags[p->last_tag].tag == tag)
+        return &p->tags[p->last_tag];
     for (n = 0; n < TAG_SLOTS; n++, i = (i + 1) % TAG_SLOTS) {
         if (p->tags[i].tag == tag || p->tags[i].tag == 0) {
             p->tags[i].tag = tag;
+            p->last_tag = i;
             return &p->tags[i];
         }
     }
@@ -109,8 +126,7 @@ ex_tag_usage ex_pool_tag_usage(ULONG tag, BOOLEAN paged)
     return none;
 }
 
-/* ---- Locking ---------------------------------------------------------------
- */
+/* ---- Locking ------------------------------------------------------------- */
 
 static KIRQL lock(pool *p)
 {
@@ -129,8 +145,7 @@ static void unlock(pool *p, KIRQL irql)
         KfLowerIrql(irql);
 }
 
-/* ---- Free lists
- * -------------------------------------------------------------- */
+/* ---- Free lists ---------------------------------------------------------- */
 
 static PLIST_ENTRY body(POOL_HEADER *h)
 {
@@ -143,26 +158,35 @@ static void push_free(pool *p, POOL_HEADER *h)
     h->magic = MAGIC_FREE;
     InsertHeadList(&p->free_lists[h->block_size], body(h));
     p->nonempty[h->block_size / 32] |= 1u << (h->block_size % 32);
+    p->nonempty_words |= 1u << (h->block_size / 32);
 }
 
 static void unlink_free(pool *p, POOL_HEADER *h)
 {
-    if (RemoveEntryList(body(h)))
-        p->nonempty[h->block_size / 32] &= ~(1u << (h->block_size % 32));
+    ULONG w = h->block_size / 32;
+
+    if (RemoveEntryList(body(h))) {
+        p->nonempty[w] &= ~(1u << (h->block_size % 32));
+        if (p->nonempty[w] == 0)
+            p->nonempty_words &= ~(1u << w);
+    }
 }
 
 /* The smallest non-empty list of at least units, or 0. */
 static ULONG fitting_list(const pool *p, ULONG units)
 {
     ULONG w = units / 32, bits = p->nonempty[w] & (0xFFFFFFFFu << (units % 32));
+    ULONG words;
 
-    for (;;) {
-        if (bits != 0)
-            return w * 32 + (ULONG)__builtin_ctz(bits);
-        if (++w == PAGE_UNITS / 32)
-            return 0;
-        bits = p->nonempty[w];
-    }
+    if (bits != 0)
+        return w * 32 + (ULONG)__builtin_ctz(bits);
+    words = w + 1 < PAGE_UNITS / 32
+                ? p->nonempty_words & (0xFFFFFFFFu << (w + 1))
+                : 0;
+    if (words == 0)
+        return 0;
+    w = (ULONG)__builtin_ctz(words);
+    return w * 32 + (ULONG)__builtin_ctz(p->nonempty[w]);
 }
 
 static POOL_HEADER *next_in_page(POOL_HEADER *h)
@@ -190,15 +214,6 @@ static void split(pool *p, POOL_HEADER *h, ULONG units)
     push_free(p, rest);
 }
 
-/* A whole page: one kept from an earlier free, else a new one from Mm.
- * Caller holds the lock. */
-static ULONG get_page(pool *p)
-{
-    if (p->empty_count > 0)
-        return p->empty[--p->empty_count];
-    return mm_allocate_pool_pages(p->paged, 1);
-}
-
 /* A page that is wholly free again: kept for reuse, or given back. */
 static void put_page(pool *p, ULONG va)
 {
@@ -213,6 +228,140 @@ ULONG ex_pool_empty_pages(BOOLEAN paged)
     return pools[paged ? 1 : 0].empty_count;
 }
 
+/* Merges free h with its free neighbours; returns the merged block. */
+static POOL_HEADER *coalesce(pool *p, POOL_HEADER *h)
+{
+    POOL_HEADER *next = next_in_page(h), *prev;
+
+    if (next != NULL && next->pool_type == 0 && next->magic == MAGIC_FREE) {
+        unlink_free(p, next);
+        h->block_size = (USHORT)(h->block_size + next->block_size);
+    }
+    if (h->previous_size != 0) {
+        prev = (POOL_HEADER *)((PUCHAR)h - h->previous_size * POOL_UNIT);
+        if (prev->pool_type == 0 && prev->magic == MAGIC_FREE) {
+            unlink_free(p, prev);
+            prev->block_size = (USHORT)(prev->block_size + h->block_size);
+            h->magic = MAGIC_FREE; /* stays marked: catches a second free */
+            h = prev;
+        }
+    }
+    next = next_in_page(h);
+    if (next != NULL)
+        next->previous_size = h->block_size;
+    return h;
+}
+
+/* A freed block (pool_type already 0) merges with its neighbours and goes on
+ * a free list, or back as a page when the whole page is free. */
+static void release_block(pool *p, POOL_HEADER *h)
+{
+    h->magic = MAGIC_FREE;
+    h = coalesce(p, h);
+    if (h->block_size == PAGE_UNITS)
+        put_page(p, HAL_PTR_VA(h));
+    else
+        push_free(p, h);
+}
+
+/* ---- Quick lists --------------------------------------------------------- */
+
+static POOL_HEADER **quick_link(POOL_HEADER *h)
+{
+    return (POOL_HEADER **)body(h);
+}
+
+/* Units of a block for bytes, its header included. */
+static ULONG units_for(SIZE_T bytes)
+{
+    return (ULONG)((bytes + POOL_UNIT - 1) / POOL_UNIT) + 1;
+}
+
+/* Keeps freed block h, if there is room, on the quick list for the size it
+ * was allocated for (it may be a unit larger: split leaves no 1-unit
+ * blocks). */
+static BOOLEAN quick_push(pool *p, POOL_HEADER *h)
+{
+    ULONG units = units_for(h->requested), bytes = h->block_size * POOL_UNIT;
+
+    if (p->quick_depth[units] == QUICK_DEPTH ||
+        p->quick_bytes + bytes > mm_total_frames() * (PAGE_SIZE / 64))
+        return FALSE;
+    h->magic = MAGIC_QUICK;
+    *quick_link(h) = p->quick[units];
+    p->quick[units] = h;
+    p->quick_depth[units]++;
+    p->quick_bytes += bytes;
+    return TRUE;
+}
+
+static POOL_HEADER *quick_pop(pool *p, ULONG units)
+{
+    POOL_HEADER *h = p->quick[units];
+
+    if (h != NULL) {
+        p->quick[units] = *quick_link(h);
+        p->quick_depth[units]--;
+        p->quick_bytes -= h->block_size * POOL_UNIT;
+    }
+    return h;
+}
+
+/* Empties every quick list, merging the blocks. Returns whether it freed
+ * anything. Caller holds the lock. */
+static BOOLEAN quick_flush(pool *p)
+{
+    BOOLEAN any = p->quick_bytes != 0;
+    ULONG units;
+    POOL_HEADER *h;
+
+    for (units = 0; units < PAGE_UNITS && p->quick_bytes != 0; units++) {
+        while ((h = quick_pop(p, units)) != NULL)
+            release_block(p, h);
+    }
+    return any;
+}
+
+ULONG ex_pool_quick_bytes(BOOLEAN paged)
+{
+    return pools[paged ? 1 : 0].quick_bytes;
+}
+
+void ex_pool_flush(void)
+{
+    ULONG i;
+    KIRQL irql;
+
+    for (i = 0; i < 2; i++) {
+        irql = lock(&pools[i]);
+        quick_flush(&pools[i]);
+        unlock(&pools[i], irql);
+    }
+}
+
+/* ---- Taking blocks ------------------------------------------------------- */
+
+/* Whole pages: a page kept from an earlier free, else new ones from Mm.
+ * Caller holds the lock. */
+static ULONG get_pages(pool *p, ULONG pages)
+{
+    if (pages == 1 && p->empty_count > 0)
+        return p->empty[--p->empty_count];
+    return mm_allocate_pool_pages(p->paged, pages);
+}
+
+/* When Mm has no pages: empties the quick lists and gives the kept pages
+ * back. Returns whether anything went back (so that trying again may
+ * succeed). Caller holds the lock. */
+static BOOLEAN give_back(pool *p)
+{
+    BOOLEAN any = quick_flush(p) || p->empty_count != 0;
+
+    while (p->empty_count > 0)
+        mm_free_pool_pages(p->empty[--p->empty_count]);
+    return any;
+}
+
 /* A free block of at least units: from a list, or a whole page. */
 static POOL_HEADER *take_block(pool *p, ULONG units)
 {
@@ -224,7 +373,9 @@ static POOL_HEADER *take_block(pool *p, ULONG units)
         h = (POOL_HEADER *)p->free_lists[size].Flink - 1;
         unlink_free(p, h);
     } else {
-        va = get_page(p);
+        va = get_pages(p, 1);
+        if (va == 0 && give_back(p))
+            return take_block(p, units);
         if (va == 0)
             return NULL;
         h = HAL_VA_PTR(va);
@@ -264,8 +415,11 @@ static int pool_index(POOL_TYPE type, BOOLEAN *page_aligned)
 static PVOID allocate_small(pool *p, ULONG units, SIZE_T bytes, ULONG tag)
 {
     KIRQL irql = lock(p);
-    POOL_HEADER *h = take_block(p, units);
+    POOL_HEADER *h = quick_pop(p, units);
     ex_tag_usage *u;
+
+    if (h == NULL)
+        h = take_block(p, units);
 
     if (h != NULL) {
         h->pool_type = (UCHAR)(p->paged + 1);
@@ -294,7 +448,9 @@ static PVOID allocate_pages(pool *p, SIZE_T bytes, ULONG tag)
     KIRQL irql = lock(p);
     ex_tag_usage *u;
 
-    va = pages == 1 ? get_page(p) : mm_allocate_pool_pages(p->paged, pages);
+    va = get_pages(p, pages);
+    if (va == 0 && give_back(p))
+        va = get_pages(p, pages);
     if (va == 0) {
         unlock(p, irql);
         return NULL;
@@ -313,7 +469,7 @@ PVOID NTAPI ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
 {
     BOOLEAN page_aligned;
     int index = pool_index(PoolType, &page_aligned);
-    KIRQL irql = KeGetCurrentIrql();
+    KIRQL irql = KeGetPcr()->Irql;
 
     if (index < 0)
         bad_pool_caller(0x9A, (ULONG_PTR)PoolType, NumberOfBytes, Tag);
@@ -328,9 +484,8 @@ PVOID NTAPI ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
         return NULL;
     if (page_aligned || NumberOfBytes > SMALL_MAX_BYTES)
         return allocate_pages(&pools[index], NumberOfBytes, Tag);
-    return allocate_small(
-        &pools[index], (ULONG)(NumberOfBytes + POOL_UNIT - 1) / POOL_UNIT + 1,
-        NumberOfBytes, Tag);
+    return allocate_small(&pools[index], units_for(NumberOfBytes),
+                          NumberOfBytes, Tag);
 }
 
 PVOID NTAPI ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
@@ -338,8 +493,7 @@ PVOID NTAPI ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
     return ExAllocatePoolWithTag(PoolType, NumberOfBytes, TAG_NONE);
 }
 
-/* ---- Free
- * -------------------------------------------------------------------- */
+/* ---- Free ---------------------------------------------------------------- */
 
 /* Tags compare without bit 31 (NT's PROTECTED_POOL). */
 static BOOLEAN same_tag(ULONG a, ULONG b)
@@ -376,7 +530,8 @@ static void check_header(pool *p, POOL_HEADER *h, ULONG va, ULONG tag)
 {
     ULONG contents;
 
-    if (h->magic == MAGIC_FREE && h->pool_type == 0) {
+    if ((h->magic == MAGIC_FREE || h->magic == MAGIC_QUICK) &&
+        h->pool_type == 0) {
         RtlCopyMemory(&contents, h, sizeof contents);
         bad_pool_caller(0x07, 0, contents, va);
     }
@@ -385,30 +540,6 @@ static void check_header(pool *p, POOL_HEADER *h, ULONG va, ULONG tag)
         bad_pool_caller(0x99, va, 0, 0);
     if (tag != 0 && !same_tag(tag, h->pool_tag))
         bad_pool_caller(0x0A, va, h->pool_tag, tag);
-}
-
-/* Merges free h with its free neighbours; returns the merged block. */
-static POOL_HEADER *coalesce(pool *p, POOL_HEADER *h)
-{
-    POOL_HEADER *next = next_in_page(h), *prev;
-
-    if (next != NULL && next->pool_type == 0 && next->magic == MAGIC_FREE) {
-        unlink_free(p, next);
-        h->block_size = (USHORT)(h->block_size + next->block_size);
-    }
-    if (h->previous_size != 0) {
-        prev = (POOL_HEADER *)((PUCHAR)h - h->previous_size * POOL_UNIT);
-        if (prev->pool_type == 0 && prev->magic == MAGIC_FREE) {
-            unlink_free(p, prev);
-            prev->block_size = (USHORT)(prev->block_size + h->block_size);
-            h->magic = MAGIC_FREE; /* stays marked: catches a second free */
-            h = prev;
-        }
-    }
-    next = next_in_page(h);
-    if (next != NULL)
-        next->previous_size = h->block_size;
-    return h;
 }
 
 static void free_small(pool *p, ULONG va, ULONG tag)
@@ -422,12 +553,8 @@ static void free_small(pool *p, ULONG va, ULONG tag)
     u->frees++;
     u->bytes -= h->requested;
     h->pool_type = 0;
-    h->magic = MAGIC_FREE;
-    h = coalesce(p, h);
-    if (h->block_size == PAGE_UNITS)
-        put_page(p, HAL_PTR_VA(h));
-    else
-        push_free(p, h);
+    if (!quick_push(p, h))
+        release_block(p, h);
     unlock(p, irql);
 }
 
@@ -440,7 +567,7 @@ VOID NTAPI ExFreePoolWithTag(PVOID P, ULONG Tag)
     ULONG va = HAL_PTR_VA(P);
     ULONG_PTR shown = HAL_PTR_IN_WINDOW(P) ? va : (ULONG_PTR)P;
     BOOLEAN paged = mm_is_paged_pool(va);
-    KIRQL irql = KeGetCurrentIrql();
+    KIRQL irql = KeGetPcr()->Irql;
 
     if (!HAL_PTR_IN_WINDOW(P) || !mm_is_system_address(va))
         bad_pool_caller(0x40, shown, MM_SYSTEM_RANGE_START, 0);

@@ -91,9 +91,8 @@ static void kernel_apc_queued(KTHREAD *thread, const KAPC *apc,
     thread->ApcState.KernelApcPending = TRUE;
     if (thread->State == Waiting && thread->WaitIrql == PASSIVE_LEVEL &&
         thread->SpecialApcDisable == 0 &&
-        (apc->NormalRoutine == NULL ||
-         (thread->KernelApcDisable == 0 &&
-          !thread->ApcState.KernelApcInProgress)))
+        (apc->NormalRoutine == NULL || (thread->KernelApcDisable == 0 &&
+                                        !thread->ApcState.KernelApcInProgress)))
         ki_unwait_thread_locked(thread, STATUS_KERNEL_APC, increment);
 }
 
@@ -136,8 +135,8 @@ static void call_kernel_routine(KAPC *apc, PKNORMAL_ROUTINE *normal,
     routine(apc, normal, context, arg1, arg2);
     if (KeGetCurrentIrql() != APC_LEVEL)
         KeBugCheckEx(IRQL_UNEXPECTED_VALUE,
-                     ((ULONG_PTR)KeGetCurrentIrql() << 16) |
-                         (APC_LEVEL << 8) | (special ? 0 : 1),
+                     ((ULONG_PTR)KeGetCurrentIrql() << 16) | (APC_LEVEL << 8) |
+                         (special ? 0 : 1),
                      (ULONG_PTR)routine, (ULONG_PTR)apc, (ULONG_PTR)*normal);
 }
 
@@ -195,8 +194,8 @@ void ki_deliver_apc(void)
     }
     if (thread->ApcState.Process != process)
         KeBugCheckEx(INVALID_PROCESS_ATTACH_ATTEMPT, (ULONG_PTR)process,
-                     (ULONG_PTR)thread->ApcState.Process,
-                     thread->ApcStateIndex, KeIsExecutingDpc());
+                     (ULONG_PTR)thread->ApcState.Process, thread->ApcStateIndex,
+                     KeIsExecutingDpc());
 }
 
 /* Runs down the APCs still queued to a thread that is ending. */
@@ -210,8 +209,8 @@ void ki_flush_apcs(KTHREAD *thread)
 
             while (!IsListEmpty(head)) {
                 KIRQL irql = ki_lock_dispatcher();
-                KAPC *apc = CONTAINING_RECORD(RemoveHeadList(head), KAPC,
-                                              ApcListEntry);
+                KAPC *apc =
+                    CONTAINING_RECORD(RemoveHeadList(head), KAPC, ApcListEntry);
 
                 apc->Inserted = FALSE;
                 ki_unlock_dispatcher(irql);

@@ -20,7 +20,8 @@ static void move_state(KAPC_STATE *dst, KAPC_STATE *src)
 
     *dst = *src;
     for (mode = KernelMode; mode <= UserMode; mode++) {
-        PLIST_ENTRY from = &src->ApcListHead[mode], to = &dst->ApcListHead[mode];
+        PLIST_ENTRY from = &src->ApcListHead[mode],
+                    to = &dst->ApcListHead[mode];
 
         if (IsListEmpty(from)) {
             InitializeListHead(to);
@@ -45,8 +46,8 @@ static void check_attach(KTHREAD *thread, KPROCESS *process)
 {
     if (KeIsExecutingDpc() || KeGetCurrentIrql() >= DISPATCH_LEVEL)
         KeBugCheckEx(INVALID_PROCESS_ATTACH_ATTEMPT, (ULONG_PTR)process,
-                     (ULONG_PTR)thread->ApcState.Process,
-                     thread->ApcStateIndex, KeIsExecutingDpc());
+                     (ULONG_PTR)thread->ApcState.Process, thread->ApcStateIndex,
+                     KeIsExecutingDpc());
 }
 
 /* Saves the current state in save and makes process current. */
@@ -55,7 +56,8 @@ static void attach_locked(KTHREAD *thread, KPROCESS *process, KAPC_STATE *save)
     move_state(save, &thread->ApcState);
     fresh_state(&thread->ApcState, process);
     if (save == &thread->SavedApcState) {
-        thread->ApcStatePointer[OriginalApcEnvironment] = &thread->SavedApcState;
+        thread->ApcStatePointer[OriginalApcEnvironment] =
+            &thread->SavedApcState;
         thread->ApcStatePointer[AttachedApcEnvironment] = &thread->ApcState;
         thread->ApcStateIndex = AttachedApcEnvironment;
     }
@@ -73,7 +75,8 @@ static void detach_locked(KTHREAD *thread, KAPC_STATE *save)
     if (save == &thread->SavedApcState) {
         fresh_state(&thread->SavedApcState, NULL);
         thread->ApcStatePointer[OriginalApcEnvironment] = &thread->ApcState;
-        thread->ApcStatePointer[AttachedApcEnvironment] = &thread->SavedApcState;
+        thread->ApcStatePointer[AttachedApcEnvironment] =
+            &thread->SavedApcState;
         thread->ApcStateIndex = OriginalApcEnvironment;
     }
     if (!IsListEmpty(&thread->ApcState.ApcListHead[KernelMode]))
@@ -126,8 +129,8 @@ VOID NTAPI KeAttachProcess(PRKPROCESS Process)
         return;
     if (thread->ApcStateIndex != OriginalApcEnvironment)
         KeBugCheckEx(INVALID_PROCESS_ATTACH_ATTEMPT, (ULONG_PTR)Process,
-                     (ULONG_PTR)thread->ApcState.Process,
-                     thread->ApcStateIndex, KeIsExecutingDpc());
+                     (ULONG_PTR)thread->ApcState.Process, thread->ApcStateIndex,
+                     KeIsExecutingDpc());
     irql = ki_lock_dispatcher();
     attach_locked(thread, Process, &thread->SavedApcState);
     ki_unlock_dispatcher(irql);

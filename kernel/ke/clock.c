@@ -27,34 +27,24 @@
 /* The virtual machine boots at 2000-01-01 00:00:00 UTC. */
 #define VIRTUAL_BOOT_TIME 125911584000000000ull
 
+ki_cpu_clock ki_cpu;
+
 static struct {
-    ULONGLONG cpu_time;       /* the CPU's own time, 100 ns */
-    ULONGLONG next_tick;      /* cpu_time of the next clock interrupt */
     ULONGLONG interrupt_time; /* whole increments since boot */
     ULONGLONG tick_count;
     ULONGLONG boot_time;    /* system time at interrupt time 0 */
-    ULONGLONG rng;          /* xorshift64 state */
     ULONGLONG host_base_ns; /* realtime: the host clock at boot */
-    BOOLEAN realtime;
     BOOLEAN in_interrupt;
 } clock;
 
-static ULONGLONG next_random(void)
-{
-    clock.rng ^= clock.rng << 13;
-    clock.rng ^= clock.rng >> 7;
-    clock.rng ^= clock.rng << 17;
-    return clock.rng;
-}
-
 void ki_init_clock(ULONGLONG seed, BOOLEAN realtime)
 {
-    clock.rng = seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
-    clock.realtime = realtime;
+    ki_cpu.rng = seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+    ki_cpu.realtime = realtime;
     clock.boot_time = realtime ? hal_time_of_day() : VIRTUAL_BOOT_TIME;
     clock.host_base_ns = hal_clock_ns();
     /* The seed also sets where in its period the first tick falls. */
-    clock.next_tick = 1 + next_random() % TIME_INCREMENT;
+    ki_cpu.next_tick = 1 + ki_next_random() % TIME_INCREMENT;
 }
 
 /* The clock interrupt, for the ticks that have come due. Interrupts off. */
@@ -62,10 +52,10 @@ static void clock_interrupt(void)
 {
     KPCR *pcr = KeGetPcr();
     KTHREAD *thread = pcr->CurrentThread;
-    ULONGLONG ticks = (clock.cpu_time - clock.next_tick) / TIME_INCREMENT + 1;
+    ULONGLONG ticks = (ki_cpu.cpu_time - ki_cpu.next_tick) / TIME_INCREMENT + 1;
     KIRQL irql = KfRaiseIrql(CLOCK_LEVEL);
 
-    clock.next_tick += ticks * TIME_INCREMENT;
+    ki_cpu.next_tick += ticks * TIME_INCREMENT;
     clock.interrupt_time += ticks * TIME_INCREMENT;
     clock.tick_count += ticks;
     pcr->InterruptCount++;
@@ -105,27 +95,18 @@ static BOOLEAN interrupt_can_be_taken(void)
 /* Takes the clock interrupt if a tick is due and nothing holds it back. */
 static void take_due_interrupt(void)
 {
-    if (clock.cpu_time < clock.next_tick || !interrupt_can_be_taken())
+    if (ki_cpu.cpu_time < ki_cpu.next_tick || !interrupt_can_be_taken())
         return;
     hal_interrupts_disable();
     clock.in_interrupt = TRUE;
     clock_interrupt();
 }
 
-/* 0.5 to 1.5 us, from the top bits of the generator (no division). */
-static ULONG checkpoint_cost(void)
+void ki_checkpoint_slow(void)
 {
-    return 5 + (ULONG)(((next_random() >> 32) * 11) >> 32);
-}
-
-void ki_checkpoint(void)
-{
-    if (clock.realtime)
-        clock.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
-    else
-        clock.cpu_time += checkpoint_cost();
-    if (clock.cpu_time >= clock.next_tick)
-        take_due_interrupt();
+    if (ki_cpu.realtime)
+        ki_cpu.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
+    take_due_interrupt();
 }
 
 BOOLEAN ki_idle_wait(void)
@@ -139,12 +120,12 @@ BOOLEAN ki_idle_wait(void)
                 ? 1
                 : (due - clock.interrupt_time + TIME_INCREMENT - 1) /
                       TIME_INCREMENT;
-    at = clock.next_tick + (ticks - 1) * TIME_INCREMENT;
-    if (clock.realtime) {
+    at = ki_cpu.next_tick + (ticks - 1) * TIME_INCREMENT;
+    if (ki_cpu.realtime) {
         hal_halt_until(clock.host_base_ns + at * 100);
-        clock.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
-    } else if (clock.cpu_time < at) {
-        clock.cpu_time = at;
+        ki_cpu.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
+    } else if (ki_cpu.cpu_time < at) {
+        ki_cpu.cpu_time = at;
     }
     take_due_interrupt();
     return TRUE;
@@ -193,16 +174,17 @@ VOID NTAPI KeStallExecutionProcessor(ULONG MicroSeconds)
 {
     ULONGLONG until;
 
-    if (clock.realtime)
-        clock.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
-    until = clock.cpu_time + (ULONGLONG)MicroSeconds * 10;
-    while (clock.cpu_time < until) {
-        if (clock.realtime)
-            clock.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
+    if (ki_cpu.realtime)
+        ki_cpu.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
+    until = ki_cpu.cpu_time + (ULONGLONG)MicroSeconds * 10;
+    while (ki_cpu.cpu_time < until) {
+        if (ki_cpu.realtime)
+            ki_cpu.cpu_time = (hal_clock_ns() - clock.host_base_ns) / 100;
         else if (interrupt_can_be_taken())
-            clock.cpu_time = until < clock.next_tick ? until : clock.next_tick;
+            ki_cpu.cpu_time =
+                until < ki_cpu.next_tick ? until : ki_cpu.next_tick;
         else
-            clock.cpu_time = until;
+            ki_cpu.cpu_time = until;
         take_due_interrupt();
     }
 }

@@ -55,7 +55,7 @@ NTSTATUS ki_wait_satisfy_locked(DISPATCHER_HEADER *object, KTHREAD *thread)
     return STATUS_SUCCESS;
 }
 
-/* ---- Events ---------------------------------------------------------------- */
+/* ---- Events -------------------------------------------------------------- */
 
 VOID NTAPI KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
 {
@@ -80,8 +80,8 @@ LONG NTAPI KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
     if (IsListEmpty(&Event->Header.WaitListHead)) {
         Event->Header.SignalState = 1;
     } else {
-        first = CONTAINING_RECORD(Event->Header.WaitListHead.Flink,
-                                  KWAIT_BLOCK, WaitListEntry);
+        first = CONTAINING_RECORD(Event->Header.WaitListHead.Flink, KWAIT_BLOCK,
+                                  WaitListEntry);
         if (Event->Header.Type == EventNotificationObject ||
             first->WaitType == WaitAll) {
             if (old == 0) {
@@ -131,10 +131,9 @@ LONG NTAPI KeReadStateEvent(PRKEVENT Event)
     return Event->Header.SignalState;
 }
 
-/* ---- Semaphores ------------------------------------------------------------ */
+/* ---- Semaphores ---------------------------------------------------------- */
 
-VOID NTAPI KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count,
-                                 LONG Limit)
+VOID NTAPI KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG Limit)
 {
     ki_init_header(&Semaphore->Header, SemaphoreObject,
                    sizeof(KSEMAPHORE) / sizeof(ULONG), Count);
@@ -169,7 +168,7 @@ LONG NTAPI KeReadStateSemaphore(PRKSEMAPHORE Semaphore)
     return Semaphore->Header.SignalState;
 }
 
-/* ---- Mutexes and mutants --------------------------------------------------- */
+/* ---- Mutexes and mutants ------------------------------------------------- */
 
 static void init_mutant(KMUTANT *mutant, UCHAR apc_disable)
 {

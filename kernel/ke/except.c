@@ -163,7 +163,7 @@ VOID _ntlab_seh_cleanup(PSEH_FRAME Frame)
     thread->SehActive = Frame->PrevActive;
 }
 
-/* ---- Dispatch ---------------------------------------------------------------- */
+/* ---- Dispatch ------------------------------------------------------------ */
 
 /* Calls frame's filter, as pass one does; returns its disposition. */
 static LONG call_filter(KTHREAD *thread, SEH_FRAME *frame,
@@ -207,14 +207,13 @@ static DECLSPEC_NORETURN void unhandled(KTHREAD *thread,
                  record->ExceptionInformation[1]);
 }
 
-void ke_dispatch_exception(EXCEPTION_RECORD *record, ULONG_PTR ip,
-                           ULONG_PTR sp)
+void ke_dispatch_exception(EXCEPTION_RECORD *record, ULONG_PTR ip, ULONG_PTR sp)
 {
     KTHREAD *thread = ke_current_thread();
     SEH_FRAME *frame;
 
-    for (frame = thread != NULL ? first_candidate(thread) : NULL;
-         frame != NULL; frame = frame->Next) {
+    for (frame = thread != NULL ? first_candidate(thread) : NULL; frame != NULL;
+         frame = frame->Next) {
         LONG disposition;
 
         if (frame->Filter == NULL || frame->State != SEH_STATE_TRY)
@@ -238,7 +237,7 @@ void ke_dispatch_exception(EXCEPTION_RECORD *record, ULONG_PTR ip,
     unhandled(thread, record);
 }
 
-/* ---- Raising ----------------------------------------------------------------- */
+/* ---- Raising ------------------------------------------------------------- */
 
 VOID NTAPI RtlRaiseException(PEXCEPTION_RECORD ExceptionRecord)
 {

@@ -84,9 +84,13 @@ VOID FASTCALL KfLowerIrql(KIRQL NewIrql)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, NewIrql, pcr->Irql, 0,
                      (ULONG_PTR)__builtin_return_address(0));
     pcr->Irql = NewIrql;
-    if (NewIrql < DISPATCH_LEVEL)
-        ki_checkpoint();
-    deliver_software_interrupts(NewIrql);
+    if (NewIrql >= DISPATCH_LEVEL)
+        return;
+    ki_checkpoint();
+    if (pcr->PendingSoftware != 0 ||
+        (pcr->CurrentThread != NULL &&
+         pcr->CurrentThread->ApcState.KernelApcPending))
+        deliver_software_interrupts(NewIrql);
 }
 
 KIRQL NTAPI KeRaiseIrqlToDpcLevel(VOID)

@@ -80,8 +80,8 @@ static KTHREAD *take_ready(LONG floor)
 
     if (priority < floor)
         return NULL;
-    thread = CONTAINING_RECORD(ready_queue[priority].Flink, KTHREAD,
-                               WaitListEntry);
+    thread =
+        CONTAINING_RECORD(ready_queue[priority].Flink, KTHREAD, WaitListEntry);
     unqueue_ready(thread);
     return thread;
 }
@@ -333,7 +333,7 @@ KPROCESSOR_MODE NTAPI ExGetPreviousMode(VOID)
     return ke_current_thread()->PreviousMode;
 }
 
-/* ---- The idle thread --------------------------------------------------------- */
+/* ---- The idle thread ----------------------------------------------------- */
 
 void ke_idle_loop(void)
 {

@@ -31,8 +31,8 @@ NTSTATUS ke_init_thread(KTHREAD *thread, KPROCESS *process,
                    sizeof(KTHREAD) / sizeof(ULONG), 0);
     thread->InitialStack = HAL_VA_PTR(base);
     thread->StackLimit = HAL_VA_PTR(base - KERNEL_STACK_SIZE);
-    hal_context_init(&thread->Context, thread->InitialStack,
-                     thread->StackLimit, thread_start, thread);
+    hal_context_init(&thread->Context, thread->InitialStack, thread->StackLimit,
+                     thread_start, thread);
     thread->Process = process;
     ki_init_apc_state(thread);
     InitializeListHead(&thread->MutantListHead);

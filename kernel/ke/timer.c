@@ -14,9 +14,10 @@ static LIST_ENTRY timer_queue = {&timer_queue, &timer_queue};
 
 VOID NTAPI KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type)
 {
-    ki_init_header(&Timer->Header,
-                   (UCHAR)(TimerNotificationObject + (Type == SynchronizationTimer)),
-                   sizeof(KTIMER) / sizeof(ULONG), 0);
+    ki_init_header(
+        &Timer->Header,
+        (UCHAR)(TimerNotificationObject + (Type == SynchronizationTimer)),
+        sizeof(KTIMER) / sizeof(ULONG), 0);
     Timer->DueTime = 0;
     Timer->Dpc = NULL;
     Timer->Period = 0;
@@ -82,8 +83,8 @@ void ki_expire_timers_locked(void)
     ULONGLONG now = ki_interrupt_time(), system_time = ki_system_time();
 
     while (ki_next_timer_due() <= now) {
-        KTIMER *timer = CONTAINING_RECORD(timer_queue.Flink, KTIMER,
-                                          TimerListEntry);
+        KTIMER *timer =
+            CONTAINING_RECORD(timer_queue.Flink, KTIMER, TimerListEntry);
         /* Taken first: a waiter woken below may free the timer. */
         KDPC *dpc = timer->Dpc;
 

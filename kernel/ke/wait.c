@@ -244,9 +244,8 @@ static NTSTATUS block(KTHREAD *thread, KIRQL irql, KPROCESSOR_MODE mode,
 
 /* One wait, start to end. */
 static NTSTATUS wait(ULONG count, PVOID objects[], KWAIT_BLOCK blocks[],
-                     WAIT_TYPE type, KWAIT_REASON reason,
-                     KPROCESSOR_MODE mode, BOOLEAN alertable,
-                     PLARGE_INTEGER timeout, PVOID caller)
+                     WAIT_TYPE type, KWAIT_REASON reason, KPROCESSOR_MODE mode,
+                     BOOLEAN alertable, PLARGE_INTEGER timeout, PVOID caller)
 {
     KTHREAD *thread = ke_current_thread();
     ULONGLONG due = 0;
@@ -274,8 +273,7 @@ static NTSTATUS wait(ULONG count, PVOID objects[], KWAIT_BLOCK blocks[],
             ki_unlock_dispatcher(irql);
             return status;
         }
-        link_wait_blocks(thread, count, objects, blocks, type,
-                         timeout != NULL);
+        link_wait_blocks(thread, count, objects, blocks, type, timeout != NULL);
         status = block(thread, irql, mode, alertable, reason);
         ki_unlock_dispatcher(irql);
         if (status != STATUS_KERNEL_APC)
@@ -283,13 +281,10 @@ static NTSTATUS wait(ULONG count, PVOID objects[], KWAIT_BLOCK blocks[],
     }
 }
 
-NTSTATUS NTAPI KeWaitForMultipleObjects(ULONG Count, PVOID Object[],
-                                        WAIT_TYPE WaitType,
-                                        KWAIT_REASON WaitReason,
-                                        KPROCESSOR_MODE WaitMode,
-                                        BOOLEAN Alertable,
-                                        PLARGE_INTEGER Timeout,
-                                        PKWAIT_BLOCK WaitBlockArray)
+NTSTATUS NTAPI KeWaitForMultipleObjects(
+    ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+    KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+    PKWAIT_BLOCK WaitBlockArray)
 {
     KTHREAD *thread = ke_current_thread();
 
@@ -313,9 +308,8 @@ NTSTATUS NTAPI KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason,
                                      KPROCESSOR_MODE WaitMode,
                                      BOOLEAN Alertable, PLARGE_INTEGER Timeout)
 {
-    return wait(1, &Object, ke_current_thread()->WaitBlock, WaitAny,
-                WaitReason, WaitMode, Alertable, Timeout,
-                __builtin_return_address(0));
+    return wait(1, &Object, ke_current_thread()->WaitBlock, WaitAny, WaitReason,
+                WaitMode, Alertable, Timeout, __builtin_return_address(0));
 }
 
 /*

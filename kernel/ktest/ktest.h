@@ -42,7 +42,7 @@ struct ktest {
 #define KTEST(suite, name)            KTEST_DECLARE(suite, name, 0)
 #define KTEST_STOP(suite, name, code) KTEST_DECLARE(suite, name, code)
 /* A test that must end with every thread waiting for ever (a hang). */
-#define KTEST_HANG_CODE        0xFFFFFFFFu
+#define KTEST_HANG_CODE         0xFFFFFFFFu
 #define KTEST_HANG(suite, name) KTEST_DECLARE(suite, name, KTEST_HANG_CODE)
 
 void ktest_fail(const char *file, int line, const char *fmt, ...);

@@ -32,9 +32,8 @@ PMDL NTAPI IoAllocateMdl(PVOID VirtualAddress, ULONG Length,
     UNREFERENCED_PARAMETER(ChargeQuota);
     if (Length == 0 || Length > MAX_BYTES || Irp != NULL)
         return NULL;
-    mdl = ExAllocatePoolWithTag(NonPagedPool,
-                                sizeof(MDL) + pages * sizeof(PFN_NUMBER),
-                                TAG_MDL);
+    mdl = ExAllocatePoolWithTag(
+        NonPagedPool, sizeof(MDL) + pages * sizeof(PFN_NUMBER), TAG_MDL);
     if (mdl == NULL)
         return NULL;
     mdl->Next = NULL;
@@ -142,8 +141,8 @@ VOID NTAPI MmBuildMdlForNonPagedPool(PMDL MemoryDescriptorList)
     ULONG i, va = HAL_PTR_VA(mdl->StartVa);
 
     for (i = 0; i < span(mdl); i++)
-        MmGetMdlPfnArray(mdl)[i] = mm_read_pte(va + i * PAGE_SIZE) >>
-                                   PAGE_SHIFT;
+        MmGetMdlPfnArray(mdl)[i] =
+            mm_read_pte(va + i * PAGE_SIZE) >> PAGE_SHIFT;
     mdl->MappedSystemVa = MmGetMdlVirtualAddress(mdl);
     mdl->MdlFlags |= MDL_SOURCE_IS_NONPAGED_POOL;
 }
@@ -157,9 +156,8 @@ PVOID NTAPI MmMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
 {
     PMDL mdl = MemoryDescriptorList;
     ULONG n = span(mdl), va, i;
-    ULONG flags = PTE_KERNEL_RW | (CacheType == MmNonCached
-                                       ? X86_PTE_CACHE_DISABLE
-                                       : 0);
+    ULONG flags =
+        PTE_KERNEL_RW | (CacheType == MmNonCached ? X86_PTE_CACHE_DISABLE : 0);
 
     UNREFERENCED_PARAMETER(RequestedAddress);
     UNREFERENCED_PARAMETER(Priority);

@@ -20,8 +20,8 @@
 #include "../rtl/rtl.h"
 
 #define MAX_WORKING_SETS 1024
-#define WRITE_BATCH 16
-#define TRIM_BATCH 32
+#define WRITE_BATCH      16
+#define TRIM_BATCH       32
 
 mm_working_set mm_system_ws;
 
@@ -57,10 +57,10 @@ static void invalidate(const mm_working_set *ws, ULONG va)
 void mm_init_pager(void)
 {
     ULONG n = hal_pagefile_slots() + 1;
-    PULONG bits = n > 1 ? ExAllocatePoolWithTag(NonPagedPool,
-                                                (n + 31) / 32 * sizeof(ULONG),
-                                                'fgaP')
-                        : NULL;
+    PULONG bits =
+        n > 1 ? ExAllocatePoolWithTag(NonPagedPool,
+                                      (n + 31) / 32 * sizeof(ULONG), 'fgaP')
+              : NULL;
 
     if (n > 1 && bits == NULL)
         KeBugCheckEx(INSTALL_MORE_MEMORY, mm_total_frames(), n, 0, 0);
@@ -227,7 +227,7 @@ NTSTATUS mm_page_in(ULONG va, ULONGLONG pte_pa, mm_working_set *ws)
     return status;
 }
 
-/* ---- Page-out --------------------------------------------------------------- */
+/* ---- Page-out ------------------------------------------------------------ */
 
 /* Takes a valid page out of ws: its PTE goes to transition. */
 static void page_out(mm_working_set *ws, ULONG pfn, ULONG pte)

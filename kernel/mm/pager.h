@@ -62,10 +62,10 @@ ULONG mm_pager_reclaim_frame(void);
 
 /* Paging statistics. */
 typedef struct mm_paging_stats {
-    ULONG page_ins;       /* from the paging file */
-    ULONG soft_faults;    /* from standby or modified */
+    ULONG page_ins;    /* from the paging file */
+    ULONG soft_faults; /* from standby or modified */
     ULONG demand_zero;
-    ULONG page_outs;      /* writes to the paging file */
+    ULONG page_outs; /* writes to the paging file */
     ULONG trimmed;
     ULONG slots_in_use;
 } mm_paging_stats;

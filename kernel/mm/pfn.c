@@ -126,9 +126,8 @@ ULONG mm_alloc_frame(BOOLEAN zeroed)
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     pfn = take_frame();
     if (pfn != MM_FRAME_NONE)
-        *mm_pfn(pfn) = (MMPFN){.state = MM_ACTIVE,
-                               .reference_count = 1,
-                               .ws_id = MM_WS_NONE};
+        *mm_pfn(pfn) = (MMPFN){
+            .state = MM_ACTIVE, .reference_count = 1, .ws_id = MM_WS_NONE};
     KfLowerIrql(irql);
     if (pfn != MM_FRAME_NONE && zeroed)
         hal_phys_zero(pfn);
@@ -155,8 +154,8 @@ void mm_pfn_note_mapping(ULONG pfn, ULONG pte_va)
 {
     if (pfn_ready && pfn < total_frames) {
         mm_pfn(pfn)->pte_va = pte_va;
-        mm_pfn(pfn)->pte_frame = *mm_pde_address(mm_pte_va_to_va(pte_va)) >>
-                                 PAGE_SHIFT;
+        mm_pfn(pfn)->pte_frame =
+            *mm_pde_address(mm_pte_va_to_va(pte_va)) >> PAGE_SHIFT;
     }
 }
 

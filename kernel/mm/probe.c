@@ -31,8 +31,7 @@ VOID NTAPI ProbeForRead(const volatile VOID *Address, SIZE_T Length,
 
 /* Touches each page for writing, so that a read-only or uncommitted page
  * raises now, inside the caller's __try. */
-VOID NTAPI ProbeForWrite(volatile VOID *Address, SIZE_T Length,
-                         ULONG Alignment)
+VOID NTAPI ProbeForWrite(volatile VOID *Address, SIZE_T Length, ULONG Alignment)
 {
     volatile UCHAR *p = Address, *last;
 

@@ -113,8 +113,8 @@ NTSTATUS mm_map_alias(ULONG va, ULONG pfn, ULONG flags)
     NTSTATUS status = mm_ensure_page_table(va);
 
     if (NT_SUCCESS(status))
-        *mm_pte_address(va) = (pfn << PAGE_SHIFT) | (flags & ~X86_PTE_FRAME) |
-                              X86_PTE_VALID;
+        *mm_pte_address(va) =
+            (pfn << PAGE_SHIFT) | (flags & ~X86_PTE_FRAME) | X86_PTE_VALID;
     return status;
 }
 

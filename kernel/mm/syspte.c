@@ -17,8 +17,8 @@ static ULONG hint;
 ULONG mm_reserve_system_ptes(ULONG n)
 {
     KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
-    ULONG first = n == 0 ? 0xFFFFFFFFu
-                         : RtlFindClearBitsAndSet(&reserved, n, hint);
+    ULONG first =
+        n == 0 ? 0xFFFFFFFFu : RtlFindClearBitsAndSet(&reserved, n, hint);
     ULONG va, p;
 
     if (first != 0xFFFFFFFFu)

@@ -37,15 +37,16 @@ mm_vad *mm_find_vad(mm_space *space, ULONG va)
 void mm_delete_vads(mm_space *space)
 {
     while (!IsListEmpty(&space->vads))
-        ExFreePoolWithTag(CONTAINING_RECORD(RemoveHeadList(&space->vads),
-                                            mm_vad, link),
-                          'daV ');
+        ExFreePoolWithTag(
+            CONTAINING_RECORD(RemoveHeadList(&space->vads), mm_vad, link),
+            'daV ');
 }
 
 BOOLEAN mm_user_page_info(const mm_vad *vad, ULONG pte, ULONG *protection)
 {
     if (pte & X86_PTE_VALID) {
-        *protection = mm_pte_protection(mm_pfn(pte >> PAGE_SHIFT)->original_pte);
+        *protection =
+            mm_pte_protection(mm_pfn(pte >> PAGE_SHIFT)->original_pte);
         return TRUE;
     }
     if (pte == 0) {

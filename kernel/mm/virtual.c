@@ -18,12 +18,12 @@
 #define USER_END    (MM_HIGHEST_USER_ADDRESS + 1)
 #define TAG_VAD     'daV '
 
-/* ---- Protections ----------------------------------------------------------- */
+/* ---- Protections --------------------------------------------------------- */
 
 static const ULONG page_to_mm[] = {
-    [0x01] = MM_NOACCESS,         [0x02] = MM_READONLY,
-    [0x04] = MM_READWRITE,        [0x08] = MM_WRITECOPY,
-    [0x10] = MM_EXECUTE,          [0x20] = MM_EXECUTE_READ,
+    [0x01] = MM_NOACCESS,          [0x02] = MM_READONLY,
+    [0x04] = MM_READWRITE,         [0x08] = MM_WRITECOPY,
+    [0x10] = MM_EXECUTE,           [0x20] = MM_EXECUTE_READ,
     [0x40] = MM_EXECUTE_READWRITE, [0x80] = MM_EXECUTE_WRITECOPY,
 };
 
@@ -43,11 +43,10 @@ static BOOLEAN to_mm_protection(ULONG page, ULONG *mm)
 
 static ULONG to_page_protection(ULONG mm)
 {
-    static const ULONG base[8] = {PAGE_NOACCESS,    PAGE_READONLY,
-                                  PAGE_EXECUTE,     PAGE_EXECUTE_READ,
-                                  PAGE_READWRITE,   PAGE_WRITECOPY,
-                                  PAGE_EXECUTE_READWRITE,
-                                  PAGE_EXECUTE_WRITECOPY};
+    static const ULONG base[8] = {
+        PAGE_NOACCESS,          PAGE_READONLY,         PAGE_EXECUTE,
+        PAGE_EXECUTE_READ,      PAGE_READWRITE,        PAGE_WRITECOPY,
+        PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY};
 
     if (mm == MM_NOACCESS || mm == MM_DECOMMIT)
         return PAGE_NOACCESS;
@@ -55,7 +54,7 @@ static ULONG to_page_protection(ULONG mm)
            ((mm & MM_NOCACHE) ? PAGE_NOCACHE : 0);
 }
 
-/* ---- Arguments ------------------------------------------------------------ */
+/* ---- Arguments ----------------------------------------------------------- */
 
 static mm_space *space_of(HANDLE process)
 {
@@ -119,7 +118,7 @@ static NTSTATUS give_back(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
     return status;
 }
 
-/* ---- Reservations ----------------------------------------------------------- */
+/* ---- Reservations -------------------------------------------------------- */
 
 /* The first VAD ending after va (DISPATCH_LEVEL). */
 static mm_vad *vad_after(mm_space *space, ULONG va)
@@ -146,8 +145,8 @@ static ULONG find_free(mm_space *space, ULONG size, BOOLEAN top_down)
     ULONG start;
 
     if (!top_down) {
-        for (start = MM_LOWEST_USER_ADDRESS; start + size <= USER_END &&
-                                             start + size > start;
+        for (start = MM_LOWEST_USER_ADDRESS;
+             start + size <= USER_END && start + size > start;
              start += GRANULARITY) {
             if (range_free(space, start, start + size))
                 return start;
@@ -188,8 +187,8 @@ static NTSTATUS commit_range(mm_vad *vad, ULONG start, ULONG end,
 }
 
 /* Gives back what backs [start, end) of vad; marks the pages decommitted. */
-static void decommit_range(mm_space *space, mm_vad *vad, ULONG start,
-                           ULONG end, BOOLEAN release)
+static void decommit_range(mm_space *space, mm_vad *vad, ULONG start, ULONG end,
+                           BOOLEAN release)
 {
     ULONG va;
 
@@ -204,7 +203,7 @@ static void decommit_range(mm_space *space, mm_vad *vad, ULONG start,
     }
 }
 
-/* ---- NtAllocateVirtualMemory ----------------------------------------------- */
+/* ---- NtAllocateVirtualMemory --------------------------------------------- */
 
 static NTSTATUS check_allocate(ULONG_PTR zero_bits, ULONG type, ULONG protect,
                                ULONG *protection)
@@ -294,8 +293,9 @@ static NTSTATUS allocate(KPROCESSOR_MODE mode, HANDLE process, PVOID *base_ptr,
     if (base == 0)
         type |= MEM_RESERVE; /* a commit anywhere reserves as well */
     irql = KfRaiseIrql(DISPATCH_LEVEL);
-    status = (type & MEM_RESERVE) ? reserve(space, &base, &size, type, protection)
-                                  : commit(space, &base, &size, protection);
+    status = (type & MEM_RESERVE)
+                 ? reserve(space, &base, &size, type, protection)
+                 : commit(space, &base, &size, protection);
     KfLowerIrql(irql);
     if (!NT_SUCCESS(status))
         return status;
@@ -307,18 +307,16 @@ static NTSTATUS allocate(KPROCESSOR_MODE mode, HANDLE process, PVOID *base_ptr,
     return status;
 }
 
-NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE ProcessHandle,
-                                       PVOID *BaseAddress, ULONG_PTR ZeroBits,
-                                       PSIZE_T RegionSize,
+NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress,
+                                       ULONG_PTR ZeroBits, PSIZE_T RegionSize,
                                        ULONG AllocationType, ULONG Protect)
 {
     return allocate(ExGetPreviousMode(), ProcessHandle, BaseAddress, ZeroBits,
                     RegionSize, AllocationType, Protect);
 }
 
-NTSTATUS NTAPI ZwAllocateVirtualMemory(HANDLE ProcessHandle,
-                                       PVOID *BaseAddress, ULONG_PTR ZeroBits,
-                                       PSIZE_T RegionSize,
+NTSTATUS NTAPI ZwAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress,
+                                       ULONG_PTR ZeroBits, PSIZE_T RegionSize,
                                        ULONG AllocationType, ULONG Protect)
 {
     return allocate(KernelMode, ProcessHandle, BaseAddress, ZeroBits,
@@ -494,8 +492,7 @@ static NTSTATUS protect(KPROCESSOR_MODE mode, HANDLE process, PVOID *base_ptr,
     return status;
 }
 
-NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE ProcessHandle,
-                                      PVOID *BaseAddress,
+NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress,
                                       PSIZE_T NumberOfBytesToProtect,
                                       ULONG NewAccessProtection,
                                       PULONG OldAccessProtection)
@@ -505,8 +502,7 @@ NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE ProcessHandle,
                    OldAccessProtection);
 }
 
-NTSTATUS NTAPI ZwProtectVirtualMemory(HANDLE ProcessHandle,
-                                      PVOID *BaseAddress,
+NTSTATUS NTAPI ZwProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress,
                                       PSIZE_T NumberOfBytesToProtect,
                                       ULONG NewAccessProtection,
                                       PULONG OldAccessProtection)
@@ -516,7 +512,7 @@ NTSTATUS NTAPI ZwProtectVirtualMemory(HANDLE ProcessHandle,
                    OldAccessProtection);
 }
 
-/* ---- NtQueryVirtualMemory -------------------------------------------------- */
+/* ---- NtQueryVirtualMemory ------------------------------------------------ */
 
 /* Describes the run of pages like the one at va (DISPATCH). */
 static void describe(mm_space *space, ULONG va, MEMORY_BASIC_INFORMATION *mbi)
@@ -550,8 +546,8 @@ static void describe(mm_space *space, ULONG va, MEMORY_BASIC_INFORMATION *mbi)
 }
 
 static NTSTATUS query(KPROCESSOR_MODE mode, HANDLE process, PVOID base,
-                      MEMORY_INFORMATION_CLASS class, PVOID info,
-                      SIZE_T length, PSIZE_T returned)
+                      MEMORY_INFORMATION_CLASS class, PVOID info, SIZE_T length,
+                      PSIZE_T returned)
 {
     mm_space *space = space_of(process);
     MEMORY_BASIC_INFORMATION mbi;
@@ -577,26 +573,21 @@ static NTSTATUS query(KPROCESSOR_MODE mode, HANDLE process, PVOID base,
     return status;
 }
 
-NTSTATUS NTAPI NtQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
-                                    MEMORY_INFORMATION_CLASS
-                                        MemoryInformationClass,
-                                    PVOID MemoryInformation,
-                                    SIZE_T MemoryInformationLength,
-                                    PSIZE_T ReturnLength)
+NTSTATUS NTAPI NtQueryVirtualMemory(
+    HANDLE ProcessHandle, PVOID BaseAddress,
+    MEMORY_INFORMATION_CLASS MemoryInformationClass, PVOID MemoryInformation,
+    SIZE_T MemoryInformationLength, PSIZE_T ReturnLength)
 {
     return query(ExGetPreviousMode(), ProcessHandle, BaseAddress,
                  MemoryInformationClass, MemoryInformation,
                  MemoryInformationLength, ReturnLength);
 }
 
-NTSTATUS NTAPI ZwQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
-                                    MEMORY_INFORMATION_CLASS
-                                        MemoryInformationClass,
-                                    PVOID MemoryInformation,
-                                    SIZE_T MemoryInformationLength,
-                                    PSIZE_T ReturnLength)
+NTSTATUS NTAPI ZwQueryVirtualMemory(
+    HANDLE ProcessHandle, PVOID BaseAddress,
+    MEMORY_INFORMATION_CLASS MemoryInformationClass, PVOID MemoryInformation,
+    SIZE_T MemoryInformationLength, PSIZE_T ReturnLength)
 {
-    return query(KernelMode, ProcessHandle, BaseAddress,
-                 MemoryInformationClass, MemoryInformation,
-                 MemoryInformationLength, ReturnLength);
+    return query(KernelMode, ProcessHandle, BaseAddress, MemoryInformationClass,
+                 MemoryInformation, MemoryInformationLength, ReturnLength);
 }

@@ -135,8 +135,8 @@ ULONG NTAPI RtlFindClearBits(PRTL_BITMAP BitMapHeader, ULONG NumberToFind,
     return found;
 }
 
-ULONG NTAPI RtlFindClearBitsAndSet(PRTL_BITMAP BitMapHeader,
-                                   ULONG NumberToFind, ULONG HintIndex)
+ULONG NTAPI RtlFindClearBitsAndSet(PRTL_BITMAP BitMapHeader, ULONG NumberToFind,
+                                   ULONG HintIndex)
 {
     ULONG found = RtlFindClearBits(BitMapHeader, NumberToFind, HintIndex);
 

@@ -39,8 +39,8 @@ static NTSTATUS gate_status;
 static void wait_at_gate(PVOID unused)
 {
     UNREFERENCED_PARAMETER(unused);
-    gate_status = KeWaitForSingleObject(&gate, Executive, KernelMode, FALSE,
-                                        NULL);
+    gate_status =
+        KeWaitForSingleObject(&gate, Executive, KernelMode, FALSE, NULL);
 }
 
 /* A special kernel APC takes a waiting thread out of its wait to run, in
@@ -54,8 +54,8 @@ KTEST(apc, special_apc_runs_in_the_waiting_thread)
     KeInitializeEvent(&gate, NotificationEvent, FALSE);
     gate_status = STATUS_PENDING;
     t = kt_start_thread(wait_at_gate, NULL, 9);
-    KeInitializeApc(&apc, &t->Tcb, OriginalApcEnvironment, kernel_routine,
-                    NULL, NULL, KernelMode, NULL);
+    KeInitializeApc(&apc, &t->Tcb, OriginalApcEnvironment, kernel_routine, NULL,
+                    NULL, KernelMode, NULL);
     KT_EXPECT(KeInsertQueueApc(&apc, (PVOID)7, NULL, IO_NO_INCREMENT));
     KT_EXPECT_EQ(ran.kernel_runs, 1);
     KT_EXPECT_PTR_EQ(ran.kernel_thread, &t->Tcb);
@@ -78,8 +78,8 @@ KTEST(apc, normal_apc_runs_kernel_then_normal_routine)
     RtlZeroMemory(&ran, sizeof ran);
     KeInitializeEvent(&gate, NotificationEvent, FALSE);
     t = kt_start_thread(wait_at_gate, NULL, 9);
-    KeInitializeApc(&apc, &t->Tcb, OriginalApcEnvironment, kernel_routine,
-                    NULL, normal_routine, KernelMode, (PVOID)100);
+    KeInitializeApc(&apc, &t->Tcb, OriginalApcEnvironment, kernel_routine, NULL,
+                    normal_routine, KernelMode, (PVOID)100);
     /* At DISPATCH_LEVEL the target cannot run yet: the APC stays queued. */
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     KT_EXPECT(KeInsertQueueApc(&apc, (PVOID)5, NULL, IO_NO_INCREMENT));
@@ -175,8 +175,8 @@ static void wait_in_critical_region(PVOID unused)
 {
     UNREFERENCED_PARAMETER(unused);
     KeEnterCriticalRegion();
-    gate_status = KeWaitForSingleObject(&gate, Executive, KernelMode, FALSE,
-                                        NULL);
+    gate_status =
+        KeWaitForSingleObject(&gate, Executive, KernelMode, FALSE, NULL);
     KeLeaveCriticalRegion();
 }
 
@@ -190,8 +190,8 @@ KTEST(apc, normal_apc_waits_for_a_waiter_in_a_critical_region)
     RtlZeroMemory(&ran, sizeof ran);
     KeInitializeEvent(&gate, NotificationEvent, FALSE);
     t = kt_start_thread(wait_in_critical_region, NULL, 9);
-    KeInitializeApc(&apc, &t->Tcb, OriginalApcEnvironment, kernel_routine,
-                    NULL, normal_routine, KernelMode, NULL);
+    KeInitializeApc(&apc, &t->Tcb, OriginalApcEnvironment, kernel_routine, NULL,
+                    normal_routine, KernelMode, NULL);
     KT_EXPECT(KeInsertQueueApc(&apc, NULL, NULL, IO_NO_INCREMENT));
     KT_EXPECT_EQ(ran.kernel_runs, 0);
     KT_EXPECT_EQ(t->Tcb.State, Waiting);

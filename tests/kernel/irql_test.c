@@ -140,8 +140,8 @@ KTEST_STOP(spinlock, at_dpc_level_from_passive, IRQL_NOT_GREATER_OR_EQUAL)
 {
     static KSPIN_LOCK lock;
 
-    ktest_expect_params(KTEST_P1 | KTEST_P2, (ULONG_PTR)&lock, PASSIVE_LEVEL,
-                        0, 0);
+    ktest_expect_params(KTEST_P1 | KTEST_P2, (ULONG_PTR)&lock, PASSIVE_LEVEL, 0,
+                        0);
     KeInitializeSpinLock(&lock);
     KeAcquireSpinLockAtDpcLevel(&lock);
 }
@@ -151,8 +151,7 @@ KTEST_STOP(spinlock, acquire_above_dispatch_level, IRQL_NOT_GREATER_OR_EQUAL)
     static KSPIN_LOCK lock;
     KIRQL old;
 
-    ktest_expect_params(KTEST_P1 | KTEST_P2, CLOCK_LEVEL, DISPATCH_LEVEL, 0,
-                        0);
+    ktest_expect_params(KTEST_P1 | KTEST_P2, CLOCK_LEVEL, DISPATCH_LEVEL, 0, 0);
     KeInitializeSpinLock(&lock);
     KeRaiseIrql(CLOCK_LEVEL, &old);
     KeAcquireSpinLock(&lock, &old);

@@ -175,8 +175,8 @@ KTEST(mdl, locked_pages_are_not_trimmed)
 /* A bad range raises, with nothing left locked. */
 KTEST(mdl, probe_and_lock_of_a_bad_range_raises)
 {
-    PMDL mdl = IoAllocateMdl(HAL_VA_PTR(0x7FFEF000), 0x2000, FALSE, FALSE,
-                             NULL);
+    PMDL mdl =
+        IoAllocateMdl(HAL_VA_PTR(0x7FFEF000), 0x2000, FALSE, FALSE, NULL);
     PMDL kernel = IoAllocateMdl(HAL_VA_PTR(0x30000000), 8, FALSE, FALSE, NULL);
     volatile NTSTATUS a = 0, b = 0;
 

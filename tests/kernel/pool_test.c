@@ -15,19 +15,29 @@ static ULONG va_of(PVOID p)
 
 KTEST(pool, small_blocks_share_a_page)
 {
-    PUCHAR a = ExAllocatePoolWithTag(NonPagedPool, 100, TAG_A);
-    PUCHAR b = ExAllocatePoolWithTag(NonPagedPool, 100, TAG_A);
+    PUCHAR block[32];
+    ULONG i, j, pages = 0;
 
-    KT_ASSERT(a != NULL && b != NULL);
-    KT_EXPECT(mm_is_nonpaged_pool(va_of(a)));
-    KT_EXPECT_EQ(va_of(a) & 15, 0);
-    KT_EXPECT_EQ(PAGE_ALIGN(va_of(a)), PAGE_ALIGN(va_of(b)));
-    RtlFillMemory(a, 100, 0xAA);
-    RtlFillMemory(b, 100, 0xBB);
-    KT_EXPECT_EQ(a[99], 0xAA);
-    KT_EXPECT_EQ(b[0], 0xBB);
-    ExFreePoolWithTag(a, TAG_A);
-    ExFreePoolWithTag(b, TAG_A);
+    for (i = 0; i < 32; i++) {
+        block[i] = ExAllocatePoolWithTag(NonPagedPool, 100, TAG_A);
+        KT_ASSERT(block[i] != NULL);
+        KT_EXPECT(mm_is_nonpaged_pool(va_of(block[i])));
+        KT_EXPECT_EQ(va_of(block[i]) & 15, 0);
+        RtlFillMemory(block[i], 100, (UCHAR)i);
+    }
+    /* 32 blocks of 128 bytes with their headers: about a page. */
+    for (i = 0; i < 32; i++) {
+        for (j = 0; j < i &&
+                    PAGE_ALIGN(va_of(block[j])) != PAGE_ALIGN(va_of(block[i]));
+             j++)
+            ;
+        pages += j == i;
+        KT_EXPECT_EQ(block[i][0], i);
+        KT_EXPECT_EQ(block[i][99], i);
+    }
+    KT_EXPECT(pages <= 4);
+    for (i = 0; i < 32; i++)
+        ExFreePoolWithTag(block[i], TAG_A);
 }
 
 KTEST(pool, large_blocks_start_on_a_page)
@@ -117,10 +127,12 @@ static ULONG busy_pages(void)
 /* Freed neighbours merge; a page wholly free is free again. */
 KTEST(pool, freed_blocks_merge_and_pages_go_back)
 {
-    ULONG before = busy_pages();
     PVOID block[16];
+    ULONG before;
     int i;
 
+    ex_pool_flush();
+    before = busy_pages();
     /* Fill whole pages with blocks of 1008 bytes (64 units: 4 a page). */
     for (i = 0; i < 16; i++)
         block[i] = ExAllocatePoolWithTag(NonPagedPool, 1008, TAG_A);
@@ -129,7 +141,54 @@ KTEST(pool, freed_blocks_merge_and_pages_go_back)
         ExFreePoolWithTag(block[i], TAG_A);
     for (i = 1; i < 16; i += 2)
         ExFreePoolWithTag(block[i], TAG_A);
+    ex_pool_flush();
+    KT_EXPECT_EQ(ex_pool_quick_bytes(FALSE), 0);
     KT_EXPECT(busy_pages() <= before + 1);
+}
+
+/* A freed small block waits on its size's quick list for the next
+ * allocation of that size, as on NT's lookaside lists. */
+KTEST(pool, freed_small_block_is_reused_for_its_size)
+{
+    ex_tag_usage before = ex_pool_tag_usage(TAG_B, FALSE), after;
+    PVOID p = ExAllocatePoolWithTag(NonPagedPool, 200, TAG_B), q;
+
+    ex_pool_flush();
+    ExFreePoolWithTag(p, TAG_B);
+    /* 208 bytes and the header, or a unit more where the block's page had
+     * no room left for a 1-unit free block. */
+    KT_EXPECT(ex_pool_quick_bytes(FALSE) == 224 ||
+              ex_pool_quick_bytes(FALSE) == 240);
+    q = ExAllocatePoolWithTag(NonPagedPool, 193, TAG_B); /* same 14 units */
+    KT_EXPECT_EQ(va_of(q), va_of(p));
+    KT_EXPECT_EQ(ex_pool_quick_bytes(FALSE), 0);
+    ExFreePoolWithTag(q, TAG_B);
+    after = ex_pool_tag_usage(TAG_B, FALSE);
+    KT_EXPECT_EQ(after.allocs, before.allocs + 2);
+    KT_EXPECT_EQ(after.frees, before.frees + 2);
+    KT_EXPECT_EQ(after.bytes, before.bytes);
+}
+
+/* When Mm has no page left, the pool empties its quick lists and gives its
+ * kept pages back before it fails an allocation. */
+KTEST(pool, quick_lists_empty_when_memory_runs_out)
+{
+    static PVOID pages[65536];
+    ULONG n = 0, size;
+
+    for (size = 16; size <= 4064; size += 16)
+        ExFreePoolWithTag(ExAllocatePoolWithTag(NonPagedPool, size, TAG_A),
+                          TAG_A);
+    KT_EXPECT(ex_pool_quick_bytes(FALSE) > 0);
+    while (n < ARRAYSIZE(pages) &&
+           (pages[n] = ExAllocatePoolWithTag(NonPagedPool, PAGE_SIZE, TAG_A)) !=
+               NULL)
+        n++;
+    KT_EXPECT(n < ARRAYSIZE(pages));
+    KT_EXPECT_EQ(ex_pool_quick_bytes(FALSE), 0);
+    KT_EXPECT_EQ(ex_pool_empty_pages(FALSE), 0);
+    while (n > 0)
+        ExFreePoolWithTag(pages[--n], TAG_A);
 }
 
 static PVOID counting_allocate(POOL_TYPE type, SIZE_T bytes, ULONG tag)
@@ -189,8 +248,7 @@ KTEST(pool, fast_mutex_excludes_and_raises_to_apc_level)
     KT_EXPECT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
 }
 
-/* ---- Misuse
- * ------------------------------------------------------------------ */
+/* ---- Misuse -------------------------------------------------------------- */
 
 KTEST_STOP(pool, double_free, BAD_POOL_CALLER)
 {
@@ -200,6 +258,21 @@ KTEST_STOP(pool, double_free, BAD_POOL_CALLER)
     UNREFERENCED_PARAMETER(guard);
     ktest_expect_params(KTEST_P1 | KTEST_P4, 0x07, 0, 0, va_of(p));
     ExFreePool(p);
+    ExFreePool(p);
+}
+
+/* The same, once the block has left its quick list and merged. */
+KTEST_STOP(pool, double_free_after_merge, BAD_POOL_CALLER)
+{
+    PVOID guard = ExAllocatePoolWithTag(NonPagedPool, 64, TAG_A);
+    PVOID p = ExAllocatePoolWithTag(NonPagedPool, 64, TAG_A);
+    PVOID guard2 = ExAllocatePoolWithTag(NonPagedPool, 64, TAG_A);
+
+    UNREFERENCED_PARAMETER(guard);
+    UNREFERENCED_PARAMETER(guard2);
+    ktest_expect_params(KTEST_P1 | KTEST_P4, 0x07, 0, 0, va_of(p));
+    ExFreePool(p);
+    ex_pool_flush();
     ExFreePool(p);
 }
 

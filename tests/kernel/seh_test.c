@@ -52,12 +52,13 @@ KTEST(seh, except_catches_an_access_violation)
 
     __try {
         (void)*(volatile ULONG *)HAL_VA_PTR(UNMAPPED_USER_VA + 4);
-    } __except (code = GetExceptionCode(),
-                info[0] = GetExceptionInformation()
-                              ->ExceptionRecord->ExceptionInformation[0],
-                info[1] = GetExceptionInformation()
-                              ->ExceptionRecord->ExceptionInformation[1],
-                EXCEPTION_EXECUTE_HANDLER) {
+    } __except (
+        code = GetExceptionCode(),
+        info[0] =
+            GetExceptionInformation()->ExceptionRecord->ExceptionInformation[0],
+        info[1] =
+            GetExceptionInformation()->ExceptionRecord->ExceptionInformation[1],
+        EXCEPTION_EXECUTE_HANDLER) {
     }
     KT_EXPECT_EQ(code, STATUS_ACCESS_VIOLATION);
     KT_EXPECT_EQ(info[0], 0);
@@ -160,7 +161,8 @@ KTEST(seh, finally_runs_on_every_way_out)
     } __except (EXCEPTION_EXECUTE_HANDLER) {
         note('h');
     }
-    KT_EXPECT_STR_EQ(log_text, "anblu" "h");
+    KT_EXPECT_STR_EQ(log_text, "anblu"
+                               "h");
 }
 
 KTEST(seh, leave_skips_the_handler)

@@ -15,8 +15,8 @@ KTEST(time, increment_tick_count_and_interrupt_time_agree)
     KeQueryTickCount(&t1);
     i1 = KeQueryInterruptTime();
     KT_EXPECT(t1.QuadPart - t0.QuadPart >= 4 && t1.QuadPart - t0.QuadPart <= 6);
-    KT_EXPECT_EQ(i1 - i0,
-                 (ULONGLONG)(t1.QuadPart - t0.QuadPart) * KeQueryTimeIncrement());
+    KT_EXPECT_EQ(i1 - i0, (ULONGLONG)(t1.QuadPart - t0.QuadPart) *
+                              KeQueryTimeIncrement());
 }
 
 /* The virtual machine's clock starts at 2000-01-01 and follows interrupt
@@ -51,14 +51,14 @@ KTEST(timer, signals_when_due)
     KT_EXPECT(!KeReadStateTimer(&timer));
     KT_EXPECT(!KeSetTimer(&timer, due, NULL));
     KT_EXPECT(!KeReadStateTimer(&timer));
-    KT_EXPECT_EQ(KeWaitForSingleObject(&timer, Executive, KernelMode, FALSE,
-                                       NULL),
-                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(
+        KeWaitForSingleObject(&timer, Executive, KernelMode, FALSE, NULL),
+        STATUS_SUCCESS);
     KT_EXPECT(KeReadStateTimer(&timer));
     /* A notification timer stays signalled. */
-    KT_EXPECT_EQ(KeWaitForSingleObject(&timer, Executive, KernelMode, FALSE,
-                                       NULL),
-                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(
+        KeWaitForSingleObject(&timer, Executive, KernelMode, FALSE, NULL),
+        STATUS_SUCCESS);
 }
 
 KTEST(timer, set_and_cancel_report_whether_it_was_set)
@@ -82,13 +82,13 @@ KTEST(timer, synchronization_timer_resets_on_wait)
 
     KeInitializeTimerEx(&timer, SynchronizationTimer);
     KeSetTimer(&timer, due, NULL);
-    KT_EXPECT_EQ(KeWaitForSingleObject(&timer, Executive, KernelMode, FALSE,
-                                       NULL),
-                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(
+        KeWaitForSingleObject(&timer, Executive, KernelMode, FALSE, NULL),
+        STATUS_SUCCESS);
     KT_EXPECT(!KeReadStateTimer(&timer));
-    KT_EXPECT_EQ(KeWaitForSingleObject(&timer, Executive, KernelMode, FALSE,
-                                       &zero),
-                 STATUS_TIMEOUT);
+    KT_EXPECT_EQ(
+        KeWaitForSingleObject(&timer, Executive, KernelMode, FALSE, &zero),
+        STATUS_TIMEOUT);
 }
 
 static struct {

@@ -40,8 +40,8 @@ static MEMORY_BASIC_INFORMATION info(PVOID base)
 {
     MEMORY_BASIC_INFORMATION mbi;
 
-    ZwQueryVirtualMemory(NtCurrentProcess(), base, MemoryBasicInformation,
-                         &mbi, sizeof mbi, NULL);
+    ZwQueryVirtualMemory(NtCurrentProcess(), base, MemoryBasicInformation, &mbi,
+                         sizeof mbi, NULL);
     return mbi;
 }
 
@@ -101,8 +101,7 @@ KTEST(vm, anywhere_allocations_do_not_overlap)
     KT_ASSERT(enter());
     KT_EXPECT_EQ(allocate(&a, &sa, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE),
                  STATUS_SUCCESS);
-    KT_EXPECT_EQ(allocate(&b, &sb, MEM_COMMIT, PAGE_READWRITE),
-                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(allocate(&b, &sb, MEM_COMMIT, PAGE_READWRITE), STATUS_SUCCESS);
     KT_EXPECT_EQ(HAL_PTR_VA(a) & 0xFFFF, 0);
     KT_EXPECT_EQ(HAL_PTR_VA(b) & 0xFFFF, 0);
     KT_EXPECT(HAL_PTR_VA(b) >= HAL_PTR_VA(a) + 0x10000 ||
@@ -122,8 +121,7 @@ KTEST(vm, reservations_may_not_overlap)
     SIZE_T sa = 0x10000, sb = 0x1000;
 
     KT_ASSERT(enter());
-    KT_EXPECT_EQ(allocate(&a, &sa, MEM_RESERVE, PAGE_READONLY),
-                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(allocate(&a, &sa, MEM_RESERVE, PAGE_READONLY), STATUS_SUCCESS);
     KT_EXPECT_EQ(allocate(&b, &sb, MEM_RESERVE, PAGE_READONLY),
                  STATUS_CONFLICTING_ADDRESSES);
     leave();
@@ -136,15 +134,15 @@ KTEST(vm, decommit_and_release_rules)
     ULONG v = 7;
 
     KT_ASSERT(enter());
-    KT_EXPECT_EQ(allocate(&base, &size, MEM_COMMIT | MEM_RESERVE,
-                          PAGE_READWRITE),
-                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(
+        allocate(&base, &size, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE),
+        STATUS_SUCCESS);
     middle = (PUCHAR)base + 0x1000;
     KT_EXPECT_EQ(try_access(middle, TRUE, &v), STATUS_SUCCESS);
     size = 0x1000;
-    KT_EXPECT_EQ(ZwFreeVirtualMemory(NtCurrentProcess(), &middle, &size,
-                                     MEM_DECOMMIT),
-                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(
+        ZwFreeVirtualMemory(NtCurrentProcess(), &middle, &size, MEM_DECOMMIT),
+        STATUS_SUCCESS);
     KT_EXPECT_EQ(info(middle).State, MEM_RESERVE);
     KT_EXPECT_EQ(try_access(middle, FALSE, &v), STATUS_ACCESS_VIOLATION);
     /* Recommitted, the page is zero again. */
@@ -155,9 +153,9 @@ KTEST(vm, decommit_and_release_rules)
     /* Release: only the whole reservation, from its base. */
     KT_EXPECT_EQ(release(middle), STATUS_FREE_VM_NOT_AT_BASE);
     size = 0x1000;
-    KT_EXPECT_EQ(ZwFreeVirtualMemory(NtCurrentProcess(), &base, &size,
-                                     MEM_RELEASE),
-                 STATUS_FREE_VM_NOT_AT_BASE);
+    KT_EXPECT_EQ(
+        ZwFreeVirtualMemory(NtCurrentProcess(), &base, &size, MEM_RELEASE),
+        STATUS_FREE_VM_NOT_AT_BASE);
     KT_EXPECT_EQ(release(base), STATUS_SUCCESS);
     KT_EXPECT_EQ(release(base), STATUS_MEMORY_NOT_ALLOCATED);
     leave();
@@ -170,9 +168,9 @@ KTEST(vm, protect_returns_the_old_protection_and_applies_the_new)
     ULONG old = 0, v = 9;
 
     KT_ASSERT(enter());
-    KT_EXPECT_EQ(allocate(&base, &size, MEM_COMMIT | MEM_RESERVE,
-                          PAGE_READWRITE),
-                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(
+        allocate(&base, &size, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE),
+        STATUS_SUCCESS);
     KT_EXPECT_EQ(try_access(base, TRUE, &v), STATUS_SUCCESS);
     p = base;
     size = 0x1000;
@@ -228,9 +226,9 @@ KTEST(vm, user_pages_page_out_and_back)
     mm_paging_stats before, after;
 
     KT_ASSERT(enter());
-    KT_EXPECT_EQ(allocate(&base, &size, MEM_COMMIT | MEM_RESERVE,
-                          PAGE_READWRITE),
-                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(
+        allocate(&base, &size, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE),
+        STATUS_SUCCESS);
     for (i = 0; i < 4; i++) {
         v = 0xC0DE0000 + i;
         try_access((PUCHAR)base + i * PAGE_SIZE, TRUE, &v);
@@ -295,10 +293,9 @@ KTEST(vm, user_mode_callers_are_probed)
     KT_EXPECT_EQ(NtAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &size,
                                          MEM_COMMIT, PAGE_READWRITE),
                  STATUS_ACCESS_VIOLATION); /* &base is a kernel address */
-    KT_EXPECT_EQ(NtAllocateVirtualMemory(NtCurrentProcess(),
-                                         HAL_VA_PTR(0x50000000), 0,
-                                         HAL_VA_PTR(0x50000008), MEM_COMMIT,
-                                         PAGE_READWRITE),
+    KT_EXPECT_EQ(NtAllocateVirtualMemory(
+                     NtCurrentProcess(), HAL_VA_PTR(0x50000000), 0,
+                     HAL_VA_PTR(0x50000008), MEM_COMMIT, PAGE_READWRITE),
                  STATUS_ACCESS_VIOLATION); /* nothing mapped there */
     KT_EXPECT_EQ(NtQueryVirtualMemory(NtCurrentProcess(), NULL,
                                       MemoryBasicInformation,

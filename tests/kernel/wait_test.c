@@ -116,9 +116,9 @@ KTEST(event, set_with_wait_true_hands_over_to_the_wait)
     KeDelayExecutionThread(KernelMode, FALSE, &(LARGE_INTEGER){.QuadPart = -1});
     KeSetEvent(&ping, IO_NO_INCREMENT, TRUE);
     KT_EXPECT_EQ(KeGetCurrentIrql(), DISPATCH_LEVEL);
-    KT_EXPECT_EQ(KeWaitForSingleObject(&pong, Executive, KernelMode, FALSE,
-                                       NULL),
-                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(
+        KeWaitForSingleObject(&pong, Executive, KernelMode, FALSE, NULL),
+        STATUS_SUCCESS);
     KT_EXPECT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
     kt_join(t);
 }
@@ -138,7 +138,8 @@ KTEST(semaphore, counts_down_and_up)
 
 /* Past its limit a release raises STATUS_SEMAPHORE_LIMIT_EXCEEDED; with no
  * handler (SEH comes with the Mm issue) that stops the system. */
-KTEST_STOP(semaphore, release_past_the_limit, SYSTEM_THREAD_EXCEPTION_NOT_HANDLED)
+KTEST_STOP(semaphore, release_past_the_limit,
+           SYSTEM_THREAD_EXCEPTION_NOT_HANDLED)
 {
     static KSEMAPHORE sem;
 
@@ -155,9 +156,9 @@ KTEST(mutex, owner_may_acquire_it_again)
     KeInitializeMutex(&mutex, 0);
     KT_EXPECT_EQ(KeReadStateMutex(&mutex), 1);
     KT_EXPECT(!KeAreApcsDisabled());
-    KT_EXPECT_EQ(KeWaitForMutexObject(&mutex, Executive, KernelMode, FALSE,
-                                      NULL),
-                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(
+        KeWaitForMutexObject(&mutex, Executive, KernelMode, FALSE, NULL),
+        STATUS_SUCCESS);
     KT_EXPECT(KeAreApcsDisabled());
     KT_EXPECT_EQ(poll(&mutex), STATUS_SUCCESS);
     KT_EXPECT_EQ(KeReadStateMutex(&mutex), -1);
@@ -328,9 +329,8 @@ static volatile NTSTATUS alert_result;
 
 static void wait_alertable(PVOID mode)
 {
-    alert_result = KeWaitForSingleObject(&event, Executive,
-                                         (KPROCESSOR_MODE)(ULONG_PTR)mode, TRUE,
-                                         NULL);
+    alert_result = KeWaitForSingleObject(
+        &event, Executive, (KPROCESSOR_MODE)(ULONG_PTR)mode, TRUE, NULL);
 }
 
 KTEST(wait, alert_ends_an_alertable_wait)
@@ -412,9 +412,9 @@ KTEST(wait, thread_object_is_signalled_when_the_thread_ends)
     KeInitializeEvent(&event, NotificationEvent, FALSE);
     KT_EXPECT_EQ(poll(&t->Tcb), STATUS_TIMEOUT);
     KeSetEvent(&event, IO_NO_INCREMENT, FALSE);
-    KT_EXPECT_EQ(KeWaitForSingleObject(&t->Tcb, Executive, KernelMode, FALSE,
-                                       NULL),
-                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(
+        KeWaitForSingleObject(&t->Tcb, Executive, KernelMode, FALSE, NULL),
+        STATUS_SUCCESS);
     KT_EXPECT_EQ(t->Tcb.State, Terminated);
 }
 
@@ -441,9 +441,9 @@ KTEST(wait, process_object_is_signalled_by_its_last_thread)
     kt_join(&threads[0]);
     KT_EXPECT_EQ(poll(&process.Pcb), STATUS_TIMEOUT);
     ke_ready_thread(&threads[1].Tcb);
-    KT_EXPECT_EQ(KeWaitForSingleObject(&process.Pcb, Executive, KernelMode,
-                                       FALSE, NULL),
-                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(
+        KeWaitForSingleObject(&process.Pcb, Executive, KernelMode, FALSE, NULL),
+        STATUS_SUCCESS);
     kt_delete_process(&process);
 }
 

@@ -17,7 +17,7 @@
 #define MEMORY_MIN_MB     4
 #define MEMORY_MAX_MB     1024
 #define MEMORY_DEFAULT_MB 64
-#define PAGEFILE_MAX_MB 4096
+#define PAGEFILE_MAX_MB   4096
 
 static const char usage[] =
     "usage: ntlab [options] [command]\n"
