@@ -165,6 +165,7 @@ typedef struct hal_boot_info {
     ULONG pagefile_pages; /* --pagefile: 0 for none */
     ULONGLONG seed;       /* --seed: drives the virtual clock's jitter */
     BOOLEAN realtime;     /* --realtime: the clock follows the host's */
+    BOOLEAN trim;         /* --trim: trim all pageable memory every tick */
 } hal_boot_info;
 
 /*

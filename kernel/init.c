@@ -15,6 +15,7 @@
 #include "ke/ke.h"
 #include "ktest/ktest.h"
 #include "mm/mm.h"
+#include "mm/pager.h"
 #include "ps/ps.h"
 #include "rtl/rtl.h"
 
@@ -66,6 +67,8 @@ void ki_system_startup(const hal_boot_info *info)
     mm_init_phase1();
     ke_init_pcr();
     ki_init_clock(info->seed, info->realtime);
+    if (info->trim)
+        mm_trim_every_tick();
     ps_init_idle_process();
     ke_start_idle_thread(ps_idle_thread(), &ps_idle_process.Pcb, phase0_idle);
 }

@@ -81,6 +81,14 @@ run test selfcheck
 expect_status 1 "failing tests make 'ntlab test' exit 1"
 [ "$(grep -c '^not ok' "$tmp/out")" -eq 4 ] && ok "each deliberate failure is reported" || not_ok "each deliberate failure is reported"
 
+# --trim: pageable memory leaves at every tick (tests/kernel/option_test.c).
+run --trim test option_trim
+expect_status 0 "--trim trims paged pool at every tick, and touching it at DISPATCH_LEVEL stops"
+run test option_trim.paged_pool_leaves_memory_at_the_next_tick
+expect_status 1 "without --trim, paged pool stays resident"
+run --help
+grep -q '^  --trim ' "$tmp/out" && ok "--help shows --trim" || not_ok "--help shows --trim"
+
 # The window cannot be reserved: something already sits in it.
 base=$("$NTLAB" --version | sed -n 's/.*guest window at \(0x[0-9a-f]*\).*/\1/p')
 occupy_at=$(printf '0x%x' $((base + 0x20000000)))

@@ -22,8 +22,8 @@ extern const ULONG window_low; /* WINDOW_LOW, as a variable */
 /* Options the front end (tools/ntlab, bench) passes to hosted_start. */
 typedef struct hosted_options {
     hal_boot_info boot;
-    const char *self;          /* path to this executable, for child boots */
-    const char *child_args[8]; /* options a child boot repeats */
+    const char *self;           /* path to this executable, for child boots */
+    const char *child_args[10]; /* options a child boot repeats */
 } hosted_options;
 
 /* Reserves the window, creates RAM, installs traps, then boots the kernel. */

@@ -34,6 +34,7 @@ static struct {
     ULONGLONG tick_count;
     ULONGLONG boot_time;    /* system time at interrupt time 0 */
     ULONGLONG host_base_ns; /* realtime: the host clock at boot */
+    PKDPC tick_dpc;         /* queued at every tick, if set */
     BOOLEAN in_interrupt;
 } clock;
 
@@ -72,6 +73,8 @@ static void clock_interrupt(void)
             ki_request_dispatch_interrupt();
         }
     }
+    if (clock.tick_dpc != NULL)
+        KeInsertQueueDpc(clock.tick_dpc, NULL, NULL);
     /* DPCs that did not ask for an interrupt (low importance) run now. */
     if (!IsListEmpty(&pcr->DpcListHead) && !pcr->DpcRoutineActive)
         ki_request_dispatch_interrupt();
@@ -129,6 +132,11 @@ BOOLEAN ki_idle_wait(void)
     }
     take_due_interrupt();
     return TRUE;
+}
+
+void ke_set_tick_dpc(PKDPC dpc)
+{
+    clock.tick_dpc = dpc;
 }
 
 ULONGLONG ki_interrupt_time(void)

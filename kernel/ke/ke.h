@@ -245,6 +245,8 @@ static inline void ki_checkpoint(void)
 /* From the idle loop: waits until the next timer is due (virtual time jumps
  * there). Returns FALSE when no timer is set: nothing can ever happen. */
 BOOLEAN ki_idle_wait(void);
+/* Has the clock interrupt queue dpc at every tick (NULL: none). */
+void ke_set_tick_dpc(PKDPC dpc);
 /* The current system time (100 ns since 1601). */
 ULONGLONG ki_system_time(void);
 ULONGLONG ki_interrupt_time(void);

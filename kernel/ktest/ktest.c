@@ -147,7 +147,8 @@ void ktest_on_hang(void)
 
 static BOOLEAN hidden(const struct ktest *t)
 {
-    return rtl_starts_with(t->suite, "selfcheck") || is_bench(t);
+    return rtl_starts_with(t->suite, "selfcheck") ||
+           rtl_starts_with(t->suite, "option_") || is_bench(t);
 }
 
 /* Does t answer to a selection: NULL (all but hidden), SUITE, SUITE.NAME? */

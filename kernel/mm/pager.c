@@ -17,6 +17,7 @@
  */
 #include "pager.h"
 
+#include "../ke/ke.h"
 #include "../rtl/rtl.h"
 
 #define MAX_WORKING_SETS 1024
@@ -383,6 +384,23 @@ ULONG mm_trim_all(BOOLEAN purge)
     }
     KfLowerIrql(irql);
     return trimmed;
+}
+
+static VOID trim_dpc_routine(PKDPC dpc, PVOID context, PVOID arg1, PVOID arg2)
+{
+    UNREFERENCED_PARAMETER(dpc);
+    UNREFERENCED_PARAMETER(context);
+    UNREFERENCED_PARAMETER(arg1);
+    UNREFERENCED_PARAMETER(arg2);
+    mm_trim_all(FALSE);
+}
+
+void mm_trim_every_tick(void)
+{
+    static KDPC dpc;
+
+    KeInitializeDpc(&dpc, trim_dpc_routine, NULL);
+    ke_set_tick_dpc(&dpc);
 }
 
 /* ---- Release ------------------------------------------------------------- */

@@ -54,6 +54,11 @@ ULONG mm_trim_working_set(mm_working_set *ws, ULONG target, BOOLEAN all);
  */
 ULONG mm_trim_all(BOOLEAN purge);
 
+/* ntlab --trim: trims everything pageable (mm_trim_all) at every clock
+ * tick, so that paged memory a driver touches at DISPATCH_LEVEL or above is
+ * seldom resident and the touch stops the system. */
+void mm_trim_every_tick(void);
+
 /* A frame for reuse when the free list is empty: from standby (its owner's
  * PTE goes back to the paging file), after writing modified pages or
  * trimming working sets if need be. Off every list; the caller sets it up.

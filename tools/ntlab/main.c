@@ -36,6 +36,9 @@ static const char usage[] =
     "                       seed gives the same run, another moves every\n"
     "                       preemption point\n"
     "  --realtime           drive the clock from the host's clock instead\n"
+    "  --trim               trim all pageable memory at every clock tick, so\n"
+    "                       that paged memory touched at DISPATCH_LEVEL is\n"
+    "                       seldom resident\n"
     "  --help, --version\n"
     "\n"
     "exit status: 0 success, 1 a test failed, 2 bad input, 3 the system\n"
@@ -162,6 +165,8 @@ int main(int argc, char **argv)
             set_seed(option_value(argc, argv, &i, "--seed"));
         } else if (strcmp(a, "--realtime") == 0) {
             opts.boot.realtime = TRUE;
+        } else if (strcmp(a, "--trim") == 0) {
+            opts.boot.trim = TRUE;
         } else if (is_option(a, "--child-test")) {
             opts.boot.command = "child-test";
             opts.boot.argument = option_value(argc, argv, &i, "--child-test");
@@ -188,6 +193,11 @@ int main(int argc, char **argv)
     opts.child_args[3] = seed_arg;
     opts.child_args[4] = "--pagefile";
     opts.child_args[5] = pagefile_arg;
-    opts.child_args[6] = opts.boot.realtime ? "--realtime" : NULL;
+    i = 6;
+    if (opts.boot.realtime)
+        opts.child_args[i++] = "--realtime";
+    if (opts.boot.trim)
+        opts.child_args[i++] = "--trim";
+    opts.child_args[i] = NULL;
     hosted_start(&opts);
 }

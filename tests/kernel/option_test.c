@@ -1,0 +1,46 @@
+/*
+ * What ntlab's options change, run by tests/cli.t with the option given.
+ * Suites named option_* are left out of a plain 'ntlab test'.
+ *
+ * option_trim (ntlab --trim): everything pageable is trimmed at every tick.
+ */
+#include "../../kernel/mm/mm.h"
+#include "kt_util.h"
+
+#define TAG 'mirT'
+
+/* Two ticks, so that at least one whole tick passes. */
+static void sleep_two_ticks(void)
+{
+    LARGE_INTEGER delay = {.QuadPart = -2 * (LONGLONG)KeQueryTimeIncrement()};
+
+    KeDelayExecutionThread(KernelMode, FALSE, &delay);
+}
+
+KTEST(option_trim, paged_pool_leaves_memory_at_the_next_tick)
+{
+    volatile ULONG *p = ExAllocatePoolWithTag(PagedPool, PAGE_SIZE, TAG);
+
+    KT_ASSERT(p != NULL);
+    *p = 0x7217;
+    KT_EXPECT(MmIsAddressValid((PVOID)p));
+    sleep_two_ticks();
+    KT_EXPECT(!MmIsAddressValid((PVOID)p));
+    KT_EXPECT_EQ(*p, 0x7217); /* and comes back when touched */
+    ExFreePoolWithTag((PVOID)p, TAG);
+}
+
+/* No explicit trim here: the option's tick did it. */
+KTEST_STOP(option_trim, paged_pool_touched_at_dispatch_level_stops,
+           IRQL_NOT_LESS_OR_EQUAL)
+{
+    volatile ULONG *p = ExAllocatePoolWithTag(PagedPool, 16, TAG);
+    KIRQL old;
+
+    *p = 5;
+    sleep_two_ticks();
+    ktest_expect_params(KTEST_P1 | KTEST_P2 | KTEST_P3, HAL_PTR_VA(p),
+                        DISPATCH_LEVEL, 0, 0);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    (void)*p;
+}
