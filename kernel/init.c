@@ -41,6 +41,7 @@ static void phase1(PVOID unused)
     int status;
 
     UNREFERENCED_PARAMETER(unused);
+    ex_init_workers();
     if (rtl_strcmp(boot.command, "report") == 0)
         print_report_header();
     status = ktest_main(boot.command, boot.argument);

@@ -30,6 +30,8 @@
 #define KERNEL_DATA_INPAGE_ERROR                0x0000007A
 #define INSTALL_MORE_MEMORY                     0x0000007D
 #define MANUALLY_INITIATED_CRASH                0x000000E2
+#define WORKER_THREAD_RETURNED_AT_BAD_IRQL      0x000000E1
+#define WORKER_INVALID                          0x000000E4
 #define ATTEMPTED_WRITE_TO_READONLY_MEMORY      0x000000BE
 #define BAD_POOL_CALLER                         0x000000C2
 #define DRIVER_IRQL_NOT_LESS_OR_EQUAL           0x000000D1

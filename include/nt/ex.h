@@ -140,4 +140,38 @@ NTKERNELAPI BOOLEAN FASTCALL ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex);
 NTKERNELAPI VOID FASTCALL ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex);
 NTKERNELAPI VOID FASTCALL ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex);
 
+/* ---- Work items ------------------------------------------------------------
+ */
+
+/*
+ * Work for a system worker thread: WorkerRoutine(Parameter) runs at
+ * PASSIVE_LEVEL in the System process, in the order queued. A routine must
+ * return at PASSIVE_LEVEL and detached, or the system stops with
+ * WORKER_THREAD_RETURNED_AT_BAD_IRQL (0xE1). Each queue has one worker
+ * thread in ntlab: critical at priority 13, delayed at 12, hypercritical
+ * at 15.
+ */
+typedef enum _WORK_QUEUE_TYPE {
+    CriticalWorkQueue,
+    DelayedWorkQueue,
+    HyperCriticalWorkQueue,
+    MaximumWorkQueue
+} WORK_QUEUE_TYPE;
+
+typedef VOID (*PWORKER_THREAD_ROUTINE)(PVOID Parameter);
+
+typedef struct _WORK_QUEUE_ITEM {
+    LIST_ENTRY List;
+    PWORKER_THREAD_ROUTINE WorkerRoutine;
+    PVOID Parameter;
+} WORK_QUEUE_ITEM, *PWORK_QUEUE_ITEM;
+
+#define ExInitializeWorkItem(Item, Routine, Context)                   \
+    ((Item)->WorkerRoutine = (Routine), (Item)->Parameter = (Context), \
+     (Item)->List.Flink = NULL)
+
+/* Queues WorkItem; IRQL <= DISPATCH_LEVEL. */
+NTKERNELAPI VOID NTAPI ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem,
+                                       WORK_QUEUE_TYPE QueueType);
+
 #endif

@@ -18,6 +18,9 @@ typedef struct ex_tag_usage {
 /* Sets up both pools (boot, after Mm). */
 void ex_init_pools(void);
 
+/* Starts the system worker threads (phase 1, in a system thread). */
+void ex_init_workers(void);
+
 /* Wholly free pages a pool keeps for reuse (counted as in use by Mm). */
 ULONG ex_pool_empty_pages(BOOLEAN paged);
 
