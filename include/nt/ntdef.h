@@ -27,6 +27,7 @@
 #define VOID void
 typedef void *PVOID;
 typedef char CHAR, *PCHAR;
+typedef const CHAR *PCCH;
 typedef signed char SCHAR, *PSCHAR;
 typedef const char *PCSTR, *PCSZ;
 typedef unsigned char UCHAR, *PUCHAR, BYTE, *PBYTE, BOOLEAN, *PBOOLEAN;
@@ -62,6 +63,11 @@ typedef struct _LIST_ENTRY {
     struct _LIST_ENTRY *Blink;
 } LIST_ENTRY, *PLIST_ENTRY;
 
+/*
+ * Counted strings. Length and MaximumLength count bytes, so a
+ * UNICODE_STRING holds at most UNICODE_STRING_MAX_CHARS characters. The
+ * text need not be NUL-terminated; Length never counts a terminator.
+ */
 typedef struct _UNICODE_STRING {
     USHORT Length;        /* bytes, without a terminator */
     USHORT MaximumLength; /* bytes */
@@ -74,6 +80,12 @@ typedef struct _STRING {
     USHORT MaximumLength;
     PCHAR Buffer;
 } STRING, ANSI_STRING, *PSTRING, *PANSI_STRING;
+typedef const STRING *PCSTRING, *PCANSI_STRING;
+
+#define UNICODE_NULL             ((WCHAR)0)
+#define ANSI_NULL                ((CHAR)0)
+#define UNICODE_STRING_MAX_BYTES ((USHORT)65534)
+#define UNICODE_STRING_MAX_CHARS (32767)
 
 #ifndef TRUE
 #define TRUE  1

@@ -1,9 +1,12 @@
 /*
- * Run-time library routines that NT's headers define inline: doubly linked
- * lists and memory fills and copies.
+ * The run-time library drivers see: memory fills and copies and doubly
+ * linked lists (inline, as in NT's headers), bitmaps, counted strings, and
+ * debug output.
  */
 #ifndef NT_RTL_H
 #define NT_RTL_H
+
+#include <stdarg.h>
 
 #include <nt/ntdef.h>
 
@@ -99,5 +102,190 @@ NTSYSAPI ULONG NTAPI RtlFindClearBitsAndSet(PRTL_BITMAP BitMapHeader,
                                             ULONG NumberToFind,
                                             ULONG HintIndex);
 NTSYSAPI ULONG NTAPI RtlNumberOfSetBits(PRTL_BITMAP BitMapHeader);
+
+/*
+ * Counted strings (UNICODE_STRING, STRING and ANSI_STRING; see ntdef.h).
+ *
+ * ntlab's ANSI code page is ISO 8859-1: byte 0xNN is the character U+00NN,
+ * and characters above U+00FF become '?' in ANSI. Case mapping knows ASCII
+ * and Latin-1 letters only. Buffers these routines allocate come from paged
+ * pool (so the caller must be at IRQL <= APC_LEVEL) and are freed with
+ * RtlFreeUnicodeString or RtlFreeAnsiString.
+ */
+
+/* A constant counted string for a literal: RTL_CONSTANT_STRING(L"\\Device"). */
+#define RTL_CONSTANT_STRING(s)                             \
+    {                                                      \
+        sizeof(s) - sizeof((s)[0]), sizeof(s), (void *)(s) \
+    }
+
+/*
+ * Points DestinationString at the NUL-terminated SourceString, without
+ * copying: Length is its length in bytes (at most UNICODE_STRING_MAX_BYTES
+ * less a terminator), MaximumLength that plus the terminator. A NULL
+ * SourceString gives an empty string with a NULL Buffer and MaximumLength 0.
+ */
+NTSYSAPI VOID NTAPI RtlInitUnicodeString(PUNICODE_STRING DestinationString,
+                                         PCWSTR SourceString);
+NTSYSAPI VOID NTAPI RtlInitAnsiString(PANSI_STRING DestinationString,
+                                      PCSZ SourceString);
+NTSYSAPI VOID NTAPI RtlInitString(PSTRING DestinationString, PCSZ SourceString);
+
+/* Case mapping of one character: ASCII and Latin-1 letters only. */
+NTSYSAPI WCHAR NTAPI RtlUpcaseUnicodeChar(WCHAR SourceCharacter);
+NTSYSAPI WCHAR NTAPI RtlDowncaseUnicodeChar(WCHAR SourceCharacter);
+
+/*
+ * Comparisons, character by character (upcased first when CaseInSensitive)
+ * and then by length, as NT: Compare returns < 0, 0 or > 0; Prefix is TRUE
+ * when String1 is a prefix of String2.
+ */
+NTSYSAPI LONG NTAPI RtlCompareUnicodeString(PCUNICODE_STRING String1,
+                                            PCUNICODE_STRING String2,
+                                            BOOLEAN CaseInSensitive);
+NTSYSAPI BOOLEAN NTAPI RtlEqualUnicodeString(PCUNICODE_STRING String1,
+                                             PCUNICODE_STRING String2,
+                                             BOOLEAN CaseInSensitive);
+NTSYSAPI BOOLEAN NTAPI RtlPrefixUnicodeString(PCUNICODE_STRING String1,
+                                              PCUNICODE_STRING String2,
+                                              BOOLEAN CaseInSensitive);
+NTSYSAPI LONG NTAPI RtlCompareString(PCSTRING String1, PCSTRING String2,
+                                     BOOLEAN CaseInSensitive);
+NTSYSAPI BOOLEAN NTAPI RtlEqualString(PCSTRING String1, PCSTRING String2,
+                                      BOOLEAN CaseInSensitive);
+
+/*
+ * Copies as much of SourceString as DestinationString's MaximumLength holds
+ * (a NULL SourceString empties it), and NUL-terminates it if a terminator
+ * still fits.
+ */
+NTSYSAPI VOID NTAPI RtlCopyUnicodeString(PUNICODE_STRING DestinationString,
+                                         PCUNICODE_STRING SourceString);
+/*
+ * Append Source (counted, or NUL-terminated and possibly NULL) to
+ * Destination and NUL-terminate it if a terminator still fits. Return
+ * STATUS_BUFFER_TOO_SMALL, with Destination unchanged, when Source does not
+ * fit in its MaximumLength.
+ */
+NTSYSAPI NTSTATUS NTAPI RtlAppendUnicodeStringToString(
+    PUNICODE_STRING Destination, PCUNICODE_STRING Source);
+NTSYSAPI NTSTATUS NTAPI RtlAppendUnicodeToString(PUNICODE_STRING Destination,
+                                                 PCWSTR Source);
+
+/*
+ * Conversions between ANSI and Unicode. With AllocateDestinationString the
+ * result gets a new buffer, one terminator longer than the text
+ * (STATUS_NO_MEMORY if the pool has none); without, it goes into the
+ * caller's buffer, NUL-terminated.
+ *
+ * RtlAnsiStringToUnicodeString returns STATUS_BUFFER_OVERFLOW, with
+ * DestinationString unchanged, when the caller's buffer cannot hold the
+ * text and a terminator, and STATUS_INVALID_PARAMETER_2 when the result
+ * would exceed UNICODE_STRING_MAX_BYTES. RtlUnicodeStringToAnsiString, as
+ * NT's does, converts what fits (keeping room for the terminator) and then
+ * returns STATUS_BUFFER_OVERFLOW; with a MaximumLength of 0 it changes
+ * nothing.
+ */
+NTSYSAPI NTSTATUS NTAPI RtlAnsiStringToUnicodeString(
+    PUNICODE_STRING DestinationString, PCANSI_STRING SourceString,
+    BOOLEAN AllocateDestinationString);
+NTSYSAPI NTSTATUS NTAPI RtlUnicodeStringToAnsiString(
+    PANSI_STRING DestinationString, PCUNICODE_STRING SourceString,
+    BOOLEAN AllocateDestinationString);
+
+/*
+ * Makes DestinationString an upcased copy of SourceString (the two may be
+ * the same string). Not NUL-terminated: an allocated buffer is exactly
+ * SourceString's Length, as on NT. STATUS_BUFFER_OVERFLOW, changing
+ * nothing, when the caller's buffer is too small; STATUS_NO_MEMORY when the
+ * pool has no buffer.
+ */
+NTSYSAPI NTSTATUS NTAPI RtlUpcaseUnicodeString(
+    PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString,
+    BOOLEAN AllocateDestinationString);
+
+/*
+ * Copies the NUL-terminated SourceString into a new buffer, terminator
+ * included. FALSE when the pool has no memory or the string is longer than
+ * a UNICODE_STRING can count.
+ */
+NTSYSAPI BOOLEAN NTAPI RtlCreateUnicodeString(PUNICODE_STRING DestinationString,
+                                              PCWSTR SourceString);
+
+/* Free a buffer these routines allocated (nothing if Buffer is NULL) and
+ * zero the string. */
+NTSYSAPI VOID NTAPI RtlFreeUnicodeString(PUNICODE_STRING UnicodeString);
+NTSYSAPI VOID NTAPI RtlFreeAnsiString(PANSI_STRING AnsiString);
+
+/*
+ * Writes the unsigned Value in Base (2, 8, 10 or 16; 0 means 10) into
+ * String's buffer with upper-case digits, NUL-terminated.
+ * STATUS_INVALID_PARAMETER for another base; STATUS_BUFFER_OVERFLOW, with
+ * String unchanged, when the digits and a terminator do not fit.
+ */
+NTSYSAPI NTSTATUS NTAPI RtlIntegerToUnicodeString(ULONG Value, ULONG Base,
+                                                  PUNICODE_STRING String);
+/*
+ * Parses String as NT does: it skips leading white space (any character up
+ * to ' '), takes one '+' or '-', and then, when Base is 0, a prefix "0x"
+ * (16), "0o" (8) or "0b" (2), defaulting to 10. Digits end at the first
+ * character that is not one in the base; with none, *Value is 0. The value
+ * wraps modulo 2^32; '-' negates it. STATUS_INVALID_PARAMETER for a base
+ * other than 0, 2, 8, 10 and 16 or an empty String (*Value untouched).
+ */
+NTSYSAPI NTSTATUS NTAPI RtlUnicodeStringToInteger(PCUNICODE_STRING String,
+                                                  ULONG Base, PULONG Value);
+
+/*
+ * Debug output, to ntlab's console (NT sends it to the kernel debugger).
+ * At most 512 bytes of each message are printed, as on NT. The routines
+ * may be called at any IRQL, but, as on NT, the wide formats (%wZ, %ws, %S)
+ * only at PASSIVE_LEVEL, since their text may be paged. They return
+ * STATUS_SUCCESS, shown or filtered (NT declares the result ULONG).
+ *
+ * DbgPrint prints every message, as NT did up to Windows Server 2003 (later
+ * versions treat it as DbgPrintEx(DPFLTR_DEFAULT_ID, DPFLTR_INFO_LEVEL, ...)
+ * and hide it by default).
+ *
+ * DbgPrintEx filters with NT's default masks: every component's mask is 0
+ * and the system-wide mask (NT's Kd_WIN2000_Mask) is 1, so only
+ * DPFLTR_ERROR_LEVEL messages are printed. A Level of 0 to 31 stands for
+ * the mask bit 1 << Level; a larger Level is itself the mask, so it prints
+ * when its bit 0 is set. vDbgPrintExWithPrefix prints Prefix before the
+ * message.
+ */
+#define DPFLTR_ERROR_LEVEL   0
+#define DPFLTR_WARNING_LEVEL 1
+#define DPFLTR_TRACE_LEVEL   2
+#define DPFLTR_INFO_LEVEL    3
+#define DPFLTR_MASK          0x80000000u
+
+/* Component IDs drivers use, with NT's values. */
+typedef enum _DPFLTR_TYPE {
+    DPFLTR_SYSTEM_ID = 0,
+    DPFLTR_IHVDRIVER_ID = 77,
+    DPFLTR_IHVVIDEO_ID = 78,
+    DPFLTR_IHVAUDIO_ID = 79,
+    DPFLTR_IHVNETWORK_ID = 80,
+    DPFLTR_IHVSTREAMING_ID = 81,
+    DPFLTR_IHVBUS_ID = 82,
+    DPFLTR_DEFAULT_ID = 101,
+} DPFLTR_TYPE;
+
+NTSYSAPI ULONG DbgPrint(PCSTR Format, ...);
+NTSYSAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
+NTSYSAPI ULONG NTAPI vDbgPrintEx(ULONG ComponentId, ULONG Level, PCCH Format,
+                                 va_list arglist);
+NTSYSAPI ULONG NTAPI vDbgPrintExWithPrefix(PCCH Prefix, ULONG ComponentId,
+                                           ULONG Level, PCCH Format,
+                                           va_list arglist);
+
+/*
+ * ntlab is always a debug (checked) build: KdPrint and KdPrintEx, which
+ * NT's free builds compile to nothing, are DbgPrint and DbgPrintEx. Their
+ * arguments take double parentheses: KdPrint(("x %d\n", x)).
+ */
+#define KdPrint(_x_)   DbgPrint _x_
+#define KdPrintEx(_x_) DbgPrintEx _x_
 
 #endif
