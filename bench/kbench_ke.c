@@ -48,6 +48,7 @@ KBENCH(event_pingpong)
         best = min_of(best, (hal_clock_ns() - start) * 1000 / (2ull * ROUNDS));
     }
     KeWaitForSingleObject(&thread->Tcb, Executive, KernelMode, FALSE, NULL);
+    ObDereferenceObject(thread);
     kbench_report("event_pingpong", best, baseline_futex_handoff_ps(),
                   "futex ping-pong between two Linux threads on one CPU",
                   "0.05");

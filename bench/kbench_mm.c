@@ -39,28 +39,18 @@ KBENCH(pool_alloc_free)
                   "glibc malloc + free of the same sizes", "1.0");
 }
 
-/* A throw-away process to fault pages in. */
-static BOOLEAN make_process(EPROCESS *p)
-{
-    RtlZeroMemory(p, sizeof *p);
-    if (!NT_SUCCESS(mm_create_space(&p->Space)))
-        return FALSE;
-    ke_init_process(&p->Pcb, p->Space.pd_pfn);
-    return TRUE;
-}
-
 KBENCH(demand_zero_fault)
 {
-    static EPROCESS process;
+    EPROCESS *process;
     ULONGLONG best = ~0ull, start;
     KAPC_STATE state;
     PVOID base;
     SIZE_T size, zero;
     int run, i;
 
-    if (!make_process(&process))
+    if (!NT_SUCCESS(ps_create_process("bench", &process)))
         return;
-    KeStackAttachProcess(&process.Pcb, &state);
+    KeStackAttachProcess(&process->Pcb, &state);
     for (run = 0; run < RUNS; run++) {
         base = NULL;
         size = FAULT_PAGES * PAGE_SIZE;
@@ -74,7 +64,7 @@ KBENCH(demand_zero_fault)
         ZwFreeVirtualMemory(NtCurrentProcess(), &base, &zero, MEM_RELEASE);
     }
     KeUnstackDetachProcess(&state);
-    mm_delete_space(&process.Space);
+    ObDereferenceObject(process);
     kbench_report("demand_zero_fault", best, baseline_minor_fault_ps(),
                   "Linux minor fault on fresh anonymous memory", "-");
 }

@@ -10,6 +10,7 @@
 #include <nt/bugcodes.h>
 #include <nt/rtl.h>
 #include <nt/ke.h>
+#include <nt/ob.h>
 #include <nt/ps.h>
 #include <nt/ex.h>
 #include <nt/seh.h>

@@ -16,6 +16,7 @@
 #include "ktest/ktest.h"
 #include "mm/mm.h"
 #include "mm/pager.h"
+#include "ob/ob.h"
 #include "ps/ps.h"
 #include "rtl/rtl.h"
 
@@ -53,6 +54,7 @@ static void phase0_idle(PVOID unused)
 {
     UNREFERENCED_PARAMETER(unused);
     hal_interrupts_restore(TRUE);
+    ob_init();
     ps_init_system_process();
     if (!NT_SUCCESS(ps_create_system_thread(phase1, NULL, NULL)))
         KeBugCheckEx(PHASE1_INITIALIZATION_FAILED,

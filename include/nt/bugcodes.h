@@ -17,6 +17,8 @@
 #define SPIN_LOCK_NOT_OWNED                     0x00000010
 #define THREAD_NOT_MUTEX_OWNER                  0x00000011
 #define KERNEL_APC_PENDING_DURING_EXIT          0x00000020
+#define REFERENCE_BY_POINTER                    0x00000018
+#define INVALID_KERNEL_HANDLE                   0x00000093
 #define KMODE_EXCEPTION_NOT_HANDLED             0x0000001E
 #define PFN_LIST_CORRUPT                        0x0000004E
 #define NO_MORE_SYSTEM_PTES                     0x0000003F

@@ -6,6 +6,7 @@
 #define NT_MM_H
 
 #include <nt/ke.h>
+#include <nt/ob.h>
 
 /* ---- Address space ------------------------------------------------------- */
 
@@ -166,9 +167,6 @@ typedef struct _MEMORY_BASIC_INFORMATION {
     ULONG Type; /* MEM_PRIVATE, or 0 when free */
 } MEMORY_BASIC_INFORMATION, *PMEMORY_BASIC_INFORMATION;
 
-/* The current process, as a handle (NtCurrentProcess()). */
-#define NtCurrentProcess() ((HANDLE)(LONG_PTR)-1)
-#define ZwCurrentProcess() NtCurrentProcess()
 
 /*
  * The Nt forms check their pointer arguments for the caller's previous mode

@@ -71,7 +71,6 @@ typedef struct _KPROCESS {
     KPRIORITY BasePriority;
 } KPROCESS;
 
-typedef VOID (*PKSTART_ROUTINE)(PVOID StartContext);
 
 /* Quantum units: a clock tick takes 3, a satisfied wait 1 (NT's values). */
 #define THREAD_QUANTUM          6
@@ -155,6 +154,11 @@ NTSTATUS ke_init_thread(KTHREAD *thread, KPROCESS *process,
                         PKSTART_ROUTINE start, PVOID context, SCHAR priority);
 /* Makes an initialized thread ready to run. IRQL <= DISPATCH_LEVEL. */
 void ke_ready_thread(KTHREAD *thread);
+/* Takes a thread that never ran out of its process and the thread list. */
+void ke_forget_thread(KTHREAD *thread);
+/* Stops the system if the current thread may not end now: IRQL above
+ * PASSIVE_LEVEL (0x20) or attached to another process (0x5). */
+void ke_check_exit(KTHREAD *thread);
 /* Ends the current thread: runs down its mutants and APCs, signals it
  * (and its process when it is the last). Never returns. PASSIVE_LEVEL. */
 DECLSPEC_NORETURN void ke_terminate_thread(void);

@@ -56,9 +56,10 @@ static void signal_locked(DISPATCHER_HEADER *header)
     ki_wait_test_locked(header, IO_NO_INCREMENT);
 }
 
-/* Stops the system for a thread that would end with something held. */
-static void check_clean_exit(KTHREAD *thread, KIRQL irql)
+void ke_check_exit(KTHREAD *thread)
 {
+    KIRQL irql = KeGetCurrentIrql();
+
     if (irql != PASSIVE_LEVEL)
         KeBugCheckEx(KERNEL_APC_PENDING_DURING_EXIT, 0,
                      (ULONG_PTR)(LONG)thread->KernelApcDisable, irql, 0);
@@ -73,9 +74,9 @@ void ke_terminate_thread(void)
 {
     KTHREAD *thread = ke_current_thread();
     KPROCESS *process = thread->Process;
-    KIRQL irql = KeGetCurrentIrql();
+    KIRQL irql;
 
-    check_clean_exit(thread, irql);
+    ke_check_exit(thread);
     irql = ki_lock_dispatcher();
     thread->ApcQueueable = FALSE;
     ki_rundown_mutants_locked(thread);
@@ -100,6 +101,15 @@ void ke_terminate_thread(void)
     /* Nothing switches back to a terminated thread. */
     UNREFERENCED_PARAMETER(irql);
     __builtin_unreachable();
+}
+
+void ke_forget_thread(KTHREAD *thread)
+{
+    KIRQL irql = ki_lock_dispatcher();
+
+    RemoveEntryList(&thread->ThreadListEntry);
+    RemoveEntryList(&thread->AllThreadsEntry);
+    ki_unlock_dispatcher(irql);
 }
 
 void ke_init_process(KPROCESS *process, ULONG directory_pfn)

@@ -193,6 +193,7 @@ static void run_in_thread(void (*fn)(void))
     }
     KeWaitForSingleObject(&thread->Tcb.Header, Executive, KernelMode, FALSE,
                           NULL);
+    ObDereferenceObject(thread);
 }
 
 /* Prints text as TAP diagnostics, one "# " line per line. */

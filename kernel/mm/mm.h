@@ -307,6 +307,9 @@ ULONGLONG mm_pte_pa(ULONG va);
 
 /* Creates an address space with an empty user half. */
 NTSTATUS mm_create_space(mm_space *space);
+/* Frees a space's user half (VADs, page tables and frames); it may be the
+ * current space (a process's last thread does this). PASSIVE_LEVEL. */
+void mm_clean_space(mm_space *space);
 /* Frees a space's directory, page tables and user frames; not current. */
 void mm_delete_space(mm_space *space);
 /* Loads space's directory (CR3). IRQL >= DISPATCH_LEVEL or attach rules. */

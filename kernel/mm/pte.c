@@ -191,22 +191,32 @@ static void free_page_table(mm_space *space, ULONG pde_index, ULONG pt_pfn)
     mm_free_frame(pt_pfn);
 }
 
+void mm_clean_space(mm_space *space)
+{
+    ULONG i, pde;
+
+    mm_delete_vads(space);
+    for (i = 0; i < (MM_SYSTEM_RANGE_START >> 22); i++) {
+        pde = read_pde(space->pd_pfn, i);
+        if (pde & X86_PTE_VALID) {
+            free_page_table(space, i, pde >> PAGE_SHIFT);
+            write_pde(space->pd_pfn, i, 0);
+        }
+    }
+    if (space->pd_pfn == hal_mmu_active())
+        hal_mmu_flush(FALSE);
+}
+
 void mm_delete_space(mm_space *space)
 {
     KIRQL irql;
-    ULONG i, pde;
 
     if (space->pd_pfn == hal_mmu_active() || space == boot_space)
         KeBugCheckEx(MEMORY_MANAGEMENT, 0x1001, space->pd_pfn, 0, 0);
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     RemoveEntryList(&space->link);
     KfLowerIrql(irql);
-    mm_delete_vads(space);
-    for (i = 0; i < (MM_SYSTEM_RANGE_START >> 22); i++) {
-        pde = read_pde(space->pd_pfn, i);
-        if (pde & X86_PTE_VALID)
-            free_page_table(space, i, pde >> PAGE_SHIFT);
-    }
+    mm_clean_space(space);
     /* Hyperspace only ever borrows frames: free just its table. */
     mm_free_frame(space->hyperspace_pfn);
     mm_free_frame(space->pd_pfn);

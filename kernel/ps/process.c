@@ -1,24 +1,44 @@
 /*
- * The Idle and System processes, system threads, and the Ps routines that
- * say which process and thread are current.
+ * Process objects: the Idle and System processes, creating processes, their
+ * end and deletion, and the Ps routines that name the current process.
  */
 #include "ps.h"
 
-EPROCESS ps_idle_process;
-static ETHREAD idle_thread;
-static LIST_ENTRY active_processes = {&active_processes, &active_processes};
-static ULONG next_cid = 8;
+#include "../ex/ex.h"
+#include "../ob/ob.h"
 
+/* The Idle process and thread are static; their headers make them look
+ * like objects to code that references whatever process is current. */
+static struct {
+    ob_header header;
+    EPROCESS body;
+} idle_process_object = {.header = {.pointer_count = 1}};
+
+static struct {
+    ob_header header;
+    ETHREAD body;
+} idle_thread_object = {.header = {.pointer_count = 1}};
+
+EPROCESS *const ps_idle_process_ptr = &idle_process_object.body;
 PEPROCESS PsInitialSystemProcess;
 
-static ULONG new_cid(void)
-{
-    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
-    ULONG cid = next_cid;
+static POBJECT_TYPE process_type;
+POBJECT_TYPE *PsProcessType = &process_type;
 
-    next_cid += 4;
-    KfLowerIrql(irql);
-    return cid;
+static LIST_ENTRY active_processes = {&active_processes, &active_processes};
+static KSPIN_LOCK process_lock;
+
+KIRQL ps_lock_processes(void)
+{
+    KIRQL irql;
+
+    KeAcquireSpinLock(&process_lock, &irql);
+    return irql;
+}
+
+void ps_unlock_processes(KIRQL irql)
+{
+    KeReleaseSpinLock(&process_lock, irql);
 }
 
 static void set_name(EPROCESS *process, const char *name)
@@ -30,58 +50,150 @@ static void set_name(EPROCESS *process, const char *name)
     process->ImageFileName[i] = '\0';
 }
 
+static LARGE_INTEGER now(void)
+{
+    LARGE_INTEGER t;
+
+    KeQuerySystemTime(&t);
+    return t;
+}
+
+/* ---- The Idle process
+ * ---------------------------------------------------------- */
+
 void ps_init_idle_process(void)
 {
     ke_init_process(&ps_idle_process.Pcb, ps_idle_process.Space.pd_pfn);
     ps_idle_process.UniqueProcessId = 0;
+    ps_idle_process.ExitStatus = STATUS_PENDING;
     set_name(&ps_idle_process, "Idle");
     InsertTailList(&active_processes, &ps_idle_process.ActiveProcessLinks);
 }
 
 KTHREAD *ps_idle_thread(void)
 {
-    return &idle_thread.Tcb;
+    return &idle_thread_object.body.Tcb;
+}
+
+/* ---- Creation and deletion
+ * ------------------------------------------------------ */
+
+/* The delete routine: what the last reference to a process takes away. */
+static void delete_process(PVOID object)
+{
+    EPROCESS *process = object;
+    KIRQL irql;
+
+    if (process->ActiveProcessLinks.Flink != NULL) {
+        irql = ps_lock_processes();
+        RemoveEntryList(&process->ActiveProcessLinks);
+        ps_unlock_processes(irql);
+    }
+    if (process->UniqueProcessId != 0)
+        ps_delete_cid(process->UniqueProcessId);
+    if (process->ObjectTable != NULL)
+        ob_destroy_handle_table(process->ObjectTable);
+    if (process->Space.pd_pfn != 0)
+        mm_delete_space(&process->Space);
+}
+
+/* Fills in a fresh process object; on failure delete_process undoes it. */
+static NTSTATUS init_process(EPROCESS *process, const char *name)
+{
+    NTSTATUS status = mm_create_space(&process->Space);
+    KIRQL irql;
+
+    if (!NT_SUCCESS(status))
+        return status;
+    ke_init_process(&process->Pcb, process->Space.pd_pfn);
+    status = ob_create_handle_table(process, &process->ObjectTable);
+    if (NT_SUCCESS(status))
+        status = ps_create_cid(process, &process->UniqueProcessId);
+    if (!NT_SUCCESS(status))
+        return status;
+    set_name(process, name);
+    process->ExitStatus = STATUS_PENDING;
+    process->CreateTime = now();
+    irql = ps_lock_processes();
+    InsertTailList(&active_processes, &process->ActiveProcessLinks);
+    ps_unlock_processes(irql);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ps_create_process(const char *name, EPROCESS **result)
+{
+    EPROCESS *process;
+    NTSTATUS status =
+        ob_create_object(process_type, sizeof *process, (PVOID *)&process);
+
+    if (!NT_SUCCESS(status))
+        return status;
+    status = init_process(process, name);
+    if (!NT_SUCCESS(status)) {
+        ObfDereferenceObject(process);
+        return status;
+    }
+    if (PsGetCurrentProcess() != NULL)
+        process->InheritedFromUniqueProcessId =
+            PsGetCurrentProcess()->UniqueProcessId;
+    *result = process;
+    return STATUS_SUCCESS;
 }
 
 void ps_init_system_process(void)
 {
-    EPROCESS *system =
-        ExAllocatePoolWithTag(NonPagedPool, sizeof *system, 'corP');
+    static const ob_type_info info = {
+        .name = L"Process",
+        .pool_type = NonPagedPool,
+        .mapping = {STANDARD_RIGHTS_READ | PROCESS_VM_READ |
+                        PROCESS_QUERY_INFORMATION,
+                    STANDARD_RIGHTS_WRITE | PROCESS_CREATE_PROCESS |
+                        PROCESS_CREATE_THREAD | PROCESS_VM_OPERATION |
+                        PROCESS_VM_WRITE | PROCESS_DUP_HANDLE |
+                        PROCESS_TERMINATE | PROCESS_SET_QUOTA |
+                        PROCESS_SET_INFORMATION | PROCESS_SUSPEND_RESUME,
+                    STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, PROCESS_ALL_ACCESS},
+        .valid_access = PROCESS_ALL_ACCESS,
+        .wait_offset = 0,
+        .delete_object = delete_process,
+    };
+    EPROCESS *system;
 
-    if (system != NULL)
-        RtlZeroMemory(system, sizeof *system);
-    if (system == NULL || !NT_SUCCESS(mm_create_space(&system->Space)))
+    KeInitializeSpinLock(&process_lock);
+    process_type = ob_create_type(&info);
+    idle_process_object.header.type = process_type;
+    ps_init_threads(&idle_thread_object.header);
+    if (!NT_SUCCESS(ps_create_process("System", &system)) ||
+        system->UniqueProcessId != 4)
         KeBugCheckEx(PROCESS_INITIALIZATION_FAILED,
                      STATUS_INSUFFICIENT_RESOURCES, 0, 0, 0);
-    ke_init_process(&system->Pcb, system->Space.pd_pfn);
-    system->UniqueProcessId = 4;
-    set_name(system, "System");
-    InsertTailList(&active_processes, &system->ActiveProcessLinks);
-    PsInitialSystemProcess = system;
+    system->InheritedFromUniqueProcessId = 0;
+    ob_kernel_handle_table = system->ObjectTable;
+    PsInitialSystemProcess = system; /* the system keeps this reference */
 }
 
-NTSTATUS ps_create_system_thread(PKSTART_ROUTINE start, PVOID context,
-                                 ETHREAD **result)
+/* ---- The end of a process
+ * ------------------------------------------------------ */
+
+void ps_process_rundown(EPROCESS *process, NTSTATUS status)
 {
-    ETHREAD *thread =
-        ExAllocatePoolWithTag(NonPagedPool, sizeof *thread, 'erhT');
-    NTSTATUS status;
+    struct ob_handle_table *table;
+    KIRQL irql = ps_lock_processes();
 
-    if (thread == NULL)
-        return STATUS_INSUFFICIENT_RESOURCES;
-    RtlZeroMemory(thread, sizeof *thread);
-    status = ke_init_thread(&thread->Tcb, &PsInitialSystemProcess->Pcb, start,
-                            context, 8);
-    if (!NT_SUCCESS(status))
-        return status;
-    thread->Tcb.SystemThread = TRUE;
-    thread->UniqueThread = new_cid();
-    thread->UniqueProcess = PsInitialSystemProcess->UniqueProcessId;
-    ke_ready_thread(&thread->Tcb);
-    if (result != NULL)
-        *result = thread;
-    return STATUS_SUCCESS;
+    if (process->ExitStatus == STATUS_PENDING)
+        process->ExitStatus = status;
+    table = process->ObjectTable;
+    process->ObjectTable = NULL;
+    ps_unlock_processes(irql);
+    process->ExitTime = now();
+    if (table != NULL)
+        ob_destroy_handle_table(table);
+    mm_clean_space(&process->Space);
+    process->SpaceCleaned = TRUE;
 }
+
+/* ---- Names and IDs
+ * ---------------------------------------------------------------- */
 
 const char *ps_process_name(const KPROCESS *process)
 {
@@ -93,20 +205,15 @@ ULONG ps_process_id(const KPROCESS *process)
     return CONTAINING_RECORD(process, EPROCESS, Pcb)->UniqueProcessId;
 }
 
-ULONG ps_thread_id(const KTHREAD *thread)
-{
-    return CONTAINING_RECORD(thread, ETHREAD, Tcb)->UniqueThread;
-}
-
 PEPROCESS NTAPI PsGetCurrentProcess(VOID)
 {
     return CONTAINING_RECORD(KeGetCurrentThread()->ApcState.Process, EPROCESS,
                              Pcb);
 }
 
-PETHREAD NTAPI PsGetCurrentThread(VOID)
+PEPROCESS NTAPI IoGetCurrentProcess(VOID)
 {
-    return CONTAINING_RECORD(KeGetCurrentThread(), ETHREAD, Tcb);
+    return PsGetCurrentProcess();
 }
 
 HANDLE NTAPI PsGetProcessId(PEPROCESS Process)
@@ -114,13 +221,24 @@ HANDLE NTAPI PsGetProcessId(PEPROCESS Process)
     return (HANDLE)(ULONG_PTR)Process->UniqueProcessId;
 }
 
-/* The current thread's own process, even while it is attached elsewhere. */
-HANDLE NTAPI PsGetCurrentProcessId(VOID)
+NTSTATUS NTAPI PsGetProcessExitStatus(PEPROCESS Process)
 {
-    return (HANDLE)(ULONG_PTR)PsGetCurrentThread()->UniqueProcess;
+    return Process->ExitStatus;
 }
 
-HANDLE NTAPI PsGetCurrentThreadId(VOID)
+NTSTATUS NTAPI PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process)
 {
-    return (HANDLE)(ULONG_PTR)PsGetCurrentThread()->UniqueThread;
+    PVOID object = (ULONG_PTR)ProcessId <= MAXULONG
+                       ? ps_lookup_cid((ULONG)(ULONG_PTR)ProcessId)
+                       : NULL;
+
+    *Process = NULL;
+    if (object == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (ob_type_of(object) != process_type) {
+        ObfDereferenceObject(object);
+        return STATUS_INVALID_PARAMETER;
+    }
+    *Process = object;
+    return STATUS_SUCCESS;
 }

@@ -155,20 +155,20 @@ KTEST(apc, guarded_region_holds_every_kernel_apc)
  * another one, and runs once it is back. */
 KTEST(apc, original_environment_waits_for_detach)
 {
-    static EPROCESS other;
+    static EPROCESS *other;
     KAPC_STATE state;
     KAPC apc;
 
     RtlZeroMemory(&ran, sizeof ran);
-    KT_ASSERT(kt_make_process(&other, "other", 1008));
-    KeStackAttachProcess(&other.Pcb, &state);
+    KT_ASSERT((other = kt_make_process("other")) != NULL);
+    KeStackAttachProcess(&other->Pcb, &state);
     KeInitializeApc(&apc, KeGetCurrentThread(), OriginalApcEnvironment,
                     kernel_routine, NULL, NULL, KernelMode, NULL);
     KT_EXPECT(KeInsertQueueApc(&apc, NULL, NULL, IO_NO_INCREMENT));
     KT_EXPECT_EQ(ran.kernel_runs, 0);
     KeUnstackDetachProcess(&state);
     KT_EXPECT_EQ(ran.kernel_runs, 1);
-    kt_delete_process(&other);
+    kt_delete_process(other);
 }
 
 static void wait_in_critical_region(PVOID unused)
@@ -202,14 +202,14 @@ KTEST(apc, normal_apc_waits_for_a_waiter_in_a_critical_region)
     KT_EXPECT_PTR_EQ(ran.normal_thread, &t->Tcb);
 }
 
-static EPROCESS stray;
+static EPROCESS *stray;
 
 static VOID attach_and_stay(PVOID ctx, PVOID a1, PVOID a2)
 {
     UNREFERENCED_PARAMETER(ctx);
     UNREFERENCED_PARAMETER(a1);
     UNREFERENCED_PARAMETER(a2);
-    KeAttachProcess(&stray.Pcb);
+    KeAttachProcess(&stray->Pcb);
 }
 
 /* An APC routine must leave the thread in the process it found it in. */
@@ -217,10 +217,10 @@ KTEST_STOP(apc, routine_returns_attached, INVALID_PROCESS_ATTACH_ATTEMPT)
 {
     static KAPC apc;
 
-    KT_ASSERT(kt_make_process(&stray, "stray", 1012));
+    KT_ASSERT((stray = kt_make_process("stray")) != NULL);
     ktest_expect_params(KTEST_P1 | KTEST_P2,
                         (ULONG_PTR)&PsInitialSystemProcess->Pcb,
-                        (ULONG_PTR)&stray.Pcb, 0, 0);
+                        (ULONG_PTR)&stray->Pcb, 0, 0);
     KeInitializeApc(&apc, KeGetCurrentThread(), OriginalApcEnvironment,
                     kernel_routine, NULL, attach_and_stay, KernelMode, NULL);
     KeInsertQueueApc(&apc, NULL, NULL, IO_NO_INCREMENT);
@@ -233,8 +233,8 @@ KTEST_STOP(apc, detach_with_an_apc_queued, INVALID_PROCESS_DETACH_ATTEMPT)
     KAPC_STATE state;
     KIRQL old;
 
-    KT_ASSERT(kt_make_process(&stray, "stray", 1012));
-    KeStackAttachProcess(&stray.Pcb, &state);
+    KT_ASSERT((stray = kt_make_process("stray")) != NULL);
+    KeStackAttachProcess(&stray->Pcb, &state);
     KeInitializeApc(&apc, KeGetCurrentThread(), AttachedApcEnvironment,
                     kernel_routine, NULL, NULL, KernelMode, NULL);
     KeRaiseIrql(APC_LEVEL, &old);

@@ -52,24 +52,24 @@ KTEST(dpc, runs_at_once_from_passive_level)
  * another process, so the DPC sees that process. */
 KTEST(dpc, runs_in_the_process_that_was_current)
 {
-    static EPROCESS other;
+    static EPROCESS *other;
     KAPC_STATE state;
     KDPC dpc;
     KIRQL old;
 
     reset();
-    KT_ASSERT(kt_make_process(&other, "other", 1000));
+    KT_ASSERT((other = kt_make_process("other")) != NULL);
     KeInitializeDpc(&dpc, record_dpc, (PVOID)'a');
-    KeStackAttachProcess(&other.Pcb, &state);
+    KeStackAttachProcess(&other->Pcb, &state);
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     KeInsertQueueDpc(&dpc, NULL, NULL);
     KT_EXPECT_EQ(seen.runs, 0);
     KeLowerIrql(old);
     KeUnstackDetachProcess(&state);
     KT_EXPECT_EQ(seen.runs, 1);
-    KT_EXPECT_PTR_EQ(seen.process, &other);
+    KT_EXPECT_PTR_EQ(seen.process, other);
     KT_EXPECT_PTR_EQ(seen.thread, KeGetCurrentThread());
-    kt_delete_process(&other);
+    kt_delete_process(other);
 }
 
 KTEST(dpc, queued_once_until_it_runs)

@@ -3,23 +3,16 @@
  */
 #include "kt_util.h"
 
-BOOLEAN kt_make_process(EPROCESS *process, const char *name, ULONG pid)
+EPROCESS *kt_make_process(const char *name)
 {
-    ULONG i;
+    EPROCESS *process;
 
-    RtlZeroMemory(process, sizeof *process);
-    if (!NT_SUCCESS(mm_create_space(&process->Space)))
-        return FALSE;
-    ke_init_process(&process->Pcb, process->Space.pd_pfn);
-    process->UniqueProcessId = pid;
-    for (i = 0; name[i] != '\0' && i + 1 < sizeof process->ImageFileName; i++)
-        process->ImageFileName[i] = name[i];
-    return TRUE;
+    return NT_SUCCESS(ps_create_process(name, &process)) ? process : NULL;
 }
 
 void kt_delete_process(EPROCESS *process)
 {
-    mm_delete_space(&process->Space);
+    ObDereferenceObject(process);
 }
 
 BOOLEAN kt_map_user_page(EPROCESS *process, ULONG va, ULONG value)
@@ -56,6 +49,7 @@ void kt_join(ETHREAD *thread)
 {
     KeWaitForSingleObject(&thread->Tcb.Header, Executive, KernelMode, FALSE,
                           NULL);
+    ObDereferenceObject(thread);
 }
 
 LARGE_INTEGER kt_relative(LONGLONG due)

@@ -12,8 +12,9 @@
 #include "../../kernel/ps/ps.h"
 #include "../../kernel/rtl/rtl.h"
 
-/* A process with an empty user half and no threads, named name. */
-BOOLEAN kt_make_process(EPROCESS *process, const char *name, ULONG pid);
+/* A process with an empty user half and no threads, named name, referenced
+ * (kt_delete_process drops the reference); NULL when out of memory. */
+EPROCESS *kt_make_process(const char *name);
 void kt_delete_process(EPROCESS *process);
 
 /* Maps a fresh page at user address va of process and stores value in its
@@ -23,7 +24,8 @@ BOOLEAN kt_map_user_page(EPROCESS *process, ULONG va, ULONG value);
 /* Starts a system thread running fn(context) at priority (it may run at
  * once if that is higher than the caller's). */
 ETHREAD *kt_start_thread(PKSTART_ROUTINE fn, PVOID context, KPRIORITY priority);
-/* Waits until thread has ended. */
+/* Waits until thread has ended, and drops the reference kt_start_thread
+ * gave. */
 void kt_join(ETHREAD *thread);
 
 /* Relative due times in 100 ns units. */

@@ -37,21 +37,21 @@ KTEST(probe, read_edge_cases)
     KT_EXPECT_EQ(probe(FALSE, 0x30000000, 0x100000, 1), STATUS_SUCCESS);
 }
 
-static EPROCESS owner, other;
+static EPROCESS *owner, *other;
 static KAPC_STATE attached;
 
 static BOOLEAN two_processes(void)
 {
-    return kt_make_process(&owner, "owner", 1500) &&
-           kt_make_process(&other, "other", 1504) &&
-           kt_map_user_page(&owner, USER_VA, 0x11111111) &&
-           kt_map_user_page(&other, USER_VA, 0x22222222);
+    return (owner = kt_make_process("owner")) != NULL &&
+           (other = kt_make_process("other")) != NULL &&
+           kt_map_user_page(owner, USER_VA, 0x11111111) &&
+           kt_map_user_page(other, USER_VA, 0x22222222);
 }
 
 static void delete_both(void)
 {
-    kt_delete_process(&owner);
-    kt_delete_process(&other);
+    kt_delete_process(owner);
+    kt_delete_process(other);
 }
 
 KTEST(probe, write_touches_every_page)
@@ -60,8 +60,8 @@ KTEST(probe, write_touches_every_page)
     SIZE_T size = 2 * PAGE_SIZE;
     ULONG old;
 
-    KT_ASSERT(kt_make_process(&owner, "owner", 1500));
-    KeStackAttachProcess(&owner.Pcb, &attached);
+    KT_ASSERT((owner = kt_make_process("owner")) != NULL);
+    KeStackAttachProcess(&owner->Pcb, &attached);
     ZwAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &size,
                             MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
     KT_EXPECT_EQ(probe(TRUE, HAL_PTR_VA(base), 2 * PAGE_SIZE, 1),
@@ -75,7 +75,7 @@ KTEST(probe, write_touches_every_page)
                  STATUS_ACCESS_VIOLATION);
     KT_EXPECT_EQ(probe(TRUE, 0x30000000, 4, 1), STATUS_ACCESS_VIOLATION);
     KeUnstackDetachProcess(&attached);
-    kt_delete_process(&owner);
+    kt_delete_process(owner);
 }
 
 KTEST(mdl, describes_a_buffer)
@@ -118,7 +118,7 @@ KTEST(mdl, mapped_user_buffer_written_from_a_dpc_in_another_process)
 
     KT_ASSERT(two_processes());
     mdl = IoAllocateMdl(HAL_VA_PTR(USER_VA), 8, FALSE, FALSE, NULL);
-    KeStackAttachProcess(&owner.Pcb, &attached);
+    KeStackAttachProcess(&owner->Pcb, &attached);
     MmProbeAndLockPages(mdl, KernelMode, IoWriteAccess);
     KeUnstackDetachProcess(&attached);
     system_view = MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority);
@@ -126,14 +126,14 @@ KTEST(mdl, mapped_user_buffer_written_from_a_dpc_in_another_process)
     KT_EXPECT(mm_is_system_address(HAL_PTR_VA(system_view)));
     KT_EXPECT_EQ(system_view[0], 0x11111111);
     KeInitializeDpc(&dpc, write_through_mdl, NULL);
-    KeStackAttachProcess(&other.Pcb, &attached);
+    KeStackAttachProcess(&other->Pcb, &attached);
     KeRaiseIrql(DISPATCH_LEVEL, &irql);
     KeInsertQueueDpc(&dpc, NULL, NULL);
     KeLowerIrql(irql);
     seen = *(volatile ULONG *)HAL_VA_PTR(USER_VA + 4);
     KeUnstackDetachProcess(&attached);
     KT_EXPECT_EQ(seen, 0); /* the other process's page */
-    KeStackAttachProcess(&owner.Pcb, &attached);
+    KeStackAttachProcess(&owner->Pcb, &attached);
     KT_EXPECT_EQ(*(volatile ULONG *)HAL_VA_PTR(USER_VA + 4), 0xD9C0FFEE);
     KeUnstackDetachProcess(&attached);
     MmUnlockPages(mdl);
@@ -151,8 +151,8 @@ KTEST(mdl, locked_pages_are_not_trimmed)
     PMDL mdl;
     ULONG va;
 
-    KT_ASSERT(kt_make_process(&owner, "owner", 1500));
-    KeStackAttachProcess(&owner.Pcb, &attached);
+    KT_ASSERT((owner = kt_make_process("owner")) != NULL);
+    KeStackAttachProcess(&owner->Pcb, &attached);
     ZwAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &size,
                             MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
     va = HAL_PTR_VA(base);
@@ -169,7 +169,7 @@ KTEST(mdl, locked_pages_are_not_trimmed)
     KT_EXPECT(!(mm_read_pte(va) & X86_PTE_VALID));
     IoFreeMdl(mdl);
     KeUnstackDetachProcess(&attached);
-    kt_delete_process(&owner);
+    kt_delete_process(owner);
 }
 
 /* A bad range raises, with nothing left locked. */
@@ -223,8 +223,8 @@ KTEST(mdl, frame_outlives_its_page_until_unlocked)
     PMDL mdl;
     ULONG pfn;
 
-    KT_ASSERT(kt_make_process(&owner, "owner", 1500));
-    KeStackAttachProcess(&owner.Pcb, &attached);
+    KT_ASSERT((owner = kt_make_process("owner")) != NULL);
+    KeStackAttachProcess(&owner->Pcb, &attached);
     ZwAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &size,
                             MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
     mdl = IoAllocateMdl(base, 4, FALSE, FALSE, NULL);
@@ -236,5 +236,5 @@ KTEST(mdl, frame_outlives_its_page_until_unlocked)
     KT_EXPECT(mm_pfn(pfn)->state != MM_ACTIVE);
     IoFreeMdl(mdl);
     KeUnstackDetachProcess(&attached);
-    kt_delete_process(&owner);
+    kt_delete_process(owner);
 }

@@ -41,18 +41,18 @@ static void read_in_thread(PVOID unused)
  * a system thread, and in a DPC (while it is resident). */
 KTEST(paging, paged_pool_is_the_same_in_every_context)
 {
-    static EPROCESS a, b;
+    static EPROCESS *a, *b;
     KAPC_STATE state;
     KDPC dpc;
 
     shared = ExAllocatePoolWithTag(PagedPool, sizeof(ULONG), TAG);
     KT_ASSERT(shared != NULL);
-    KT_ASSERT(kt_make_process(&a, "procA", 1200));
-    KT_ASSERT(kt_make_process(&b, "procB", 1204));
-    KeStackAttachProcess(&a.Pcb, &state);
+    KT_ASSERT((a = kt_make_process("procA")) != NULL);
+    KT_ASSERT((b = kt_make_process("procB")) != NULL);
+    KeStackAttachProcess(&a->Pcb, &state);
     *shared = 0x5A5A1234;
     KeUnstackDetachProcess(&state);
-    KeStackAttachProcess(&b.Pcb, &state);
+    KeStackAttachProcess(&b->Pcb, &state);
     KT_EXPECT_EQ(peek(shared), 0x5A5A1234);
     KeInitializeDpc(&dpc, read_in_dpc, NULL);
     KeInsertQueueDpc(&dpc, NULL, NULL); /* runs here, in process B */
@@ -61,8 +61,8 @@ KTEST(paging, paged_pool_is_the_same_in_every_context)
     kt_join(kt_start_thread(read_in_thread, NULL, 8));
     KT_EXPECT_EQ(seen_in_thread, 0x5A5A1234);
     ExFreePoolWithTag((PVOID)shared, TAG);
-    kt_delete_process(&a);
-    kt_delete_process(&b);
+    kt_delete_process(a);
+    kt_delete_process(b);
 }
 
 /* Trimmed and purged, a page lives only in the paging file; touched at

@@ -101,13 +101,13 @@ static LONG map_and_continue(PEXCEPTION_POINTERS info)
 
 KTEST(seh, filter_may_continue_execution)
 {
-    static EPROCESS process;
+    static EPROCESS *process;
     KAPC_STATE state;
     volatile ULONG v = 0;
 
     reset_log();
-    KT_ASSERT(kt_make_process(&process, "continue", 1300));
-    KeStackAttachProcess(&process.Pcb, &state);
+    KT_ASSERT((process = kt_make_process("continue")) != NULL);
+    KeStackAttachProcess(&process->Pcb, &state);
     __try {
         *(volatile ULONG *)HAL_VA_PTR(UNMAPPED_USER_VA) = 42;
         v = *(volatile ULONG *)HAL_VA_PTR(UNMAPPED_USER_VA);
@@ -118,7 +118,7 @@ KTEST(seh, filter_may_continue_execution)
     KeUnstackDetachProcess(&state);
     KT_EXPECT_STR_EQ(log_text, "mb");
     KT_EXPECT_EQ(v, 42);
-    kt_delete_process(&process);
+    kt_delete_process(process);
 }
 
 /* A raised status cannot be continued: trying raises

@@ -6,21 +6,21 @@
 #include "../../kernel/mm/pager.h"
 #include "kt_util.h"
 
-static EPROCESS process;
+static EPROCESS *process;
 static KAPC_STATE attached;
 
 static BOOLEAN enter(void)
 {
-    if (!kt_make_process(&process, "vmtest", 1400))
+    if ((process = kt_make_process("vmtest")) == NULL)
         return FALSE;
-    KeStackAttachProcess(&process.Pcb, &attached);
+    KeStackAttachProcess(&process->Pcb, &attached);
     return TRUE;
 }
 
 static void leave(void)
 {
     KeUnstackDetachProcess(&attached);
-    kt_delete_process(&process);
+    kt_delete_process(process);
 }
 
 static NTSTATUS allocate(PVOID *base, SIZE_T *size, ULONG type, ULONG protect)
@@ -233,10 +233,10 @@ KTEST(vm, user_pages_page_out_and_back)
         v = 0xC0DE0000 + i;
         try_access((PUCHAR)base + i * PAGE_SIZE, TRUE, &v);
     }
-    KT_EXPECT_EQ(process.Space.ws.count, 4);
+    KT_EXPECT_EQ(process->Space.ws.count, 4);
     mm_get_paging_stats(&before);
     mm_trim_all(TRUE);
-    KT_EXPECT_EQ(process.Space.ws.count, 0);
+    KT_EXPECT_EQ(process->Space.ws.count, 0);
     for (i = 0; i < 4; i++) {
         KT_EXPECT_EQ(try_access((PUCHAR)base + i * PAGE_SIZE, FALSE, &v),
                      STATUS_SUCCESS);

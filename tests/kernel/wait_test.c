@@ -424,61 +424,36 @@ static void end_quietly(PVOID unused)
 }
 
 /* A process object is signalled when its last thread ends. */
+static KEVENT gate;
+
+static VOID end_at_the_gate(PVOID unused)
+{
+    UNREFERENCED_PARAMETER(unused);
+    KeWaitForSingleObject(&gate, Executive, KernelMode, FALSE, NULL);
+}
+
 KTEST(wait, process_object_is_signalled_by_its_last_thread)
 {
-    static EPROCESS process;
-    static ETHREAD threads[2];
-    int i;
+    EPROCESS *process;
+    ETHREAD *first, *second;
 
-    KT_ASSERT(kt_make_process(&process, "twothreads", 1004));
-    for (i = 0; i < 2; i++) {
-        KT_ASSERT(NT_SUCCESS(ke_init_thread(&threads[i].Tcb, &process.Pcb,
-                                            end_quietly, NULL, 8)));
-        threads[i].UniqueThread = 2000 + 4 * (ULONG)i;
-        threads[i].UniqueProcess = 1004;
-    }
-    ke_ready_thread(&threads[0].Tcb);
-    kt_join(&threads[0]);
-    KT_EXPECT_EQ(poll(&process.Pcb), STATUS_TIMEOUT);
-    ke_ready_thread(&threads[1].Tcb);
-    KT_EXPECT_EQ(
-        KeWaitForSingleObject(&process.Pcb, Executive, KernelMode, FALSE, NULL),
-        STATUS_SUCCESS);
-    kt_delete_process(&process);
+    KeInitializeEvent(&gate, NotificationEvent, FALSE);
+    KT_ASSERT((process = kt_make_process("twothreads")) != NULL);
+    KT_ASSERT(NT_SUCCESS(ps_create_thread(process, end_quietly, NULL, &first)));
+    KT_ASSERT(
+        NT_SUCCESS(ps_create_thread(process, end_at_the_gate, NULL, &second)));
+    kt_join(first);
+    KT_EXPECT_EQ(poll(&process->Pcb), STATUS_TIMEOUT);
+    KT_EXPECT_EQ(PsGetProcessExitStatus(process), STATUS_PENDING);
+    KeSetEvent(&gate, IO_NO_INCREMENT, FALSE);
+    KT_EXPECT_EQ(KeWaitForSingleObject(&process->Pcb, Executive, KernelMode,
+                                       FALSE, NULL),
+                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(PsGetProcessExitStatus(process), STATUS_SUCCESS);
+    kt_join(second);
+    kt_delete_process(process);
 }
 
-KTEST_STOP(wait, at_dispatch_level_with_a_timeout, IRQL_NOT_LESS_OR_EQUAL)
-{
-    static KEVENT e;
-    LARGE_INTEGER t = kt_relative(KT_MS(10));
-    KIRQL old;
-
-    ktest_expect_params(KTEST_P1 | KTEST_P2, (ULONG_PTR)&e, DISPATCH_LEVEL, 0,
-                        0);
-    KeInitializeEvent(&e, NotificationEvent, FALSE);
-    KeRaiseIrql(DISPATCH_LEVEL, &old);
-    KeWaitForSingleObject(&e, Executive, KernelMode, FALSE, &t);
-}
-
-static VOID wait_in_dpc(PKDPC dpc, PVOID ctx, PVOID a1, PVOID a2)
-{
-    UNREFERENCED_PARAMETER(dpc);
-    UNREFERENCED_PARAMETER(a1);
-    UNREFERENCED_PARAMETER(a2);
-    KeWaitForSingleObject(ctx, Executive, KernelMode, FALSE, NULL);
-}
-
-KTEST_STOP(wait, in_a_dpc, ATTEMPTED_SWITCH_FROM_DPC)
-{
-    static KEVENT e;
-    static KDPC dpc;
-
-    KeInitializeEvent(&e, NotificationEvent, FALSE);
-    KeInitializeDpc(&dpc, wait_in_dpc, &e);
-    KeInsertQueueDpc(&dpc, NULL, NULL);
-}
-
-/* A user-mode alert does not end a kernel-mode wait; it is kept. */
 KTEST(wait, user_mode_alert_leaves_a_kernel_mode_wait_alone)
 {
     ETHREAD *t;

@@ -32,14 +32,14 @@ static void reset(void)
  * worker thread, even when queued by a thread attached elsewhere. */
 KTEST(worker, items_run_in_order_in_the_system_process)
 {
-    static EPROCESS other;
+    static EPROCESS *other;
     WORK_QUEUE_ITEM item[3];
     KAPC_STATE state;
     int i;
 
     reset();
-    KT_ASSERT(kt_make_process(&other, "other", 900));
-    KeStackAttachProcess(&other.Pcb, &state);
+    KT_ASSERT((other = kt_make_process("other")) != NULL);
+    KeStackAttachProcess(&other->Pcb, &state);
     for (i = 0; i < 3; i++) {
         ExInitializeWorkItem(&item[i], record_item,
                              (PVOID)(ULONG_PTR)('a' + i));
@@ -51,7 +51,7 @@ KTEST(worker, items_run_in_order_in_the_system_process)
     KT_EXPECT_EQ(seen.irql, PASSIVE_LEVEL);
     KT_EXPECT_PTR_EQ(seen.process, PsInitialSystemProcess);
     KT_EXPECT(seen.thread != KeGetCurrentThread());
-    kt_delete_process(&other);
+    kt_delete_process(other);
 }
 
 static WORK_QUEUE_ITEM dpc_items[3];

@@ -1,0 +1,56 @@
+/*
+ * The Zw forms of the system services, for kernel-mode callers.
+ *
+ * An Nt service checks its arguments for the caller's previous mode: for
+ * a call that came from user mode, every pointer is probed and every
+ * handle must be the process's own. Kernel code calls the Zw form, which
+ * runs the Nt service with the previous mode set to KernelMode (as a system
+ * call from kernel mode would) and puts it back after. Kernel code that
+ * calls an Nt service directly while handling a user's request gets the
+ * user's checks: that is NT's rule too.
+ */
+#include "ke.h"
+
+#include "../ob/ob.h"
+
+/* Defines ZwNAME(params) as NtNAME(args) with PreviousMode KernelMode. */
+#define ZW(name, params, args)                           \
+    NTSTATUS NTAPI Zw##name params                       \
+    {                                                    \
+        KTHREAD *thread = ke_current_thread();           \
+        KPROCESSOR_MODE previous = thread->PreviousMode; \
+        NTSTATUS status;                                 \
+                                                         \
+        thread->PreviousMode = KernelMode;               \
+        status = Nt##name args;                          \
+        thread->PreviousMode = previous;                 \
+        return status;                                   \
+    }
+
+ZW(Close, (HANDLE Handle), (Handle))
+ZW(DuplicateObject,
+   (HANDLE SourceProcessHandle, HANDLE SourceHandle, HANDLE TargetProcessHandle,
+    PHANDLE TargetHandle, ACCESS_MASK DesiredAccess, ULONG HandleAttributes,
+    ULONG Options),
+   (SourceProcessHandle, SourceHandle, TargetProcessHandle, TargetHandle,
+    DesiredAccess, HandleAttributes, Options))
+ZW(MakeTemporaryObject, (HANDLE Handle), (Handle))
+ZW(CreateDirectoryObject,
+   (PHANDLE DirectoryHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes),
+   (DirectoryHandle, DesiredAccess, ObjectAttributes))
+ZW(OpenDirectoryObject,
+   (PHANDLE DirectoryHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes),
+   (DirectoryHandle, DesiredAccess, ObjectAttributes))
+ZW(CreateSymbolicLinkObject,
+   (PHANDLE LinkHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes, PUNICODE_STRING LinkTarget),
+   (LinkHandle, DesiredAccess, ObjectAttributes, LinkTarget))
+ZW(OpenSymbolicLinkObject,
+   (PHANDLE LinkHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes),
+   (LinkHandle, DesiredAccess, ObjectAttributes))
+ZW(QuerySymbolicLinkObject,
+   (HANDLE LinkHandle, PUNICODE_STRING LinkTarget, PULONG ReturnedLength),
+   (LinkHandle, LinkTarget, ReturnedLength))
