@@ -137,7 +137,7 @@ void hal_set_kernel_stack(void *stack_base);
 BOOLEAN hal_interrupts_disable(void);
 void hal_interrupts_restore(BOOLEAN enabled);
 
-/* ---- Clock, console, power ---------------------------------------------- */
+/* ---- Clock, console, power ----------------------------------------------- */
 
 /* A monotonic real-time clock in nanoseconds (for benchmarks and the
  * real-time clock mode; the kernel's own time is virtual by default). */
@@ -176,7 +176,7 @@ typedef struct hal_boot_info {
  */
 int hal_child_boot(const char *test_name, char *out, ULONG size);
 
-/* ---- Traps -------------------------------------------------------------- */
+/* ---- Traps --------------------------------------------------------------- */
 
 typedef enum hal_trap_kind {
     HAL_TRAP_PAGE_FAULT,

@@ -55,6 +55,7 @@ static void phase0_idle(PVOID unused)
     UNREFERENCED_PARAMETER(unused);
     hal_interrupts_restore(TRUE);
     ob_init();
+    ex_init_objects();
     ps_init_system_process();
     if (!NT_SUCCESS(ps_create_system_thread(phase1, NULL, NULL)))
         KeBugCheckEx(PHASE1_INITIALIZATION_FAILED,

@@ -6,6 +6,7 @@
 #define NT_EX_H
 
 #include <nt/ke.h>
+#include <nt/ob.h>
 
 /* ---- Pools --------------------------------------------------------------- */
 
@@ -140,8 +141,7 @@ NTKERNELAPI BOOLEAN FASTCALL ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex);
 NTKERNELAPI VOID FASTCALL ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex);
 NTKERNELAPI VOID FASTCALL ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex);
 
-/* ---- Work items ------------------------------------------------------------
- */
+/* ---- Work items ---------------------------------------------------------- */
 
 /*
  * Work for a system worker thread: WorkerRoutine(Parameter) runs at
@@ -173,5 +173,114 @@ typedef struct _WORK_QUEUE_ITEM {
 /* Queues WorkItem; IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI VOID NTAPI ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem,
                                        WORK_QUEUE_TYPE QueueType);
+
+/* ---- Executive objects and their services -------------------------------- */
+
+/*
+ * Events, semaphores, mutants and timers as objects with names and
+ * handles. The Nt forms check arguments for the previous mode (a user
+ * caller's pointers are probed and captured, its handles must grant the
+ * access the service needs); the Zw forms run them as from kernel mode.
+ * Named objects go in \BaseNamedObjects (or wherever the name says).
+ */
+NTSYSAPI NTSTATUS NTAPI NtCreateEvent(PHANDLE EventHandle,
+                                      ACCESS_MASK DesiredAccess,
+                                      POBJECT_ATTRIBUTES ObjectAttributes,
+                                      EVENT_TYPE EventType,
+                                      BOOLEAN InitialState);
+NTSYSAPI NTSTATUS NTAPI NtOpenEvent(PHANDLE EventHandle,
+                                    ACCESS_MASK DesiredAccess,
+                                    POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI NtSetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSAPI NTSTATUS NTAPI NtResetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSAPI NTSTATUS NTAPI NtClearEvent(HANDLE EventHandle);
+NTSYSAPI NTSTATUS NTAPI NtPulseEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSAPI NTSTATUS NTAPI NtCreateSemaphore(PHANDLE SemaphoreHandle,
+                                          ACCESS_MASK DesiredAccess,
+                                          POBJECT_ATTRIBUTES ObjectAttributes,
+                                          LONG InitialCount, LONG MaximumCount);
+NTSYSAPI NTSTATUS NTAPI NtOpenSemaphore(PHANDLE SemaphoreHandle,
+                                        ACCESS_MASK DesiredAccess,
+                                        POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI NtReleaseSemaphore(HANDLE SemaphoreHandle,
+                                           LONG ReleaseCount,
+                                           PLONG PreviousCount);
+NTSYSAPI NTSTATUS NTAPI NtCreateMutant(PHANDLE MutantHandle,
+                                       ACCESS_MASK DesiredAccess,
+                                       POBJECT_ATTRIBUTES ObjectAttributes,
+                                       BOOLEAN InitialOwner);
+NTSYSAPI NTSTATUS NTAPI NtOpenMutant(PHANDLE MutantHandle,
+                                     ACCESS_MASK DesiredAccess,
+                                     POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI NtReleaseMutant(HANDLE MutantHandle,
+                                        PLONG PreviousCount);
+NTSYSAPI NTSTATUS NTAPI NtCreateTimer(PHANDLE TimerHandle,
+                                      ACCESS_MASK DesiredAccess,
+                                      POBJECT_ATTRIBUTES ObjectAttributes,
+                                      TIMER_TYPE TimerType);
+NTSYSAPI NTSTATUS NTAPI NtOpenTimer(PHANDLE TimerHandle,
+                                    ACCESS_MASK DesiredAccess,
+                                    POBJECT_ATTRIBUTES ObjectAttributes);
+typedef VOID(NTAPI *PTIMER_APC_ROUTINE)(PVOID TimerContext, ULONG TimerLowValue,
+                                        LONG TimerHighValue);
+NTSYSAPI NTSTATUS NTAPI NtSetTimer(HANDLE TimerHandle, PLARGE_INTEGER DueTime,
+                                   PTIMER_APC_ROUTINE TimerApcRoutine,
+                                   PVOID TimerContext, BOOLEAN ResumeTimer,
+                                   LONG Period, PBOOLEAN PreviousState);
+NTSYSAPI NTSTATUS NTAPI NtCancelTimer(HANDLE TimerHandle,
+                                      PBOOLEAN CurrentState);
+NTSYSAPI NTSTATUS NTAPI NtQuerySystemTime(PLARGE_INTEGER SystemTime);
+
+NTSYSAPI NTSTATUS NTAPI ZwCreateEvent(PHANDLE EventHandle,
+                                      ACCESS_MASK DesiredAccess,
+                                      POBJECT_ATTRIBUTES ObjectAttributes,
+                                      EVENT_TYPE EventType,
+                                      BOOLEAN InitialState);
+NTSYSAPI NTSTATUS NTAPI ZwOpenEvent(PHANDLE EventHandle,
+                                    ACCESS_MASK DesiredAccess,
+                                    POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI ZwSetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSAPI NTSTATUS NTAPI ZwResetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSAPI NTSTATUS NTAPI ZwClearEvent(HANDLE EventHandle);
+NTSYSAPI NTSTATUS NTAPI ZwPulseEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSAPI NTSTATUS NTAPI ZwCreateSemaphore(PHANDLE SemaphoreHandle,
+                                          ACCESS_MASK DesiredAccess,
+                                          POBJECT_ATTRIBUTES ObjectAttributes,
+                                          LONG InitialCount, LONG MaximumCount);
+NTSYSAPI NTSTATUS NTAPI ZwReleaseSemaphore(HANDLE SemaphoreHandle,
+                                           LONG ReleaseCount,
+                                           PLONG PreviousCount);
+NTSYSAPI NTSTATUS NTAPI ZwCreateMutant(PHANDLE MutantHandle,
+                                       ACCESS_MASK DesiredAccess,
+                                       POBJECT_ATTRIBUTES ObjectAttributes,
+                                       BOOLEAN InitialOwner);
+NTSYSAPI NTSTATUS NTAPI ZwReleaseMutant(HANDLE MutantHandle,
+                                        PLONG PreviousCount);
+NTSYSAPI NTSTATUS NTAPI ZwCreateTimer(PHANDLE TimerHandle,
+                                      ACCESS_MASK DesiredAccess,
+                                      POBJECT_ATTRIBUTES ObjectAttributes,
+                                      TIMER_TYPE TimerType);
+NTSYSAPI NTSTATUS NTAPI ZwSetTimer(HANDLE TimerHandle, PLARGE_INTEGER DueTime,
+                                   PTIMER_APC_ROUTINE TimerApcRoutine,
+                                   PVOID TimerContext, BOOLEAN ResumeTimer,
+                                   LONG Period, PBOOLEAN PreviousState);
+NTSYSAPI NTSTATUS NTAPI ZwCancelTimer(HANDLE TimerHandle,
+                                      PBOOLEAN CurrentState);
+NTSYSAPI NTSTATUS NTAPI ZwQuerySystemTime(PLARGE_INTEGER SystemTime);
+
+/* Waits on objects by handle (the object must be waitable: a dispatcher
+ * object, a process or a thread). WaitMode is the previous mode. */
+NTSYSAPI NTSTATUS NTAPI NtWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable,
+                                              PLARGE_INTEGER Timeout);
+NTSYSAPI NTSTATUS NTAPI NtWaitForMultipleObjects(ULONG Count, HANDLE Handles[],
+                                                 WAIT_TYPE WaitType,
+                                                 BOOLEAN Alertable,
+                                                 PLARGE_INTEGER Timeout);
+NTSYSAPI NTSTATUS NTAPI ZwWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable,
+                                              PLARGE_INTEGER Timeout);
+NTSYSAPI NTSTATUS NTAPI ZwWaitForMultipleObjects(ULONG Count, HANDLE Handles[],
+                                                 WAIT_TYPE WaitType,
+                                                 BOOLEAN Alertable,
+                                                 PLARGE_INTEGER Timeout);
 
 #endif

@@ -376,4 +376,14 @@ KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
              ULONG_PTR BugCheckParameter4);
 NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI KeBugCheck(ULONG BugCheckCode);
 
+/* ---- Kernel services ----------------------------------------------------- */
+
+NTSYSAPI NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable,
+                                         PLARGE_INTEGER DelayInterval);
+NTSYSAPI NTSTATUS NTAPI ZwDelayExecution(BOOLEAN Alertable,
+                                         PLARGE_INTEGER DelayInterval);
+NTSYSAPI NTSTATUS NTAPI NtYieldExecution(VOID);
+NTSYSAPI NTSTATUS NTAPI ZwYieldExecution(VOID);
+NTSYSAPI NTSTATUS NTAPI NtTestAlert(VOID);
+
 #endif

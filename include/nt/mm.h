@@ -167,13 +167,12 @@ typedef struct _MEMORY_BASIC_INFORMATION {
     ULONG Type; /* MEM_PRIVATE, or 0 when free */
 } MEMORY_BASIC_INFORMATION, *PMEMORY_BASIC_INFORMATION;
 
-
 /*
  * The Nt forms check their pointer arguments for the caller's previous mode
  * (user callers get probed and captured); the Zw forms are for kernel
- * callers and act as from kernel mode. Until the object manager exists,
- * the only process handle is NtCurrentProcess(); any other is
- * STATUS_INVALID_HANDLE.
+ * callers and act as from kernel mode. ProcessHandle names the process
+ * whose user space is meant (NtCurrentProcess() for the current one); the
+ * handle needs PROCESS_VM_OPERATION (PROCESS_QUERY_INFORMATION to query).
  */
 NTSYSAPI NTSTATUS NTAPI NtAllocateVirtualMemory(
     HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,

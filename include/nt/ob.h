@@ -16,8 +16,7 @@
 
 #include <nt/ntdef.h>
 
-/* ---- Access masks ----------------------------------------------------------
- */
+/* ---- Access masks -------------------------------------------------------- */
 
 #define DELETE                   0x00010000u
 #define READ_CONTROL             0x00020000u
@@ -66,8 +65,7 @@ typedef struct _GENERIC_MAPPING {
 #define SYMBOLIC_LINK_QUERY           0x0001u
 #define SYMBOLIC_LINK_ALL_ACCESS      (STANDARD_RIGHTS_REQUIRED | 0x1u)
 
-/* ---- Object attributes ------------------------------------------------------
- */
+/* ---- Object attributes --------------------------------------------------- */
 
 #define OBJ_INHERIT            0x00000002u
 #define OBJ_PERMANENT          0x00000010u
@@ -98,8 +96,7 @@ typedef struct _OBJECT_ATTRIBUTES {
         (p)->SecurityQualityOfService = NULL;     \
     } while (0)
 
-/* ---- Handles and references ------------------------------------------------
- */
+/* ---- Handles and references ---------------------------------------------- */
 
 typedef struct _OBJECT_TYPE *POBJECT_TYPE;
 
@@ -170,8 +167,7 @@ NTKERNELAPI NTSTATUS NTAPI
 ObQueryNameString(PVOID Object, POBJECT_NAME_INFORMATION ObjectNameInfo,
                   ULONG Length, PULONG ReturnLength);
 
-/* ---- Services --------------------------------------------------------------
- */
+/* ---- Services ------------------------------------------------------------ */
 
 #define DUPLICATE_CLOSE_SOURCE    0x00000001u
 #define DUPLICATE_SAME_ACCESS     0x00000002u

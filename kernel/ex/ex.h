@@ -18,6 +18,9 @@ typedef struct ex_tag_usage {
 /* Sets up both pools (boot, after Mm). */
 void ex_init_pools(void);
 
+/* Makes the event, semaphore, mutant and timer types (boot, after Ob). */
+void ex_init_objects(void);
+
 /* Starts the system worker threads (phase 1, in a system thread). */
 void ex_init_workers(void);
 

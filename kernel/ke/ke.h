@@ -71,7 +71,6 @@ typedef struct _KPROCESS {
     KPRIORITY BasePriority;
 } KPROCESS;
 
-
 /* Quantum units: a clock tick takes 3, a satisfied wait 1 (NT's values). */
 #define THREAD_QUANTUM          6
 #define CLOCK_QUANTUM_DECREMENT 3
@@ -169,8 +168,9 @@ DECLSPEC_NORETURN void ke_start_idle_thread(KTHREAD *idle, KPROCESS *process,
 /* The idle loop: runs DPCs and ready threads, advances the clock. */
 DECLSPEC_NORETURN void ke_idle_loop(void);
 /* Gives the CPU to a ready thread of the same or higher priority, if any
- * (what KeDelayExecutionThread does for a zero interval). */
-void ke_yield(void);
+ * (what KeDelayExecutionThread does for a zero interval); returns whether
+ * it did. */
+BOOLEAN ke_yield(void);
 
 /* Readies thread: preempts the current thread when it has a higher
  * priority, else queues it. DISPATCH_LEVEL. */

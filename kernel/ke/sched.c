@@ -231,18 +231,21 @@ void ke_ready_thread(KTHREAD *thread)
     ki_unlock_dispatcher(irql);
 }
 
-void ke_yield(void)
+BOOLEAN ke_yield(void)
 {
     KIRQL irql = ki_lock_dispatcher();
     KTHREAD *current = ke_current_thread(), *next;
+    BOOLEAN yielded = FALSE;
 
     if (current != KeGetPcr()->IdleThread && KeGetPcr()->NextThread == NULL &&
         highest_ready() >= current->Priority) {
         next = take_ready(current->Priority);
         queue_ready(current);
         swap_context(next);
+        yielded = TRUE;
     }
     ki_unlock_dispatcher(irql);
+    return yielded;
 }
 
 /* Starts the idle thread: the boot context never runs again. */

@@ -54,3 +54,56 @@ ZW(OpenSymbolicLinkObject,
 ZW(QuerySymbolicLinkObject,
    (HANDLE LinkHandle, PUNICODE_STRING LinkTarget, PULONG ReturnedLength),
    (LinkHandle, LinkTarget, ReturnedLength))
+ZW(CreateEvent,
+   (PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes, EVENT_TYPE EventType,
+    BOOLEAN InitialState),
+   (EventHandle, DesiredAccess, ObjectAttributes, EventType, InitialState))
+ZW(OpenEvent,
+   (PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes),
+   (EventHandle, DesiredAccess, ObjectAttributes))
+ZW(SetEvent, (HANDLE EventHandle, PLONG PreviousState),
+   (EventHandle, PreviousState))
+ZW(ResetEvent, (HANDLE EventHandle, PLONG PreviousState),
+   (EventHandle, PreviousState))
+ZW(ClearEvent, (HANDLE EventHandle), (EventHandle))
+ZW(PulseEvent, (HANDLE EventHandle, PLONG PreviousState),
+   (EventHandle, PreviousState))
+ZW(CreateSemaphore,
+   (PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes, LONG InitialCount, LONG MaximumCount),
+   (SemaphoreHandle, DesiredAccess, ObjectAttributes, InitialCount,
+    MaximumCount))
+ZW(ReleaseSemaphore,
+   (HANDLE SemaphoreHandle, LONG ReleaseCount, PLONG PreviousCount),
+   (SemaphoreHandle, ReleaseCount, PreviousCount))
+ZW(CreateMutant,
+   (PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes, BOOLEAN InitialOwner),
+   (MutantHandle, DesiredAccess, ObjectAttributes, InitialOwner))
+ZW(ReleaseMutant, (HANDLE MutantHandle, PLONG PreviousCount),
+   (MutantHandle, PreviousCount))
+ZW(CreateTimer,
+   (PHANDLE TimerHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes, TIMER_TYPE TimerType),
+   (TimerHandle, DesiredAccess, ObjectAttributes, TimerType))
+ZW(SetTimer,
+   (HANDLE TimerHandle, PLARGE_INTEGER DueTime,
+    PTIMER_APC_ROUTINE TimerApcRoutine, PVOID TimerContext, BOOLEAN ResumeTimer,
+    LONG Period, PBOOLEAN PreviousState),
+   (TimerHandle, DueTime, TimerApcRoutine, TimerContext, ResumeTimer, Period,
+    PreviousState))
+ZW(CancelTimer, (HANDLE TimerHandle, PBOOLEAN CurrentState),
+   (TimerHandle, CurrentState))
+ZW(QuerySystemTime, (PLARGE_INTEGER SystemTime), (SystemTime))
+ZW(WaitForSingleObject,
+   (HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout),
+   (Handle, Alertable, Timeout))
+ZW(WaitForMultipleObjects,
+   (ULONG Count, HANDLE Handles[], WAIT_TYPE WaitType, BOOLEAN Alertable,
+    PLARGE_INTEGER Timeout),
+   (Count, Handles, WaitType, Alertable, Timeout))
+ZW(DelayExecution, (BOOLEAN Alertable, PLARGE_INTEGER DelayInterval),
+   (Alertable, DelayInterval))
+ZW(YieldExecution, (VOID), ())

@@ -134,7 +134,7 @@ static inline BOOLEAN mm_is_system_address(ULONG va)
     return va >= MM_SYSTEM_RANGE_START;
 }
 
-/* ---- PFN database (pfn.c) ---------------------------------------------- */
+/* ---- PFN database (pfn.c) ------------------------------------------------ */
 
 /* Where a frame is: NT's MMLISTS page locations. */
 typedef enum mm_page_state {
@@ -216,7 +216,7 @@ static inline ULONG mm_pte_va_to_va(ULONG pte_va)
     return ((pte_va - PTE_BASE) >> 2) << PAGE_SHIFT;
 }
 
-/* ---- Page tables and address spaces (pte.c, space.c) -------------------- */
+/* ---- Page tables and address spaces (pte.c, space.c) --------------------- */
 
 /*
  * A working set: the pageable pages of one address space (or of system
@@ -307,6 +307,17 @@ ULONGLONG mm_pte_pa(ULONG va);
 
 /* Creates an address space with an empty user half. */
 NTSTATUS mm_create_space(mm_space *space);
+/*
+ * Copies size bytes from p, an argument of a caller in mode, into out: a
+ * UserMode pointer is probed for reading with alignment first. An access
+ * violation or misalignment comes back as its status, nothing raised.
+ */
+NTSTATUS mm_capture(KPROCESSOR_MODE mode, const volatile void *p, SIZE_T size,
+                    ULONG alignment, void *out);
+/* The same the other way: writes value to a caller's p. */
+NTSTATUS mm_give_back(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
+                      ULONG alignment, const void *value);
+
 /* Frees a space's user half (VADs, page tables and frames); it may be the
  * current space (a process's last thread does this). PASSIVE_LEVEL. */
 void mm_clean_space(mm_space *space);
@@ -315,7 +326,7 @@ void mm_delete_space(mm_space *space);
 /* Loads space's directory (CR3). IRQL >= DISPATCH_LEVEL or attach rules. */
 void mm_activate_space(const mm_space *space);
 
-/* ---- System PTEs, kernel stacks, bootstrap pool (syspte.c, pool.c) ------ */
+/* ---- System PTEs, kernel stacks, bootstrap pool (syspte.c, pool.c) ------- */
 
 /* Reserves n contiguous system PTEs (invalid); returns their VA or 0. */
 ULONG mm_reserve_system_ptes(ULONG n);
@@ -359,7 +370,7 @@ static inline BOOLEAN mm_is_nonpaged_pool(ULONG va)
 /* Pages of pool in use, paged and nonpaged. */
 ULONG mm_pool_pages_in_use(BOOLEAN paged);
 
-/* ---- Faults (fault.c) -------------------------------------------------- */
+/* ---- Faults (fault.c) ---------------------------------------------------- */
 
 void mm_access_fault(const hal_trap *trap);
 

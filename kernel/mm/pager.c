@@ -95,7 +95,7 @@ static void release_slot(ULONG slot)
     }
 }
 
-/* ---- Working sets ------------------------------------------------------- */
+/* ---- Working sets -------------------------------------------------------- */
 
 NTSTATUS mm_ws_create(mm_working_set *ws, mm_space *space)
 {

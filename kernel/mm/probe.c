@@ -78,3 +78,35 @@ PHYSICAL_ADDRESS NTAPI MmGetPhysicalAddress(PVOID BaseAddress)
     pa.QuadPart = (pte & X86_PTE_FRAME) + (va & (PAGE_SIZE - 1));
     return pa;
 }
+
+/* ---- Capturing a caller's arguments -------------------------------------- */
+
+NTSTATUS mm_capture(KPROCESSOR_MODE mode, const volatile void *p, SIZE_T size,
+                    ULONG alignment, void *out)
+{
+    volatile NTSTATUS status = STATUS_SUCCESS;
+
+    __try {
+        if (mode == UserMode)
+            ProbeForRead((PVOID)p, size, alignment);
+        RtlCopyMemory(out, (const void *)p, size);
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        status = GetExceptionCode();
+    }
+    return status;
+}
+
+NTSTATUS mm_give_back(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
+                      ULONG alignment, const void *value)
+{
+    volatile NTSTATUS status = STATUS_SUCCESS;
+
+    __try {
+        if (mode == UserMode)
+            ProbeForWrite((PVOID)p, size, alignment);
+        RtlCopyMemory((void *)p, value, size);
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        status = GetExceptionCode();
+    }
+    return status;
+}

@@ -12,6 +12,7 @@
 #include "mm.h"
 
 #include "../ke/ke.h"
+#include "../ps/ps.h"
 #include "pager.h"
 
 #define GRANULARITY 0x10000u
@@ -56,17 +57,40 @@ static ULONG to_page_protection(ULONG mm)
 
 /* ---- Arguments ----------------------------------------------------------- */
 
-static mm_space *space_of(HANDLE process)
-{
+/* The process a service works on: referenced, and attached to unless it is
+ * the current one (the caller's arguments are read before and written
+ * after, in the caller's own address space). */
+typedef struct vm_target {
+    EPROCESS *process;
     mm_space *space;
-    KIRQL irql;
+    KAPC_STATE state;
+    BOOLEAN attached;
+} vm_target;
 
-    if (process != NtCurrentProcess())
-        return NULL;
-    irql = KfRaiseIrql(DISPATCH_LEVEL);
-    space = mm_current_space();
-    KfLowerIrql(irql);
-    return space;
+static NTSTATUS enter(HANDLE handle, KPROCESSOR_MODE mode, ACCESS_MASK access,
+                      vm_target *t)
+{
+    NTSTATUS status = ObReferenceObjectByHandle(
+        handle, access, *PsProcessType, mode, (PVOID *)&t->process, NULL);
+
+    if (!NT_SUCCESS(status))
+        return status;
+    if (t->process->SpaceCleaned || t->process == &ps_idle_process) {
+        ObDereferenceObject(t->process);
+        return STATUS_PROCESS_IS_TERMINATING;
+    }
+    t->attached = t->process != PsGetCurrentProcess();
+    if (t->attached)
+        KeStackAttachProcess(&t->process->Pcb, &t->state);
+    t->space = &t->process->Space;
+    return STATUS_SUCCESS;
+}
+
+static void leave(vm_target *t)
+{
+    if (t->attached)
+        KeUnstackDetachProcess(&t->state);
+    ObDereferenceObject(t->process);
 }
 
 /*
@@ -86,36 +110,18 @@ static BOOLEAN user_va(PVOID p, ULONG *va)
     return TRUE;
 }
 
-/* Reads *p (a user-mode caller's pointer is probed first). */
+/* Reads or writes a caller's argument (alignment 1: NT's services align
+ * their own checks). */
 static NTSTATUS capture(KPROCESSOR_MODE mode, const volatile void *p,
                         SIZE_T size, void *out)
 {
-    volatile NTSTATUS status = STATUS_SUCCESS;
-
-    __try {
-        if (mode == UserMode)
-            ProbeForRead(p, size, 1);
-        RtlCopyMemory(out, (const void *)p, size);
-    } __except (EXCEPTION_EXECUTE_HANDLER) {
-        status = GetExceptionCode();
-    }
-    return status;
+    return mm_capture(mode, p, size, 1, out);
 }
 
-/* Writes *p (a user-mode caller's pointer is probed first). */
 static NTSTATUS give_back(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
                           const void *value)
 {
-    volatile NTSTATUS status = STATUS_SUCCESS;
-
-    __try {
-        if (mode == UserMode)
-            ProbeForWrite(p, size, 1);
-        RtlCopyMemory((void *)p, value, size);
-    } __except (EXCEPTION_EXECUTE_HANDLER) {
-        status = GetExceptionCode();
-    }
-    return status;
+    return mm_give_back(mode, p, size, 1, value);
 }
 
 /* ---- Reservations -------------------------------------------------------- */
@@ -269,7 +275,7 @@ static NTSTATUS allocate(KPROCESSOR_MODE mode, HANDLE process, PVOID *base_ptr,
                          ULONG_PTR zero_bits, PSIZE_T size_ptr, ULONG type,
                          ULONG protect)
 {
-    mm_space *space = space_of(process);
+    vm_target t;
     PVOID base_in;
     SIZE_T size_in;
     ULONG base, size, protection;
@@ -278,8 +284,6 @@ static NTSTATUS allocate(KPROCESSOR_MODE mode, HANDLE process, PVOID *base_ptr,
 
     if (!NT_SUCCESS(status))
         return status;
-    if (space == NULL)
-        return STATUS_INVALID_HANDLE;
     status = capture(mode, base_ptr, sizeof base_in, &base_in);
     if (NT_SUCCESS(status))
         status = capture(mode, size_ptr, sizeof size_in, &size_in);
@@ -292,11 +296,15 @@ static NTSTATUS allocate(KPROCESSOR_MODE mode, HANDLE process, PVOID *base_ptr,
     size = (ULONG)size_in;
     if (base == 0)
         type |= MEM_RESERVE; /* a commit anywhere reserves as well */
+    status = enter(process, mode, PROCESS_VM_OPERATION, &t);
+    if (!NT_SUCCESS(status))
+        return status;
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     status = (type & MEM_RESERVE)
-                 ? reserve(space, &base, &size, type, protection)
-                 : commit(space, &base, &size, protection);
+                 ? reserve(t.space, &base, &size, type, protection)
+                 : commit(t.space, &base, &size, protection);
     KfLowerIrql(irql);
+    leave(&t);
     if (!NT_SUCCESS(status))
         return status;
     base_in = HAL_VA_PTR(base);
@@ -355,7 +363,7 @@ static NTSTATUS free_range(mm_space *space, ULONG *base, ULONG *size,
 static NTSTATUS free_memory(KPROCESSOR_MODE mode, HANDLE process,
                             PVOID *base_ptr, PSIZE_T size_ptr, ULONG type)
 {
-    mm_space *space = space_of(process);
+    vm_target t;
     PVOID base_in;
     SIZE_T size_in;
     ULONG base, size;
@@ -364,8 +372,6 @@ static NTSTATUS free_memory(KPROCESSOR_MODE mode, HANDLE process,
 
     if (type != MEM_DECOMMIT && type != MEM_RELEASE)
         return STATUS_INVALID_PARAMETER_4;
-    if (space == NULL)
-        return STATUS_INVALID_HANDLE;
     status = capture(mode, base_ptr, sizeof base_in, &base_in);
     if (NT_SUCCESS(status))
         status = capture(mode, size_ptr, sizeof size_in, &size_in);
@@ -376,9 +382,13 @@ static NTSTATUS free_memory(KPROCESSOR_MODE mode, HANDLE process,
     if (size_in > USER_END - base)
         return STATUS_INVALID_PARAMETER_3;
     size = (ULONG)size_in;
+    status = enter(process, mode, PROCESS_VM_OPERATION, &t);
+    if (!NT_SUCCESS(status))
+        return status;
     irql = KfRaiseIrql(DISPATCH_LEVEL);
-    status = free_range(space, &base, &size, type);
+    status = free_range(t.space, &base, &size, type);
     KfLowerIrql(irql);
+    leave(&t);
     if (!NT_SUCCESS(status))
         return status;
     base_in = HAL_VA_PTR(base);
@@ -403,7 +413,7 @@ NTSTATUS NTAPI ZwFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress,
                        FreeType);
 }
 
-/* ---- NtProtectVirtualMemory --------------------------------------------- */
+/* ---- NtProtectVirtualMemory ---------------------------------------------- */
 
 /* Gives one committed page a new protection (DISPATCH). */
 static void reprotect(mm_space *space, ULONG va, ULONG protection)
@@ -454,7 +464,7 @@ static NTSTATUS protect_range(mm_space *space, ULONG start, ULONG end,
 static NTSTATUS protect(KPROCESSOR_MODE mode, HANDLE process, PVOID *base_ptr,
                         PSIZE_T size_ptr, ULONG new_protect, PULONG old_ptr)
 {
-    mm_space *space = space_of(process);
+    vm_target t;
     PVOID base_in;
     SIZE_T size_in;
     ULONG start, end, protection, old = 0;
@@ -463,8 +473,6 @@ static NTSTATUS protect(KPROCESSOR_MODE mode, HANDLE process, PVOID *base_ptr,
 
     if (!to_mm_protection(new_protect, &protection))
         return STATUS_INVALID_PAGE_PROTECTION;
-    if (space == NULL)
-        return STATUS_INVALID_HANDLE;
     status = capture(mode, base_ptr, sizeof base_in, &base_in);
     if (NT_SUCCESS(status))
         status = capture(mode, size_ptr, sizeof size_in, &size_in);
@@ -476,9 +484,13 @@ static NTSTATUS protect(KPROCESSOR_MODE mode, HANDLE process, PVOID *base_ptr,
         return STATUS_INVALID_PARAMETER_3;
     end = (start + (ULONG)size_in + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     start &= ~(PAGE_SIZE - 1);
+    status = enter(process, mode, PROCESS_VM_OPERATION, &t);
+    if (!NT_SUCCESS(status))
+        return status;
     irql = KfRaiseIrql(DISPATCH_LEVEL);
-    status = protect_range(space, start, end, protection, &old);
+    status = protect_range(t.space, start, end, protection, &old);
     KfLowerIrql(irql);
+    leave(&t);
     if (!NT_SUCCESS(status))
         return status;
     old = to_page_protection(old);
@@ -549,7 +561,7 @@ static NTSTATUS query(KPROCESSOR_MODE mode, HANDLE process, PVOID base,
                       MEMORY_INFORMATION_CLASS class, PVOID info, SIZE_T length,
                       PSIZE_T returned)
 {
-    mm_space *space = space_of(process);
+    vm_target t;
     MEMORY_BASIC_INFORMATION mbi;
     SIZE_T size = sizeof mbi;
     NTSTATUS status;
@@ -560,13 +572,15 @@ static NTSTATUS query(KPROCESSOR_MODE mode, HANDLE process, PVOID base,
         return STATUS_INVALID_INFO_CLASS;
     if (length < sizeof mbi)
         return STATUS_INFO_LENGTH_MISMATCH;
-    if (space == NULL)
-        return STATUS_INVALID_HANDLE;
     if (!user_va(base, &va))
         return STATUS_INVALID_PARAMETER;
+    status = enter(process, mode, PROCESS_QUERY_INFORMATION, &t);
+    if (!NT_SUCCESS(status))
+        return status;
     irql = KfRaiseIrql(DISPATCH_LEVEL);
-    describe(space, va, &mbi);
+    describe(t.space, va, &mbi);
     KfLowerIrql(irql);
+    leave(&t);
     status = give_back(mode, info, sizeof mbi, &mbi);
     if (NT_SUCCESS(status) && returned != NULL)
         status = give_back(mode, returned, sizeof size, &size);

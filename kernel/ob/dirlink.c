@@ -88,8 +88,7 @@ void ob_init_namespace(void)
                      STATUS_INSUFFICIENT_RESOURCES, 0, 0, 0);
 }
 
-/* ---- Directory services
- * ------------------------------------------------------ */
+/* ---- Directory services -------------------------------------------------- */
 
 NTSTATUS NTAPI NtCreateDirectoryObject(PHANDLE DirectoryHandle,
                                        ACCESS_MASK DesiredAccess,
@@ -118,8 +117,7 @@ NTSTATUS NTAPI NtOpenDirectoryObject(PHANDLE DirectoryHandle,
                            ObjectAttributes);
 }
 
-/* ---- Symbolic link services
- * -------------------------------------------------- */
+/* ---- Symbolic link services ---------------------------------------------- */
 
 NTSTATUS NTAPI NtCreateSymbolicLinkObject(PHANDLE LinkHandle,
                                           ACCESS_MASK DesiredAccess,

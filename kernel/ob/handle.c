@@ -23,8 +23,7 @@
 
 ob_handle_table *ob_kernel_handle_table;
 
-/* ---- Values
- * ------------------------------------------------------------------ */
+/* ---- Values -------------------------------------------------------------- */
 
 /* The 32-bit value of h, or 0 when h cannot be a handle at all. */
 static ULONG handle_value(HANDLE h)
@@ -44,17 +43,16 @@ static ULONG handle_index(HANDLE h)
     return (handle_value(h) & ~KERNEL_HANDLE_BIT) >> 2;
 }
 
-static HANDLE make_handle(const ob_handle_table *table, ULONG index)
+static HANDLE make_handle(ULONG index, BOOLEAN kernel)
 {
     ULONG v = index << 2;
 
-    if (table == ob_kernel_handle_table)
+    if (kernel)
         v |= KERNEL_HANDLE_BIT;
     return (HANDLE)(LONG_PTR)(LONG)v;
 }
 
-/* ---- Tables
- * ------------------------------------------------------------------ */
+/* ---- Tables -------------------------------------------------------------- */
 
 ob_handle_table *ob_process_table(PEPROCESS process)
 {
@@ -124,9 +122,10 @@ NTSTATUS ob_create_handle(ob_handle_table *table, PVOID object,
         table->free_head = table->entries[index].granted;
         table->entries[index].object = OB_HEADER(object);
         table->entries[index].granted = granted;
-        table->entries[index].attributes = attributes;
+        table->entries[index].attributes = attributes & ~OBJ_KERNEL_HANDLE;
         table->count++;
-        *handle = make_handle(table, index);
+        *handle = make_handle(index, table == ob_kernel_handle_table &&
+                                         (attributes & OBJ_KERNEL_HANDLE));
     }
     ExReleaseFastMutex(&table->lock);
     return status;
@@ -231,8 +230,7 @@ ULONG ob_handle_table_count(ob_handle_table *table)
     return table->count;
 }
 
-/* ---- ObReferenceObjectByHandle
- * ----------------------------------------------- */
+/* ---- ObReferenceObjectByHandle ------------------------------------------- */
 
 /* The pseudo-handles NtCurrentProcess() and NtCurrentThread(). */
 static BOOLEAN pseudo_handle(HANDLE handle, PVOID *object, POBJECT_TYPE *type)
@@ -295,8 +293,7 @@ NTSTATUS NTAPI ObReferenceObjectByHandle(
     return STATUS_SUCCESS;
 }
 
-/* ---- NtClose
- * ----------------------------------------------------------------- */
+/* ---- NtClose ------------------------------------------------------------- */
 
 /*
  * A kernel-mode caller closing a handle that is not valid (or protected
@@ -316,8 +313,7 @@ NTSTATUS NTAPI NtClose(HANDLE Handle)
     return ob_close_handle(table, Handle, mode);
 }
 
-/* ---- NtDuplicateObject
- * --------------------------------------------------------- */
+/* ---- NtDuplicateObject --------------------------------------------------- */
 
 /* The object source names in source_process (referenced), with the access
  * and attributes of the handle. */
@@ -414,7 +410,13 @@ NTSTATUS NTAPI NtDuplicateObject(HANDLE SourceProcessHandle,
     status = target == NULL ? STATUS_PROCESS_IS_TERMINATING
                             : ob_count_handle(object, target->process);
     if (NT_SUCCESS(status)) {
-        status = ob_create_handle(target, object, granted, attributes, &handle);
+        status = ob_create_handle(
+            target, object, granted,
+            attributes | (target == ob_kernel_handle_table &&
+                                  (HandleAttributes & OBJ_KERNEL_HANDLE)
+                              ? OBJ_KERNEL_HANDLE
+                              : 0),
+            &handle);
         if (!NT_SUCCESS(status))
             ob_uncount_handle(object, target->process, 0);
     }

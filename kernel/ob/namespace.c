@@ -24,8 +24,7 @@ POBJECT_TYPE ob_symbolic_link_type;
 ob_directory *ob_root_directory;
 FAST_MUTEX ob_namespace_lock;
 
-/* ---- Names
- * ------------------------------------------------------------------- */
+/* ---- Names --------------------------------------------------------------- */
 
 static ULONG hash_name(const UNICODE_STRING *name)
 {
@@ -75,8 +74,7 @@ static UNICODE_STRING next_component(UNICODE_STRING *rest, BOOLEAN *separated)
     return c;
 }
 
-/* ---- Lookup
- * ------------------------------------------------------------------ */
+/* ---- Lookup -------------------------------------------------------------- */
 
 /* Where a lookup stands: the path left and the buffer a reparse made. */
 typedef struct walk {
@@ -249,8 +247,7 @@ NTSTATUS ob_lookup(PVOID root, PUNICODE_STRING name, ULONG attributes,
     return status;
 }
 
-/* ---- Entering and removing names ------------------------------------------
- */
+/* ---- Entering and removing names ----------------------------------------- */
 
 /* Splits path into its directory part and last component (no '\'). */
 static void split_last(const UNICODE_STRING *path, UNICODE_STRING *parent,
@@ -355,8 +352,7 @@ void ob_free_name(UNICODE_STRING *name)
     name->Length = name->MaximumLength = 0;
 }
 
-/* ---- ObQueryNameString ------------------------------------------------------
- */
+/* ---- ObQueryNameString --------------------------------------------------- */
 
 /* Bytes of the full path of h ("\A\B\name"), the lock held; 0 if unnamed. */
 static ULONG path_bytes_locked(const ob_header *h)

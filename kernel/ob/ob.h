@@ -98,8 +98,7 @@ extern FAST_MUTEX ob_namespace_lock;
 extern POBJECT_TYPE ob_directory_type;
 extern POBJECT_TYPE ob_symbolic_link_type;
 
-/* ---- Objects (object.c) ----------------------------------------------------
- */
+/* ---- Objects (object.c) -------------------------------------------------- */
 
 /* Sets up the types, the root directory and its standard directories
  * (phase 1, before anything makes objects). */
@@ -168,8 +167,7 @@ LONG ob_handle_count(PVOID object);
 /* Maps the generic rights in access to type's specific ones. */
 ACCESS_MASK ob_map_access(POBJECT_TYPE type, ACCESS_MASK access);
 
-/* ---- Handle tables (handle.c) ----------------------------------------------
- */
+/* ---- Handle tables (handle.c) -------------------------------------------- */
 
 typedef struct ob_handle_entry {
     ob_header *object; /* NULL: free, and granted is the next free index */
@@ -197,8 +195,10 @@ NTSTATUS ob_create_handle_table(PEPROCESS process, ob_handle_table **table);
 void ob_destroy_handle_table(ob_handle_table *table);
 
 /*
- * Makes a handle in table (kernel: the value has the kernel bit) for object,
- * which the caller has referenced for it. On failure the caller keeps the
+ * Makes a handle in table for object, which the caller has referenced for
+ * it. OBJ_KERNEL_HANDLE in attributes (with the kernel's table) gives the
+ * value the kernel bit; without it, a handle in the System process's table
+ * is an ordinary one of that process. On failure the caller keeps the
  * reference.
  */
 NTSTATUS ob_create_handle(ob_handle_table *table, PVOID object,
@@ -230,8 +230,7 @@ NTSTATUS ob_count_handle(PVOID object, PEPROCESS process);
 /* A handle to object with granted access, held by process, went away. */
 void ob_uncount_handle(PVOID object, PEPROCESS process, ACCESS_MASK granted);
 
-/* ---- The namespace (namespace.c) -------------------------------------------
- */
+/* ---- The namespace (namespace.c) ----------------------------------------- */
 
 /* The root directory, \. */
 extern struct ob_directory *ob_root_directory;

@@ -22,8 +22,7 @@ void ob_init(void)
     ob_init_namespace();
 }
 
-/* ---- Types -----------------------------------------------------------------
- */
+/* ---- Types --------------------------------------------------------------- */
 
 /* A pool tag from the first four characters of a type's name, padded
  * with spaces ("Proc", "Even", "Key "). */
@@ -85,8 +84,7 @@ ACCESS_MASK ob_map_access(POBJECT_TYPE type, ACCESS_MASK access)
                       GENERIC_ALL | MAXIMUM_ALLOWED);
 }
 
-/* ---- Creation and deletion -------------------------------------------------
- */
+/* ---- Creation and deletion ----------------------------------------------- */
 
 NTSTATUS ob_create_object(POBJECT_TYPE type, ULONG size, PVOID *object)
 {
@@ -199,8 +197,7 @@ BOOLEAN ob_reference_if_alive(PVOID object)
     return TRUE;
 }
 
-/* ---- Handle counts
- * ----------------------------------------------------------- */
+/* ---- Handle counts ------------------------------------------------------- */
 
 NTSTATUS ob_count_handle(PVOID object, PEPROCESS process)
 {
@@ -237,26 +234,19 @@ void ob_uncount_handle(PVOID object, PEPROCESS process, ACCESS_MASK granted)
         ob_remove_name(h);
 }
 
-/* ---- Attributes
- * -------------------------------------------------------------- */
+/* ---- Attributes ---------------------------------------------------------- */
 
 NTSTATUS ob_capture_string(const UNICODE_STRING *source, KPROCESSOR_MODE mode,
                            UNICODE_STRING *copy)
 {
-    UNICODE_STRING seen = {0, 0, NULL};
-    volatile NTSTATUS status = STATUS_SUCCESS;
+    UNICODE_STRING seen;
+    NTSTATUS status;
 
     copy->Length = copy->MaximumLength = 0;
     copy->Buffer = NULL;
     if (source == NULL)
         return STATUS_SUCCESS;
-    __try {
-        if (mode == UserMode)
-            ProbeForRead((PVOID)source, sizeof *source, sizeof(ULONG));
-        seen = *source;
-    } __except (EXCEPTION_EXECUTE_HANDLER) {
-        status = GetExceptionCode();
-    }
+    status = mm_capture(mode, source, sizeof seen, sizeof(ULONG), &seen);
     if (!NT_SUCCESS(status))
         return status;
     if ((seen.Length & 1) != 0 || seen.Length > seen.MaximumLength)
@@ -267,18 +257,13 @@ NTSTATUS ob_capture_string(const UNICODE_STRING *source, KPROCESSOR_MODE mode,
 NTSTATUS ob_capture(const OBJECT_ATTRIBUTES *source, KPROCESSOR_MODE mode,
                     ob_captured *captured)
 {
-    volatile NTSTATUS status = STATUS_SUCCESS;
+    NTSTATUS status;
 
     RtlZeroMemory(captured, sizeof *captured);
     if (source == NULL)
         return STATUS_SUCCESS;
-    __try {
-        if (mode == UserMode)
-            ProbeForRead((PVOID)source, sizeof *source, sizeof(ULONG));
-        captured->attributes = *source;
-    } __except (EXCEPTION_EXECUTE_HANDLER) {
-        status = GetExceptionCode();
-    }
+    status = mm_capture(mode, source, sizeof captured->attributes,
+                        sizeof(ULONG), &captured->attributes);
     if (!NT_SUCCESS(status))
         return status;
     if (captured->attributes.Length != sizeof(OBJECT_ATTRIBUTES) ||
@@ -304,7 +289,7 @@ void ob_release_captured(ob_captured *captured)
 NTSTATUS ob_copy_name(const UNICODE_STRING *name, KPROCESSOR_MODE mode,
                       UNICODE_STRING *copy)
 {
-    volatile NTSTATUS status = STATUS_SUCCESS;
+    NTSTATUS status;
     PWCHAR buffer;
 
     copy->Length = copy->MaximumLength = 0;
@@ -314,13 +299,8 @@ NTSTATUS ob_copy_name(const UNICODE_STRING *name, KPROCESSOR_MODE mode,
     buffer = ExAllocatePoolWithTag(PagedPool, name->Length, 'mNbO');
     if (buffer == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
-    __try {
-        if (mode == UserMode)
-            ProbeForRead(name->Buffer, name->Length, sizeof(WCHAR));
-        RtlCopyMemory(buffer, name->Buffer, name->Length);
-    } __except (EXCEPTION_EXECUTE_HANDLER) {
-        status = GetExceptionCode();
-    }
+    status =
+        mm_capture(mode, name->Buffer, name->Length, sizeof(WCHAR), buffer);
     if (!NT_SUCCESS(status)) {
         ExFreePool(buffer);
         return status;

@@ -6,6 +6,7 @@
 #include "ob.h"
 
 #include "../ke/ke.h"
+#include "../mm/mm.h"
 #include "../ps/ps.h"
 
 /* The table a new handle goes to: the kernel's for OBJ_KERNEL_HANDLE from
@@ -33,9 +34,9 @@ static NTSTATUS make_handle(ob_handle_table *table, PVOID object,
     }
     status = ob_count_handle(object, table->process);
     if (NT_SUCCESS(status)) {
-        status = ob_create_handle(table, object,
-                                  ob_map_access(ob_type_of(object), access),
-                                  attributes & OBJ_INHERIT, handle);
+        status = ob_create_handle(
+            table, object, ob_map_access(ob_type_of(object), access),
+            attributes & (OBJ_INHERIT | OBJ_KERNEL_HANDLE), handle);
         if (!NT_SUCCESS(status))
             ob_uncount_handle(object, table->process, 0);
     }
@@ -55,8 +56,7 @@ static NTSTATUS reference_root(const OBJECT_ATTRIBUTES *attributes,
                                      root, NULL);
 }
 
-/* ---- Inserting new objects
- * ---------------------------------------------------- */
+/* ---- Inserting new objects ----------------------------------------------- */
 
 /* Opens existing (referenced), met when inserting a new object of type
  * under its name, in place of the new one. */
@@ -134,8 +134,7 @@ NTSTATUS ob_insert_object(PVOID object, const OBJECT_ATTRIBUTES *attributes,
                        handle);
 }
 
-/* ---- Opening
- * ------------------------------------------------------------------ */
+/* ---- Opening ------------------------------------------------------------- */
 
 NTSTATUS NTAPI ObReferenceObjectByPointer(PVOID Object,
                                           ACCESS_MASK DesiredAccess,
@@ -234,8 +233,7 @@ NTSTATUS NTAPI ObReferenceObjectByName(
     return lookup(&attributes, ObjectType, AccessMode, ParseContext, Object);
 }
 
-/* ---- Temporary objects
- * --------------------------------------------------------- */
+/* ---- Temporary objects --------------------------------------------------- */
 
 VOID NTAPI ObMakeTemporaryObject(PVOID Object)
 {
@@ -265,21 +263,14 @@ NTSTATUS NTAPI NtMakeTemporaryObject(HANDLE Handle)
     return STATUS_SUCCESS;
 }
 
-/* ---- Helpers for services
- * ------------------------------------------------------- */
+/* ---- Helpers for services ------------------------------------------------ */
 
 NTSTATUS ob_return_handle_in(ob_handle_table *table, PHANDLE out, HANDLE handle,
                              KPROCESSOR_MODE mode)
 {
-    volatile NTSTATUS status = STATUS_SUCCESS;
+    NTSTATUS status =
+        mm_give_back(mode, out, sizeof *out, sizeof(ULONG), &handle);
 
-    __try {
-        if (mode == UserMode)
-            ProbeForWrite(out, sizeof *out, sizeof(ULONG));
-        *out = handle;
-    } __except (EXCEPTION_EXECUTE_HANDLER) {
-        status = GetExceptionCode();
-    }
     if (!NT_SUCCESS(status))
         ob_close_handle(table, handle, UserMode);
     return status;

@@ -58,8 +58,7 @@ static LARGE_INTEGER now(void)
     return t;
 }
 
-/* ---- The Idle process
- * ---------------------------------------------------------- */
+/* ---- The Idle process ---------------------------------------------------- */
 
 void ps_init_idle_process(void)
 {
@@ -75,8 +74,7 @@ KTHREAD *ps_idle_thread(void)
     return &idle_thread_object.body.Tcb;
 }
 
-/* ---- Creation and deletion
- * ------------------------------------------------------ */
+/* ---- Creation and deletion ----------------------------------------------- */
 
 /* The delete routine: what the last reference to a process takes away. */
 static void delete_process(PVOID object)
@@ -172,8 +170,7 @@ void ps_init_system_process(void)
     PsInitialSystemProcess = system; /* the system keeps this reference */
 }
 
-/* ---- The end of a process
- * ------------------------------------------------------ */
+/* ---- The end of a process ------------------------------------------------ */
 
 void ps_process_rundown(EPROCESS *process, NTSTATUS status)
 {
@@ -192,8 +189,7 @@ void ps_process_rundown(EPROCESS *process, NTSTATUS status)
     process->SpaceCleaned = TRUE;
 }
 
-/* ---- Names and IDs
- * ---------------------------------------------------------------- */
+/* ---- Names and IDs ------------------------------------------------------- */
 
 const char *ps_process_name(const KPROCESS *process)
 {

@@ -51,8 +51,7 @@ void ps_init_threads(struct ob_header *idle)
     idle->type = thread_type;
 }
 
-/* ---- Creation
- * -------------------------------------------------------------------- */
+/* ---- Creation ------------------------------------------------------------ */
 
 /* The first code of every Ps thread, at PASSIVE_LEVEL. */
 static VOID thread_start(PVOID context)
@@ -147,8 +146,7 @@ NTSTATUS ps_create_system_thread(PKSTART_ROUTINE start, PVOID context,
     return status;
 }
 
-/* ---- The end of a thread
- * -------------------------------------------------------- */
+/* ---- The end of a thread ------------------------------------------------- */
 
 /* A worker thread's last look at a thread: once it has switched away for
  * good (its object is signalled only then), its reference goes. */
@@ -183,8 +181,7 @@ void ps_exit_thread(NTSTATUS status)
     ke_terminate_thread();
 }
 
-/* ---- Exported routines
- * ------------------------------------------------------------ */
+/* ---- Exported routines --------------------------------------------------- */
 
 NTSTATUS NTAPI PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
                                     POBJECT_ATTRIBUTES ObjectAttributes,
