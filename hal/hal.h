@@ -16,6 +16,7 @@
 #ifndef HAL_HAL_H
 #define HAL_HAL_H
 
+#include <nt/context.h>
 #include <nt/ntdef.h>
 
 /*
@@ -127,7 +128,8 @@ typedef ULONG_PTR hal_jmp_buf[8];
 int hal_setjmp(hal_jmp_buf buf) __attribute__((returns_twice));
 DECLSPEC_NORETURN void hal_longjmp(hal_jmp_buf buf, int value);
 
-/* The stack a trap from user mode is taken on (the TSS's esp0). */
+/* The stack a trap from user mode is taken on (the TSS's esp0): the user
+ * frame lives at its base, below which hal_context_init starts. */
 void hal_set_kernel_stack(void *stack_base);
 
 /*
@@ -136,6 +138,45 @@ void hal_set_kernel_stack(void *stack_base);
  */
 BOOLEAN hal_interrupts_disable(void);
 void hal_interrupts_restore(BOOLEAN enabled);
+
+/* ---- User mode -------------------------------------------------------------
+ * A thread enters user mode with hal_user_enter and comes back into the
+ * kernel only through a system call (user code calls the function at
+ * hal_system_call_entry()) or a trap. Either way the platform saves the user
+ * registers in the user frame at the base of the thread's kernel stack and
+ * goes back to user mode with that frame's registers once the kernel is
+ * done. While in the kernel on behalf of user mode, the kernel may read and
+ * change the frame: hal_user_get_context and hal_user_set_context (NtContinue,
+ * exception dispatch), hal_user_call (make user mode call a routine first:
+ * exception and APC dispatchers) and hal_user_set_result (a system call's
+ * status). User addresses are guest addresses.
+ */
+/* Starts user mode at ip, calling it with arg0 and arg1 on the stack below
+ * stack_top (16-byte aligned), as if called. Never returns. */
+DECLSPEC_NORETURN void hal_user_enter(ULONG ip, ULONG stack_top, ULONG_PTR arg0,
+                                      ULONG_PTR arg1);
+/* Makes the return to user mode call ip(args[0..count-1]) (count <= 4) on
+ * the stack below stack_top instead of resuming where it left. */
+void hal_user_call(ULONG ip, ULONG stack_top, const ULONG_PTR *args,
+                   ULONG count);
+void hal_user_get_context(CONTEXT *context);
+/* Replaces the user registers (CONTEXT_CONTROL, CONTEXT_INTEGER and
+ * CONTEXT_FLOATING_POINT parts, as ContextFlags says). */
+void hal_user_set_context(const CONTEXT *context);
+/* The value a system call returns to user mode. */
+void hal_user_set_result(ULONG_PTR value);
+/* Where user mode's stack pointer was when it entered the kernel. */
+ULONG hal_user_stack_pointer(void);
+/* The host address of the routine user code calls for a system call:
+ * NTSTATUS entry(ULONG number, const ULONG_PTR *args). */
+ULONG_PTR hal_system_call_entry(void);
+
+/*
+ * Implemented by the kernel: a system call from user mode, on the thread's
+ * kernel stack. args is the user's array of arguments (to be probed). The
+ * result goes back to user mode in the result register.
+ */
+ULONG_PTR ki_system_call(ULONG number, const ULONG_PTR *args);
 
 /* ---- Clock, console, power ----------------------------------------------- */
 
@@ -175,6 +216,17 @@ typedef struct hal_boot_info {
  * cannot boot a child.
  */
 int hal_child_boot(const char *test_name, char *out, ULONG size);
+
+/* ---- Boot modules ---------------------------------------------------------
+ * Named files the platform hands the kernel: user programs and drivers
+ * (multiboot modules on pc; on the hosted platform the programs built with
+ * ntlab and the files --program names). Reads copy bytes into buf; they
+ * fail (FALSE) for a range past the module's end or an I/O error.
+ */
+ULONG hal_module_count(void);
+const char *hal_module_name(ULONG index); /* NULL past the last */
+ULONG hal_module_size(ULONG index);
+BOOLEAN hal_module_read(ULONG index, ULONG offset, void *buf, ULONG len);
 
 /* ---- Traps --------------------------------------------------------------- */
 

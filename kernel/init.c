@@ -70,6 +70,7 @@ void ki_system_startup(const hal_boot_info *info)
     ex_init_pools();
     mm_init_phase1();
     ke_init_pcr();
+    ke_init_shared_data();
     ki_init_clock(info->seed, info->realtime);
     if (info->trim)
         mm_trim_every_tick();

@@ -52,7 +52,9 @@ static void context_thunk(void *arg)
 void hal_context_init(hal_context *ctx, void *stack_base, void *stack_limit,
                       void (*entry)(void *), void *arg)
 {
-    uintptr_t top = (uintptr_t)stack_base & ~(uintptr_t)15;
+    /* Below the user frame, which a trap or system call from user mode
+     * fills in at the base of the stack. */
+    uintptr_t top = (uintptr_t)trap_user_frame(stack_base) & ~(uintptr_t)15;
     uint64_t *sp = (uint64_t *)(top - 72);
 
     SAN_UNPOISON(stack_limit, (char *)stack_base - (char *)stack_limit);
@@ -83,6 +85,7 @@ void hal_context_switch(hal_context *from, hal_context *to)
 void hal_set_kernel_stack(void *stack_base)
 {
     cpu_kernel_stack = stack_base;
+    cpu_user_frame = trap_user_frame(stack_base);
 }
 
 BOOLEAN hal_interrupts_disable(void)
@@ -200,7 +203,7 @@ static bool read_all(int fd, char *out, ULONG size)
 
 int hal_child_boot(const char *test_name, char *out, ULONG size)
 {
-    const char *argv[16];
+    const char *argv[96];
     posix_spawn_file_actions_t fa;
     int fds[2], status, n = 0, i;
     pid_t pid;
@@ -246,5 +249,6 @@ void hosted_start(const hosted_options *opts)
     pagefile_init(opts->boot.pagefile_pages);
     mmu_init();
     trap_init();
+    modules_init(opts);
     ki_system_startup(&opts->boot);
 }

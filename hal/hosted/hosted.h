@@ -6,6 +6,7 @@
 #define HAL_HOSTED_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../hal.h"
@@ -23,7 +24,9 @@ extern const ULONG window_low; /* WINDOW_LOW, as a variable */
 typedef struct hosted_options {
     hal_boot_info boot;
     const char *self;           /* path to this executable, for child boots */
-    const char *child_args[10]; /* options a child boot repeats */
+    const char *child_args[80]; /* options a child boot repeats */
+    const char *programs[32];   /* --program files: extra boot modules */
+    int program_count;
 } hosted_options;
 
 /* Reserves the window, creates RAM, installs traps, then boots the kernel. */
@@ -32,6 +35,9 @@ DECLSPEC_NORETURN void hosted_start(const hosted_options *opts);
 /* One-line fatal error on the host side: prints "ntlab: ..." and exits 2. */
 DECLSPEC_NORETURN void hosted_die(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+
+/* module.c: the boot modules (built-in programs and --program files). */
+void modules_init(const hosted_options *opts);
 
 /* ram.c */
 void ram_init(ULONG pages);
@@ -51,9 +57,31 @@ fill_result mmu_fill(ULONG va, bool write, bool user);
 bool mmu_writable(ULONG va);
 extern unsigned long mmu_evictions;
 
+/*
+ * A trap frame: the interrupted registers, saved where a trap or system
+ * call is taken (switch.S knows the offsets). A frame from user mode sits
+ * at the base of the thread's kernel stack (cpu_user_frame).
+ */
+struct trap_frame {
+    uint64_t regs[18]; /* Linux gregs order: r8-r15 rdi rsi rbp rbx rdx rax
+                          rcx rsp rip eflags */
+    uint64_t user_mode;
+    uint64_t emergency;
+    uint64_t fpu_valid;        /* fpu[] holds state to restore */
+    uint64_t context_replaced; /* the kernel set new user registers */
+    hal_trap trap;
+    uint8_t pad[256 - 176 - sizeof(hal_trap)];
+    uint8_t fpu[] __attribute__((aligned(64)));
+};
+
 /* trap.c */
 void trap_init(void);
 extern bool cpu_user_mode;
 extern void *cpu_kernel_stack;
+extern struct trap_frame *cpu_user_frame;
+extern size_t trap_fpu_size; /* bytes of XSAVE (or FXSAVE) state */
+extern int hal_use_xsave;    /* XSAVE, not FXSAVE (switch.S reads it) */
+/* Where the user frame of a kernel stack with base stack_base lies. */
+struct trap_frame *trap_user_frame(void *stack_base);
 
 #endif

@@ -5,9 +5,18 @@
  * those of struct trap_frame in trap.c.
  */
 #define FPU_OFF 256
+#define F_R12 32
+#define F_R13 40
+#define F_R14 48
+#define F_R15 56
+#define F_RBP 80
+#define F_RBX 88
 #define F_RSP 120
 #define F_RIP 128
 #define F_EFLAGS 136
+#define F_USER 144
+#define F_FPU_VALID 160
+#define F_REPLACED 168
 
         .text
 
@@ -100,10 +109,13 @@ hal_trap_entry:
         xsave64 FPU_OFF(%rsp)
         jmp 2f
 1:      fxsave64 FPU_OFF(%rsp)
-2:      movq %rsp, %rdi
+2:      movq $1, F_FPU_VALID(%rsp)
+        movq %rsp, %rdi
         callq hal_trap_dispatch
         .globl hal_trap_restore_begin
 hal_trap_restore_begin:
+        cmpq $0, F_FPU_VALID(%rsp)
+        je 4f
         cmpl $0, hal_use_xsave(%rip)
         je 3f
         movl $-1, %eax
@@ -135,5 +147,48 @@ hal_trap_restore_begin:
         .globl hal_trap_restore_end
 hal_trap_restore_end:
         .size hal_trap_entry, . - hal_trap_entry
+
+/*
+ * NTSTATUS hal_syscall_entry(ULONG number, const ULONG_PTR *args)
+ * Called by user code (through KUSER_SHARED_DATA's SystemCall slot) on its
+ * own stack. Saves what the caller expects kept (callee-saved registers,
+ * the stack pointer after return, the return address, the flags) in the
+ * user frame at the base of the kernel stack, runs the call there, and
+ * leaves through the trap restore path with the frame's registers.
+ */
+        .globl hal_syscall_entry
+        .type hal_syscall_entry, @function
+hal_syscall_entry:
+        movq %rsp, %rax
+        movq cpu_user_frame(%rip), %rsp
+        movq %r12, F_R12(%rsp)
+        movq %r13, F_R13(%rsp)
+        movq %r14, F_R14(%rsp)
+        movq %r15, F_R15(%rsp)
+        movq %rbp, F_RBP(%rsp)
+        movq %rbx, F_RBX(%rsp)
+        movq (%rax), %rcx
+        movq %rcx, F_RIP(%rsp)
+        leaq 8(%rax), %rcx
+        movq %rcx, F_RSP(%rsp)
+        pushfq
+        popq F_EFLAGS(%rsp)
+        movq $1, F_USER(%rsp)
+        movq $0, F_FPU_VALID(%rsp)
+        movq $0, F_REPLACED(%rsp)
+        cld
+        movq %rsp, %rdx
+        callq hal_syscall_dispatch
+        jmp hal_trap_restore_begin
+        .size hal_syscall_entry, . - hal_syscall_entry
+
+/* void hal_user_resume(struct trap_frame *frame): leaves for user mode with
+ * frame's registers (the first entry to user mode). */
+        .globl hal_user_resume
+        .type hal_user_resume, @function
+hal_user_resume:
+        movq %rdi, %rsp
+        jmp hal_trap_restore_begin
+        .size hal_user_resume, . - hal_user_resume
 
         .section .note.GNU-stack, "", @progbits

@@ -28,26 +28,20 @@
 #include "hosted.h"
 
 /* The frame's layout is shared with switch.S: keep the offsets in step. */
-struct trap_frame {
-    uint64_t regs[18]; /* Linux gregs order: r8-r15 rdi rsi rbp rbx rdx rax
-                          rcx rsp rip eflags */
-    uint64_t user_mode;
-    uint64_t emergency;
-    hal_trap trap;
-    uint8_t pad[256 - 160 - sizeof(hal_trap)];
-    uint8_t fpu[] __attribute__((aligned(64)));
-};
 _Static_assert(offsetof(struct trap_frame, fpu) == 256, "switch.S FPU_OFF");
+_Static_assert(offsetof(struct trap_frame, fpu_valid) == 160,
+               "switch.S F_FPU_VALID");
 _Static_assert(REG_RSP == 15 && REG_RIP == 16 && REG_EFL == 17, "gregs order");
 
 bool cpu_user_mode;
 void *cpu_kernel_stack;
+struct trap_frame *cpu_user_frame;
 int hal_use_xsave;    /* read by switch.S */
 void *hal_resume_rip; /* written and read by switch.S */
 
 extern char hal_trap_entry[], hal_trap_restore_begin[], hal_trap_restore_end[];
 
-static size_t fpu_size;
+size_t trap_fpu_size;
 static unsigned emergency_depth;
 static uint8_t altstack[256 * 1024] __attribute__((aligned(64)));
 static uint8_t emergency_stack[256 * 1024] __attribute__((aligned(64)));
@@ -77,6 +71,15 @@ static bool stack_usable(uintptr_t lo, uintptr_t hi)
     return true;
 }
 
+struct trap_frame *trap_user_frame(void *stack_base)
+{
+    uintptr_t top = (uintptr_t)stack_base & ~(uintptr_t)63;
+
+    return (
+        struct trap_frame *)((top - sizeof(struct trap_frame) - trap_fpu_size) &
+                             ~(uintptr_t)63);
+}
+
 /* Builds the trap frame and makes the signal return into hal_trap_entry. */
 static void deliver(ucontext_t *uc, hal_trap *t)
 {
@@ -84,10 +87,14 @@ static void deliver(ucontext_t *uc, hal_trap *t)
     uintptr_t top, frame;
     bool emergency = false;
 
-    top = cpu_user_mode ? (uintptr_t)cpu_kernel_stack
-                        : (uintptr_t)g[REG_RSP] - 128;
-    top &= ~(uintptr_t)63;
-    frame = (top - sizeof(struct trap_frame) - fpu_size) & ~(uintptr_t)63;
+    if (cpu_user_mode) {
+        frame = (uintptr_t)cpu_user_frame;
+        top = frame + sizeof(struct trap_frame) + trap_fpu_size;
+    } else {
+        top = ((uintptr_t)g[REG_RSP] - 128) & ~(uintptr_t)63;
+        frame =
+            (top - sizeof(struct trap_frame) - trap_fpu_size) & ~(uintptr_t)63;
+    }
     if (!stack_usable(frame, top)) {
         if (++emergency_depth > 4) {
             raw_message("ntlab: triple fault: a trap on the emergency stack "
@@ -99,13 +106,15 @@ static void deliver(ucontext_t *uc, hal_trap *t)
         if ((uintptr_t)g[REG_RSP] > (uintptr_t)emergency_stack &&
             (uintptr_t)g[REG_RSP] <= top)
             top = ((uintptr_t)g[REG_RSP] - 128) & ~(uintptr_t)63;
-        frame = (top - sizeof(struct trap_frame) - fpu_size) & ~(uintptr_t)63;
+        frame =
+            (top - sizeof(struct trap_frame) - trap_fpu_size) & ~(uintptr_t)63;
         emergency = true;
     }
     struct trap_frame *f = (struct trap_frame *)frame;
     memcpy(f->regs, g, sizeof f->regs);
     f->user_mode = cpu_user_mode;
     f->emergency = emergency;
+    f->context_replaced = 0;
     f->trap = *t;
     memset(f->fpu + 512, 0, 64); /* the XSAVE header must start clean */
     g[REG_RSP] = (greg_t)frame;
@@ -196,12 +205,12 @@ void trap_init(void)
 
     __cpuid(1, a, b, c, d);
     hal_use_xsave = (c & bit_OSXSAVE) != 0;
-    fpu_size = 512;
+    trap_fpu_size = 512;
     if (hal_use_xsave) {
         __cpuid_count(0xD, 0, a, b, c, d);
-        fpu_size = b;
+        trap_fpu_size = b;
     }
-    fpu_size = (fpu_size + 63) & ~(size_t)63;
+    trap_fpu_size = (trap_fpu_size + 63) & ~(size_t)63;
     ss.ss_sp = altstack;
     ss.ss_size = sizeof altstack;
     ss.ss_flags = 0;

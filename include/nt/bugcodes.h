@@ -19,6 +19,7 @@
 #define KERNEL_APC_PENDING_DURING_EXIT          0x00000020
 #define REFERENCE_BY_POINTER                    0x00000018
 #define INVALID_KERNEL_HANDLE                   0x00000093
+#define IRQL_GT_ZERO_AT_SYSTEM_SERVICE          0x0000004A
 #define KMODE_EXCEPTION_NOT_HANDLED             0x0000001E
 #define PFN_LIST_CORRUPT                        0x0000004E
 #define NO_MORE_SYSTEM_PTES                     0x0000003F

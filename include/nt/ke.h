@@ -10,6 +10,7 @@
 #define NT_KE_H
 
 #include <nt/ntdef.h>
+#include <nt/seh.h>
 
 typedef struct _KTHREAD *PKTHREAD, *PRKTHREAD;
 typedef struct _KPROCESS *PKPROCESS, *PRKPROCESS;
@@ -385,5 +386,16 @@ NTSYSAPI NTSTATUS NTAPI ZwDelayExecution(BOOLEAN Alertable,
 NTSYSAPI NTSTATUS NTAPI NtYieldExecution(VOID);
 NTSYSAPI NTSTATUS NTAPI ZwYieldExecution(VOID);
 NTSYSAPI NTSTATUS NTAPI NtTestAlert(VOID);
+NTSYSAPI NTSTATUS NTAPI NtAlertThread(HANDLE ThreadHandle);
+/* Always 0: ntlab has one processor. */
+NTSYSAPI ULONG NTAPI NtGetCurrentProcessorNumber(VOID);
+/* Prints String on the console (NT's boot-screen service). */
+NTSYSAPI NTSTATUS NTAPI NtDisplayString(PUNICODE_STRING String);
+/* Resumes ContextRecord (user mode), after running due user APCs if
+ * TestAlert. */
+NTSYSAPI NTSTATUS NTAPI NtContinue(PCONTEXT ContextRecord, BOOLEAN TestAlert);
+NTSYSAPI NTSTATUS NTAPI NtRaiseException(PEXCEPTION_RECORD ExceptionRecord,
+                                         PCONTEXT ContextRecord,
+                                         BOOLEAN FirstChance);
 
 #endif

@@ -79,4 +79,77 @@ NTKERNELAPI NTSTATUS NTAPI PsCreateSystemThread(
 /* Ends the calling system thread; STATUS_INVALID_PARAMETER from any other. */
 NTKERNELAPI NTSTATUS NTAPI PsTerminateSystemThread(NTSTATUS ExitStatus);
 
+/* ---- Services ------------------------------------------------------------ */
+
+typedef enum _PROCESSINFOCLASS {
+    ProcessBasicInformation = 0,
+} PROCESSINFOCLASS;
+
+typedef struct _PROCESS_BASIC_INFORMATION {
+    NTSTATUS ExitStatus; /* STATUS_PENDING while it runs */
+    PVOID PebBaseAddress;
+    ULONG_PTR AffinityMask;
+    KPRIORITY BasePriority;
+    ULONG_PTR UniqueProcessId;
+    ULONG_PTR InheritedFromUniqueProcessId;
+} PROCESS_BASIC_INFORMATION, *PPROCESS_BASIC_INFORMATION;
+
+typedef VOID(NTAPI *PPS_APC_ROUTINE)(PVOID ApcArgument1, PVOID ApcArgument2,
+                                     PVOID ApcArgument3);
+
+/*
+ * ntlab's process-creation service (NT's own needs sections and a loader
+ * ntlab does not have): starts the program ImageName (a boot module's name,
+ * such as L"hello.exe"; case does not matter) in a new process whose PEB
+ * gives CommandLine, and returns handles to the process and its first
+ * thread (with all access). Flags must be 0.
+ */
+NTSYSAPI NTSTATUS NTAPI NtlabCreateProcess(PHANDLE ProcessHandle,
+                                           PHANDLE ThreadHandle,
+                                           PUNICODE_STRING ImageName,
+                                           PUNICODE_STRING CommandLine,
+                                           ULONG Flags);
+NTSYSAPI NTSTATUS NTAPI NtOpenProcess(PHANDLE ProcessHandle,
+                                      ACCESS_MASK DesiredAccess,
+                                      POBJECT_ATTRIBUTES ObjectAttributes,
+                                      PCLIENT_ID ClientId);
+/* Ends every thread of the process (NULL: every thread of the current
+ * process but the caller). */
+NTSYSAPI NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle,
+                                           NTSTATUS ExitStatus);
+NTSYSAPI NTSTATUS NTAPI NtQueryInformationProcess(
+    HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
+    PVOID ProcessInformation, ULONG ProcessInformationLength,
+    PULONG ReturnLength);
+/* Starts a user thread at StartRoutine(Argument). CreateFlags and
+ * AttributeList must be 0; StackSize and MaximumStackSize (0: 256 KiB)
+ * give the stack's reservation. */
+NTSYSAPI NTSTATUS NTAPI NtCreateThreadEx(
+    PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle,
+    PVOID StartRoutine, PVOID Argument, ULONG CreateFlags, SIZE_T ZeroBits,
+    SIZE_T StackSize, SIZE_T MaximumStackSize, PVOID AttributeList);
+NTSYSAPI NTSTATUS NTAPI NtOpenThread(PHANDLE ThreadHandle,
+                                     ACCESS_MASK DesiredAccess,
+                                     POBJECT_ATTRIBUTES ObjectAttributes,
+                                     PCLIENT_ID ClientId);
+NTSYSAPI NTSTATUS NTAPI NtTerminateThread(HANDLE ThreadHandle,
+                                          NTSTATUS ExitStatus);
+/* Queues ApcRoutine(ApcArgument1..3) to run in the thread's user mode at
+ * its next alertable wait (or NtTestAlert). */
+NTSYSAPI NTSTATUS NTAPI NtQueueApcThread(HANDLE ThreadHandle,
+                                         PPS_APC_ROUTINE ApcRoutine,
+                                         PVOID ApcArgument1, PVOID ApcArgument2,
+                                         PVOID ApcArgument3);
+NTSYSAPI NTSTATUS NTAPI ZwTerminateProcess(HANDLE ProcessHandle,
+                                           NTSTATUS ExitStatus);
+NTSYSAPI NTSTATUS NTAPI ZwQueryInformationProcess(
+    HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
+    PVOID ProcessInformation, ULONG ProcessInformationLength,
+    PULONG ReturnLength);
+NTSYSAPI NTSTATUS NTAPI ZwOpenProcess(PHANDLE ProcessHandle,
+                                      ACCESS_MASK DesiredAccess,
+                                      POBJECT_ATTRIBUTES ObjectAttributes,
+                                      PCLIENT_ID ClientId);
+
 #endif

@@ -34,6 +34,7 @@
 #ifndef NT_SEH_H
 #define NT_SEH_H
 
+#include <nt/context.h>
 #include <nt/ntdef.h>
 
 #define EXCEPTION_EXECUTE_HANDLER    1
@@ -53,13 +54,6 @@ typedef struct _EXCEPTION_RECORD {
     ULONG_PTR ExceptionInformation[EXCEPTION_MAXIMUM_PARAMETERS];
 } EXCEPTION_RECORD, *PEXCEPTION_RECORD;
 
-/* The processor state at the exception: where it happened. */
-typedef struct _CONTEXT {
-    ULONG ContextFlags;
-    ULONG_PTR InstructionPointer;
-    ULONG_PTR StackPointer;
-} CONTEXT, *PCONTEXT;
-
 typedef struct _EXCEPTION_POINTERS {
     PEXCEPTION_RECORD ExceptionRecord;
     PCONTEXT ContextRecord;
@@ -73,8 +67,7 @@ typedef struct _SEH_FRAME {
     ULONG_PTR Jump[8];
     LONG State;
     EXCEPTION_RECORD Record;
-    CONTEXT Context;
-    EXCEPTION_POINTERS Pointers;
+    EXCEPTION_POINTERS Pointers; /* the context only while filtering */
 } SEH_FRAME, *PSEH_FRAME;
 
 /* SEH_FRAME.State */

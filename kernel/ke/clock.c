@@ -59,6 +59,8 @@ static void clock_interrupt(void)
     ki_cpu.next_tick += ticks * TIME_INCREMENT;
     clock.interrupt_time += ticks * TIME_INCREMENT;
     clock.tick_count += ticks;
+    ke_update_shared_time(clock.interrupt_time, ki_system_time(),
+                          clock.tick_count);
     pcr->InterruptCount++;
     if (ki_next_timer_due() <= clock.interrupt_time) {
         pcr->TimerExpiryPending = TRUE;

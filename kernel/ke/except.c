@@ -62,6 +62,7 @@ static DECLSPEC_NORETURN void continue_unwind(KTHREAD *thread)
         unlink(thread, frame);
         if (frame == thread->SehTarget) {
             frame->Record = thread->SehRecord;
+            frame->Pointers.ContextRecord = NULL;
             thread->SehTarget = NULL;
             jump_to(thread, frame, SEH_STATE_HANDLING, 1);
         }
@@ -167,17 +168,14 @@ VOID _ntlab_seh_cleanup(PSEH_FRAME Frame)
 
 /* Calls frame's filter, as pass one does; returns its disposition. */
 static LONG call_filter(KTHREAD *thread, SEH_FRAME *frame,
-                        const EXCEPTION_RECORD *record, ULONG_PTR ip,
-                        ULONG_PTR sp)
+                        const EXCEPTION_RECORD *record, CONTEXT *context)
 {
     SEH_FRAME *active = thread->SehActive, *filtering = thread->SehFiltering;
     LONG disposition;
 
     frame->Record = *record;
-    frame->Context.InstructionPointer = ip;
-    frame->Context.StackPointer = sp;
     frame->Pointers.ExceptionRecord = &frame->Record;
-    frame->Pointers.ContextRecord = &frame->Context;
+    frame->Pointers.ContextRecord = context;
     thread->SehActive = frame;
     thread->SehFiltering = frame;
     disposition = frame->Filter();
@@ -207,7 +205,7 @@ static DECLSPEC_NORETURN void unhandled(KTHREAD *thread,
                  record->ExceptionInformation[1]);
 }
 
-void ke_dispatch_exception(EXCEPTION_RECORD *record, ULONG_PTR ip, ULONG_PTR sp)
+void ke_dispatch_exception(EXCEPTION_RECORD *record, CONTEXT *context)
 {
     KTHREAD *thread = ke_current_thread();
     SEH_FRAME *frame;
@@ -218,7 +216,7 @@ void ke_dispatch_exception(EXCEPTION_RECORD *record, ULONG_PTR ip, ULONG_PTR sp)
 
         if (frame->Filter == NULL || frame->State != SEH_STATE_TRY)
             continue;
-        disposition = call_filter(thread, frame, record, ip, sp);
+        disposition = call_filter(thread, frame, record, context);
         if (disposition == EXCEPTION_CONTINUE_EXECUTION) {
             if (!(record->ExceptionFlags & EXCEPTION_NONCONTINUABLE))
                 return;
@@ -239,26 +237,38 @@ void ke_dispatch_exception(EXCEPTION_RECORD *record, ULONG_PTR ip, ULONG_PTR sp)
 
 /* ---- Raising ------------------------------------------------------------- */
 
+/* The context an exception raised by software records: where it was
+ * raised from, and the stack there. */
+static void raise_context(CONTEXT *context, PVOID address, PVOID frame)
+{
+    RtlZeroMemory(context, sizeof *context);
+    context->ContextFlags = CONTEXT_CONTROL;
+    CONTEXT_TO_PROGRAM_COUNTER(context) = (ULONG_PTR)address;
+    CONTEXT_TO_STACK_POINTER(context) = (ULONG_PTR)frame;
+}
+
 VOID NTAPI RtlRaiseException(PEXCEPTION_RECORD ExceptionRecord)
 {
-    ULONG_PTR sp = (ULONG_PTR)__builtin_frame_address(0);
+    CONTEXT context;
 
     if (ExceptionRecord->ExceptionAddress == NULL)
         ExceptionRecord->ExceptionAddress = __builtin_return_address(0);
-    ke_dispatch_exception(ExceptionRecord,
-                          (ULONG_PTR)ExceptionRecord->ExceptionAddress, sp);
+    raise_context(&context, ExceptionRecord->ExceptionAddress,
+                  __builtin_frame_address(0));
+    ke_dispatch_exception(ExceptionRecord, &context);
 }
 
 static DECLSPEC_NORETURN void raise_from(NTSTATUS status, PVOID address)
 {
     EXCEPTION_RECORD record;
+    CONTEXT context;
 
     RtlZeroMemory(&record, sizeof record);
     record.ExceptionCode = status;
     record.ExceptionFlags = EXCEPTION_NONCONTINUABLE;
     record.ExceptionAddress = address;
-    ke_dispatch_exception(&record, (ULONG_PTR)address,
-                          (ULONG_PTR)__builtin_frame_address(0));
+    raise_context(&context, address, __builtin_frame_address(0));
+    ke_dispatch_exception(&record, &context);
     /* A non-continuable exception does not come back. */
     __builtin_unreachable();
 }

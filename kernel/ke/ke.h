@@ -69,6 +69,12 @@ typedef struct _KPROCESS {
     ULONG DirectoryTableBase; /* frame of the page directory */
     LIST_ENTRY ThreadListHead;
     KPRIORITY BasePriority;
+    /* Where user mode starts threads and takes exceptions and APCs: the
+     * image's RtlUserThreadStart, KiUserExceptionDispatcher and
+     * KiUserApcDispatcher (0 in a process without user mode). */
+    ULONG UserThreadStart;
+    ULONG UserExceptionDispatcher;
+    ULONG UserApcDispatcher;
 } KPROCESS;
 
 /* Quantum units: a clock tick takes 3, a satisfied wait 1 (NT's values). */
@@ -125,6 +131,7 @@ typedef struct _KTHREAD {
     SEH_FRAME *SehFiltering;    /* whose filter runs now */
     SEH_FRAME *SehTarget;       /* the handler an unwind goes to */
     EXCEPTION_RECORD SehRecord; /* the exception being unwound for */
+    ULONG Teb; /* user address of its TEB; 0 for a kernel-only thread */
 } KTHREAD;
 
 /* Every thread that has not ended (for the hang report). DISPATCH_LEVEL. */
@@ -153,6 +160,8 @@ NTSTATUS ke_init_thread(KTHREAD *thread, KPROCESS *process,
                         PKSTART_ROUTINE start, PVOID context, SCHAR priority);
 /* Makes an initialized thread ready to run. IRQL <= DISPATCH_LEVEL. */
 void ke_ready_thread(KTHREAD *thread);
+/* Signals a process object (one that ends without threads). */
+void ke_signal_process(KPROCESS *process);
 /* Takes a thread that never ran out of its process and the thread list. */
 void ke_forget_thread(KTHREAD *thread);
 /* Stops the system if the current thread may not end now: IRQL above
@@ -179,9 +188,9 @@ void ki_ready_thread_locked(KTHREAD *thread);
  * (waiting, terminated); returns its WaitStatus once it runs again.
  * DISPATCH_LEVEL. */
 NTSTATUS ki_swap_thread_locked(void);
-/* Runs on the incoming thread right after every switch (a new thread runs
- * it first): frees the stack of a thread that has just ended. */
-void ki_finish_switch(void);
+/* Publishes thread's TEB in KUSER_SHARED_DATA (NtCurrentTeb) as it is
+ * switched to (user.c). */
+void ke_publish_teb(const KTHREAD *thread);
 /* Quantum end and preemption, from the dispatch interrupt. */
 void ki_reschedule_locked(void);
 /* Sets a thread's priority, requeueing or preempting as needed. */
@@ -336,10 +345,27 @@ DECLSPEC_NORETURN void ke_raise_status(NTSTATUS status);
  * Dispatches an exception in kernel mode to the current thread's __try
  * blocks. Returns only when a filter said EXCEPTION_CONTINUE_EXECUTION (for
  * a continuable exception); an exception nothing handles stops the system.
- * ip and sp are where it happened.
+ * context says where it happened; filters see it while they run.
  */
-void ke_dispatch_exception(EXCEPTION_RECORD *record, ULONG_PTR ip,
-                           ULONG_PTR sp);
+void ke_dispatch_exception(EXCEPTION_RECORD *record, CONTEXT *context);
+
+/* ---- User mode (user.c) -------------------------------------------------- */
+
+/* KUSER_SHARED_DATA: the kernel's view, and its frame (mapped read-only
+ * into every user process). */
+extern struct _KUSER_SHARED_DATA *ke_shared_data;
+void ke_init_shared_data(void);
+ULONG ke_shared_data_pfn(void);
+/* The clock's times, published for user mode at every tick. */
+void ke_update_shared_time(ULONGLONG interrupt_time, ULONGLONG system_time,
+                           ULONGLONG tick_count);
+
+/* Sends an exception from user mode to the program's handlers
+ * (KiUserExceptionDispatcher); a process that cannot take it ends. */
+void ke_dispatch_user_exception(const EXCEPTION_RECORD *record);
+
+/* The number of system services (for tests). */
+ULONG ke_service_count(void);
 
 /* The exit status of ntlab when the system stops, and when it hangs. */
 #define KE_STOP_EXIT_STATUS 3

@@ -21,8 +21,6 @@
 
 static LIST_ENTRY ready_queue[MAXIMUM_PRIORITY];
 static ULONG ready_summary;
-/* A thread that has ended and whose stack the next thread frees. */
-static KTHREAD *dead_thread;
 
 /* The threads switched to, by address, in order (determinism tests): the
  * last TRACE_SIZE of them. */
@@ -119,14 +117,6 @@ void ki_ready_thread_locked(KTHREAD *thread)
     choose_next(thread);
 }
 
-void ki_finish_switch(void)
-{
-    if (dead_thread != NULL) {
-        mm_delete_kernel_stack(HAL_PTR_VA(dead_thread->InitialStack));
-        dead_thread = NULL;
-    }
-}
-
 /* Switches from the current thread to next. DISPATCH_LEVEL. */
 static void swap_context(KTHREAD *next)
 {
@@ -136,8 +126,6 @@ static void swap_context(KTHREAD *next)
     next->State = Running;
     if (next == current)
         return;
-    if (current->State == Terminated)
-        dead_thread = current;
     pcr->CurrentThread = next;
     pcr->ContextSwitches++;
     trace[trace_length % TRACE_SIZE] = HAL_PTR_VA(next);
@@ -145,8 +133,8 @@ static void swap_context(KTHREAD *next)
     if (next->ApcState.Process != current->ApcState.Process)
         hal_mmu_activate(next->ApcState.Process->DirectoryTableBase);
     hal_set_kernel_stack(next->InitialStack);
+    ke_publish_teb(next);
     hal_context_switch(&current->Context, &next->Context);
-    ki_finish_switch();
 }
 
 NTSTATUS ki_swap_thread_locked(void)

@@ -13,7 +13,6 @@ static void thread_start(void *arg)
 {
     KTHREAD *thread = arg;
 
-    ki_finish_switch();
     KfLowerIrql(PASSIVE_LEVEL);
     thread->StartRoutine(thread->StartContext);
     ke_terminate_thread();
@@ -101,6 +100,14 @@ void ke_terminate_thread(void)
     /* Nothing switches back to a terminated thread. */
     UNREFERENCED_PARAMETER(irql);
     __builtin_unreachable();
+}
+
+void ke_signal_process(KPROCESS *process)
+{
+    KIRQL irql = ki_lock_dispatcher();
+
+    signal_locked(&process->Header);
+    ki_unlock_dispatcher(irql);
 }
 
 void ke_forget_thread(KTHREAD *thread)

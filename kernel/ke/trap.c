@@ -24,6 +24,25 @@ static NTSTATUS exception_code(hal_trap_kind kind)
     }
 }
 
+/* An exception in user mode: its addresses are the ones user code sees,
+ * and it goes to the program's handlers. */
+static void user_trap_exception(NTSTATUS code, const hal_trap *trap,
+                                ULONG_PTR write)
+{
+    EXCEPTION_RECORD record;
+
+    RtlZeroMemory(&record, sizeof record);
+    record.ExceptionCode = code;
+    record.ExceptionAddress =
+        trap->ip_guest ? HAL_VA_PTR(trap->ip) : (PVOID)trap->ip;
+    if (code == STATUS_ACCESS_VIOLATION) {
+        record.NumberParameters = 2;
+        record.ExceptionInformation[0] = write;
+        record.ExceptionInformation[1] = trap->address;
+    }
+    ke_dispatch_user_exception(&record);
+}
+
 /*
  * Raises the exception a trap in kernel mode stands for, with what NT
  * records for it (an access violation: read or write, and the address).
@@ -33,8 +52,17 @@ void ke_trap_exception(NTSTATUS code, const hal_trap *trap, ULONG_PTR info0,
                        ULONG_PTR info1)
 {
     EXCEPTION_RECORD record;
+    CONTEXT context;
 
+    if (trap->user) {
+        user_trap_exception(code, trap, info0);
+        return;
+    }
     RtlZeroMemory(&record, sizeof record);
+    RtlZeroMemory(&context, sizeof context);
+    context.ContextFlags = CONTEXT_CONTROL;
+    CONTEXT_TO_PROGRAM_COUNTER(&context) = trap->ip;
+    CONTEXT_TO_STACK_POINTER(&context) = trap->sp;
     record.ExceptionCode = code;
     record.ExceptionAddress = (PVOID)trap->ip;
     if (code == STATUS_ACCESS_VIOLATION) {
@@ -42,7 +70,7 @@ void ke_trap_exception(NTSTATUS code, const hal_trap *trap, ULONG_PTR info0,
         record.ExceptionInformation[0] = info0;
         record.ExceptionInformation[1] = info1;
     }
-    ke_dispatch_exception(&record, trap->ip, trap->sp);
+    ke_dispatch_exception(&record, &context);
 }
 
 static void double_fault(const hal_trap *trap)
@@ -67,6 +95,8 @@ static void double_fault(const hal_trap *trap)
 void ki_trap(const hal_trap *trap)
 {
     ki_checkpoint();
+    if (trap->user)
+        ke_current_thread()->PreviousMode = UserMode;
     switch (trap->kind) {
     case HAL_TRAP_PAGE_FAULT:
         mm_access_fault(trap);

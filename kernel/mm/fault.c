@@ -58,6 +58,12 @@ void mm_access_fault(const hal_trap *trap)
 
     if (mm_test_fault_observer != NULL && mm_test_fault_observer(trap))
         return;
+    if (trap->user && mm_is_system_address(va)) {
+        /* User code gets no help with system space: what its translation
+         * did not allow is an access violation. */
+        ke_trap_exception(STATUS_ACCESS_VIOLATION, trap, trap->write, va);
+        return;
+    }
     if (trap->present && trap->write && mm_is_system_address(va))
         KeBugCheckEx(ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, mm_read_pte(va), 0,
                      0);

@@ -151,6 +151,7 @@ typedef enum mm_page_state {
 /* MMPFN.flags */
 #define MM_PFN_MODIFIED 0x01 /* newer than its paging-file copy, or none */
 #define MM_PFN_ORPHANED 0x02 /* its page was freed while an MDL locked it */
+#define MM_PFN_SHARED   0x04 /* mapped in every process, freed with none */
 
 /*
  * One entry per frame. Links are frame numbers, not pointers, so the entry
@@ -317,6 +318,17 @@ NTSTATUS mm_capture(KPROCESSOR_MODE mode, const volatile void *p, SIZE_T size,
 /* The same the other way: writes value to a caller's p. */
 NTSTATUS mm_give_back(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
                       ULONG alignment, const void *value);
+
+/*
+ * Reserves and commits [va, va + size) of the current process exactly at
+ * va (page-aligned, without the 64 KiB granularity), as NT makes PEBs and
+ * TEBs. STATUS_CONFLICTING_ADDRESSES if any of it is taken. PASSIVE_LEVEL.
+ */
+NTSTATUS mm_allocate_fixed(ULONG va, ULONG size, ULONG page_protection);
+/* Maps frame pfn read-only for user mode at va of the current process, as
+ * a one-page reservation (KUSER_SHARED_DATA's user view). The frame is
+ * never freed with the process. */
+NTSTATUS mm_map_shared_page(ULONG va, ULONG pfn);
 
 /* Frees a space's user half (VADs, page tables and frames); it may be the
  * current space (a process's last thread does this). PASSIVE_LEVEL. */

@@ -411,6 +411,13 @@ void mm_release_pageable(ULONG va, ULONGLONG pte_pa, mm_working_set *ws)
     ULONG pte = read_pte(pte_pa), pfn = pte >> PAGE_SHIFT;
     MMPFN *e;
 
+    if ((pte & X86_PTE_VALID) && (mm_pfn(pfn)->flags & MM_PFN_SHARED)) {
+        /* KUSER_SHARED_DATA's user view: only the mapping goes. */
+        write_pte(pte_pa, 0);
+        invalidate(ws, va);
+        KfLowerIrql(irql);
+        return;
+    }
     if (pte & X86_PTE_VALID) {
         ws_remove(ws, pfn);
         invalidate(ws, va);

@@ -182,9 +182,10 @@ static void free_page_table(mm_space *space, ULONG pde_index, ULONG pt_pfn)
         pa = (ULONGLONG)pt_pfn * PAGE_SIZE + i * 4;
         hal_phys_read(pa, &pte, 4);
         if ((pte & X86_PTE_VALID) &&
-            mm_pfn(pte >> PAGE_SHIFT)->ws_id == MM_WS_NONE)
-            mm_free_frame(pte >> PAGE_SHIFT);
-        else if (pte != 0)
+            mm_pfn(pte >> PAGE_SHIFT)->ws_id == MM_WS_NONE) {
+            if (!(mm_pfn(pte >> PAGE_SHIFT)->flags & MM_PFN_SHARED))
+                mm_free_frame(pte >> PAGE_SHIFT);
+        } else if (pte != 0)
             mm_release_pageable((pde_index << 22) | (i << PAGE_SHIFT), pa,
                                 &space->ws);
     }

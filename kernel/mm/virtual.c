@@ -605,3 +605,49 @@ NTSTATUS NTAPI ZwQueryVirtualMemory(
     return query(KernelMode, ProcessHandle, BaseAddress, MemoryInformationClass,
                  MemoryInformation, MemoryInformationLength, ReturnLength);
 }
+
+/* ---- Fixed allocations for Ps -------------------------------------------- */
+
+/* Enters a committed reservation [va, va + size) in the current space. */
+static NTSTATUS fixed_vad(ULONG va, ULONG size, ULONG protection)
+{
+    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
+    mm_space *space = mm_current_space();
+    mm_vad *vad = NULL;
+    NTSTATUS status = STATUS_CONFLICTING_ADDRESSES;
+
+    if (range_free(space, va, va + size)) {
+        vad = ExAllocatePoolWithTag(NonPagedPool, sizeof *vad, TAG_VAD);
+        status = vad != NULL ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+    }
+    if (vad != NULL) {
+        vad->start = va;
+        vad->end = va + size;
+        vad->protection = protection;
+        vad->committed = TRUE;
+        insert_vad(space, vad);
+    }
+    KfLowerIrql(irql);
+    return status;
+}
+
+NTSTATUS mm_allocate_fixed(ULONG va, ULONG size, ULONG page_protection)
+{
+    ULONG protection;
+
+    if ((va & (PAGE_SIZE - 1)) != 0 || size == 0 ||
+        !to_mm_protection(page_protection, &protection) ||
+        va + size > USER_END || va + size < va)
+        return STATUS_INVALID_PARAMETER;
+    return fixed_vad(va, (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), protection);
+}
+
+NTSTATUS mm_map_shared_page(ULONG va, ULONG pfn)
+{
+    NTSTATUS status = fixed_vad(va, PAGE_SIZE, MM_READONLY);
+
+    if (!NT_SUCCESS(status))
+        return status;
+    mm_pfn(pfn)->flags |= MM_PFN_SHARED;
+    return mm_map_page(va, pfn, X86_PTE_OWNER);
+}

@@ -35,6 +35,7 @@ typedef struct _EPROCESS {
     BOOLEAN Exiting;      /* its last thread is on its way out */
     BOOLEAN SpaceCleaned; /* the user half is gone */
     ULONG Peb;            /* user address of its PEB, 0 for none */
+    ULONG ImageEntry;     /* user address of its image entry point */
     LARGE_INTEGER CreateTime;
     LARGE_INTEGER ExitTime;
 } EPROCESS;
@@ -50,8 +51,17 @@ typedef struct _ETHREAD {
     LARGE_INTEGER CreateTime;
     LARGE_INTEGER ExitTime;
     WORK_QUEUE_ITEM ReaperItem;
-    BOOLEAN Started;    /* ke_ready_thread has run */
-    BOOLEAN Terminated; /* it has ended */
+    /* A user thread: where it starts (values as user mode sees them), and
+     * its stack. Its TEB is Tcb.Teb. */
+    ULONG_PTR UserStart;
+    ULONG_PTR UserArgument;
+    ULONG UserStackBase;
+    ULONG UserStackTop;
+    KAPC TerminateApc;
+    NTSTATUS TerminateStatus;
+    BOOLEAN TerminateRequested; /* ps_lock_processes */
+    BOOLEAN Started;            /* ke_ready_thread has run */
+    BOOLEAN Terminated;         /* it has ended */
 } ETHREAD;
 
 extern EPROCESS *const ps_idle_process_ptr;
@@ -83,6 +93,11 @@ NTSTATUS ps_create_process(const char *name, EPROCESS **process);
  */
 NTSTATUS ps_create_thread(EPROCESS *process, PKSTART_ROUTINE start,
                           PVOID context, ETHREAD **thread);
+/* The two halves of ps_create_thread: a thread object, referenced, that
+ * has not run; and letting it run. */
+NTSTATUS ps_create_unstarted_thread(EPROCESS *process, PKSTART_ROUTINE start,
+                                    PVOID context, ETHREAD **thread);
+NTSTATUS ps_start_thread(ETHREAD *thread);
 /* The same in the System process. */
 NTSTATUS ps_create_system_thread(PKSTART_ROUTINE start, PVOID context,
                                  ETHREAD **thread);
@@ -98,6 +113,39 @@ void ps_process_rundown(EPROCESS *process, NTSTATUS status);
 /* Ends the current thread with status (and its process, if it is the last
  * one). PASSIVE_LEVEL. */
 DECLSPEC_NORETURN void ps_exit_thread(NTSTATUS status);
+
+/* ---- User mode (user.c, image.c) ----------------------------------------- */
+
+/* A program image loaded into user space: its span, entry point, and the
+ * user runtime's entry points the kernel calls. */
+typedef struct ps_image {
+    ULONG base, end, entry;
+    ULONG thread_start, exception_dispatcher, apc_dispatcher;
+} ps_image;
+
+/* The boot module called name (case does not matter). */
+NTSTATUS ps_find_module(const char *name, ULONG *index);
+/* Loads module's image into the current process's user space. */
+NTSTATUS ps_load_image(ULONG module, ps_image *image);
+
+/*
+ * Makes a process running the program module name names, with its first
+ * thread not yet started; both referenced for the caller. PASSIVE_LEVEL.
+ */
+NTSTATUS ps_create_user_process(const UNICODE_STRING *name,
+                                const UNICODE_STRING *command_line,
+                                EPROCESS **process, ETHREAD **thread);
+/* Makes a user thread (not yet started) in process, to run
+ * start(argument) (user-visible values) on a stack of stack_size bytes. */
+NTSTATUS ps_create_user_thread(EPROCESS *process, ULONG_PTR start,
+                               ULONG_PTR argument, SIZE_T stack_size,
+                               ETHREAD **thread);
+/* Frees the ending current thread's TEB and stack. */
+void ps_free_user_thread(ETHREAD *thread);
+
+/* Ends the current process with status: its other threads are told to end,
+ * then the caller ends. PASSIVE_LEVEL. */
+DECLSPEC_NORETURN void ps_terminate_current_process(NTSTATUS status);
 
 /* Client IDs (cid.c): IDs for processes and threads, and lookup. */
 NTSTATUS ps_create_cid(PVOID object, ULONG *id);

@@ -62,9 +62,8 @@ static VOID thread_start(PVOID context)
     ps_exit_thread(STATUS_SUCCESS);
 }
 
-/* Makes a thread object in process, not yet started; referenced once. */
-static NTSTATUS create_thread(EPROCESS *process, PKSTART_ROUTINE start,
-                              PVOID context, ETHREAD **result)
+NTSTATUS ps_create_unstarted_thread(EPROCESS *process, PKSTART_ROUTINE start,
+                                    PVOID context, ETHREAD **result)
 {
     ETHREAD *thread;
     NTSTATUS status =
@@ -94,8 +93,7 @@ static NTSTATUS create_thread(EPROCESS *process, PKSTART_ROUTINE start,
     return STATUS_SUCCESS;
 }
 
-/* Lets thread run; from now on it holds a reference to itself. */
-static NTSTATUS start_thread(ETHREAD *thread)
+NTSTATUS ps_start_thread(ETHREAD *thread)
 {
     EPROCESS *process = process_of(thread);
     KIRQL irql = ps_lock_processes();
@@ -116,11 +114,12 @@ NTSTATUS ps_create_thread(EPROCESS *process, PKSTART_ROUTINE start,
                           PVOID context, ETHREAD **result)
 {
     ETHREAD *thread;
-    NTSTATUS status = create_thread(process, start, context, &thread);
+    NTSTATUS status =
+        ps_create_unstarted_thread(process, start, context, &thread);
 
     if (!NT_SUCCESS(status))
         return status;
-    status = start_thread(thread);
+    status = ps_start_thread(thread);
     if (!NT_SUCCESS(status) || result == NULL)
         ObfDereferenceObject(thread);
     else
@@ -132,13 +131,13 @@ NTSTATUS ps_create_system_thread(PKSTART_ROUTINE start, PVOID context,
                                  ETHREAD **result)
 {
     ETHREAD *thread;
-    NTSTATUS status =
-        create_thread(PsInitialSystemProcess, start, context, &thread);
+    NTSTATUS status = ps_create_unstarted_thread(PsInitialSystemProcess, start,
+                                                 context, &thread);
 
     if (!NT_SUCCESS(status))
         return status;
     thread->Tcb.SystemThread = TRUE;
-    status = start_thread(thread);
+    status = ps_start_thread(thread);
     if (!NT_SUCCESS(status) || result == NULL)
         ObfDereferenceObject(thread);
     else
@@ -175,6 +174,8 @@ void ps_exit_thread(NTSTATUS status)
     ps_unlock_processes(irql);
     if (last)
         ps_process_rundown(process, status);
+    else
+        ps_free_user_thread(thread);
     thread->Terminated = TRUE;
     ExInitializeWorkItem(&thread->ReaperItem, reap, thread);
     ExQueueWorkItem(&thread->ReaperItem, DelayedWorkQueue);
@@ -203,7 +204,8 @@ NTSTATUS NTAPI PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
     } else {
         ObfReferenceObject(process);
     }
-    status = create_thread(process, StartRoutine, StartContext, &thread);
+    status = ps_create_unstarted_thread(process, StartRoutine, StartContext,
+                                        &thread);
     ObfDereferenceObject(process);
     if (!NT_SUCCESS(status))
         return status;
@@ -212,7 +214,7 @@ NTSTATUS NTAPI PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
     status = ObOpenObjectByPointer(thread, attributes, NULL, DesiredAccess,
                                    thread_type, KernelMode, ThreadHandle);
     if (NT_SUCCESS(status)) {
-        status = start_thread(thread);
+        status = ps_start_thread(thread);
         if (!NT_SUCCESS(status))
             ZwClose(*ThreadHandle);
     }

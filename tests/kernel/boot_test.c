@@ -145,11 +145,13 @@ static void note_thread(PVOID context)
     *(ULONG *)context = ps_process_id(KeGetCurrentThread()->Process);
 }
 
-/* A new system thread runs once the creator yields, then ends. */
+/* A new system thread runs once the creator yields, then ends; its stack
+ * goes with the last reference to it. */
 KTEST(boot, system_threads_run_and_end)
 {
+    LARGE_INTEGER brief = {.QuadPart = -300000}; /* 30 ms */
     ETHREAD *thread;
-    ULONG pid = 0, va;
+    ULONG pid = 0, va, low, high;
 
     ran_in = 0;
     KT_ASSERT(NT_SUCCESS(ps_create_system_thread(note_thread, &pid, &thread)));
@@ -158,10 +160,12 @@ KTEST(boot, system_threads_run_and_end)
         ke_yield();
     KT_EXPECT_EQ(ran_in, thread->UniqueThread);
     KT_EXPECT_EQ(pid, 4);
-    /* Its stack was unmapped (and its frames freed) when the next thread
-     * ran. */
-    for (va = HAL_PTR_VA(thread->Tcb.StackLimit);
-         va < HAL_PTR_VA(thread->Tcb.InitialStack); va += PAGE_SIZE)
+    low = HAL_PTR_VA(thread->Tcb.StackLimit);
+    high = HAL_PTR_VA(thread->Tcb.InitialStack);
+    KT_EXPECT(mm_read_pte(low) != 0);
+    ObDereferenceObject(thread);
+    KeDelayExecutionThread(KernelMode, FALSE, &brief); /* the reaper's turn */
+    for (va = low; va < high; va += PAGE_SIZE)
         KT_EXPECT_EQ(mm_read_pte(va), 0);
 }
 

@@ -36,6 +36,8 @@ static const char usage[] =
     "                       seed gives the same run, another moves every\n"
     "                       preemption point\n"
     "  --realtime           drive the clock from the host's clock instead\n"
+    "  --program FILE       make FILE (a user program) available to the\n"
+    "                       kernel, as its file name; may be repeated\n"
     "  --trim               trim all pageable memory at every clock tick, so\n"
     "                       that paged memory touched at DISPATCH_LEVEL is\n"
     "                       seldom resident\n"
@@ -142,7 +144,7 @@ int main(int argc, char **argv)
     char *words[4];
     const char *pagefile = NULL;
     char twice[16];
-    int nwords = 0, i;
+    int nwords = 0, i, n;
 
     opts.self = "/proc/self/exe";
     set_memory("64");
@@ -167,6 +169,12 @@ int main(int argc, char **argv)
             opts.boot.realtime = TRUE;
         } else if (strcmp(a, "--trim") == 0) {
             opts.boot.trim = TRUE;
+        } else if (is_option(a, "--program")) {
+            if (opts.program_count == (int)ARRAYSIZE(opts.programs))
+                hosted_die("too many --program files (at most %d)",
+                           (int)ARRAYSIZE(opts.programs));
+            opts.programs[opts.program_count++] =
+                option_value(argc, argv, &i, "--program");
         } else if (is_option(a, "--child-test")) {
             opts.boot.command = "child-test";
             opts.boot.argument = option_value(argc, argv, &i, "--child-test");
@@ -198,6 +206,10 @@ int main(int argc, char **argv)
         opts.child_args[i++] = "--realtime";
     if (opts.boot.trim)
         opts.child_args[i++] = "--trim";
+    for (n = 0; n < opts.program_count; n++) {
+        opts.child_args[i++] = "--program";
+        opts.child_args[i++] = opts.programs[n];
+    }
     opts.child_args[i] = NULL;
     hosted_start(&opts);
 }

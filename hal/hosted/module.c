@@ -1,0 +1,145 @@
+/*
+ * Boot modules on the hosted platform: the programs and drivers ntlab was
+ * built with (the files in the user/ directory next to the ntlab binary)
+ * and the files named by --program, each read on demand with pread.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hosted.h"
+
+#define MAX_MODULES 256
+
+static struct module {
+    char name[64];
+    int fd;
+    ULONG size;
+} modules[MAX_MODULES];
+static ULONG module_count;
+
+static bool wanted(const char *name)
+{
+    size_t n = strlen(name);
+
+    return n > 4 && n < sizeof modules[0].name &&
+           (strcmp(name + n - 4, ".exe") == 0 ||
+            strcmp(name + n - 4, ".sys") == 0);
+}
+
+/* Adds the file at path as module name (replacing one of the same name).
+ * Returns false when it cannot be opened or is too big. */
+static bool add(const char *path, const char *name)
+{
+    struct module *m = NULL;
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ULONG i;
+
+    if (fd < 0)
+        return false;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size > 0x7FFFFFFF) {
+        close(fd);
+        errno = EINVAL;
+        return false;
+    }
+    for (i = 0; i < module_count && m == NULL; i++)
+        if (strcasecmp(modules[i].name, name) == 0)
+            m = &modules[i];
+    if (m != NULL)
+        close(m->fd);
+    else if (module_count < MAX_MODULES)
+        m = &modules[module_count++];
+    if (m == NULL) {
+        close(fd);
+        errno = EMFILE;
+        return false;
+    }
+    snprintf(m->name, sizeof m->name, "%s", name);
+    m->fd = fd;
+    m->size = (ULONG)st.st_size;
+    return true;
+}
+
+/* The programs built with ntlab: <directory of this executable>/user. */
+static void add_built_in(void)
+{
+    char self[PATH_MAX], dir[PATH_MAX + 8], path[2 * PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    struct dirent *e;
+    DIR *d;
+
+    if (n <= 0)
+        return;
+    self[n] = '\0';
+    snprintf(dir, sizeof dir, "%s/user", dirname(self));
+    d = opendir(dir);
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (!wanted(e->d_name))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        add(path, e->d_name);
+    }
+    closedir(d);
+}
+
+void modules_init(const hosted_options *opts)
+{
+    char copy[PATH_MAX];
+    int i;
+
+    add_built_in();
+    for (i = 0; i < opts->program_count; i++) {
+        snprintf(copy, sizeof copy, "%s", opts->programs[i]);
+        if (strlen(basename(copy)) >= sizeof modules[0].name)
+            hosted_die("--program: the name '%s' is too long", copy);
+        if (!add(opts->programs[i], basename(copy)))
+            hosted_die("--program: cannot read '%s' (%m)", opts->programs[i]);
+    }
+}
+
+ULONG hal_module_count(void)
+{
+    return module_count;
+}
+
+const char *hal_module_name(ULONG index)
+{
+    return index < module_count ? modules[index].name : NULL;
+}
+
+ULONG hal_module_size(ULONG index)
+{
+    return index < module_count ? modules[index].size : 0;
+}
+
+BOOLEAN hal_module_read(ULONG index, ULONG offset, void *buf, ULONG len)
+{
+    ssize_t n;
+
+    if (index >= module_count || offset > modules[index].size ||
+        len > modules[index].size - offset)
+        return FALSE;
+    while (len > 0) {
+        n = pread(modules[index].fd, buf, len, offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return FALSE;
+        buf = (char *)buf + n;
+        offset += (ULONG)n;
+        len -= (ULONG)n;
+    }
+    return TRUE;
+}

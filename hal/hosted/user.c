@@ -1,0 +1,164 @@
+/*
+ * User mode on the hosted platform.
+ *
+ * User code is x86-64 code at user addresses of the guest window, running
+ * on the host thread like everything else; what makes it user mode is
+ * cpu_user_mode, which traps look at, and the user frame at the base of
+ * the thread's kernel stack, which holds its registers whenever the kernel
+ * runs on its behalf. It enters the kernel by calling hal_syscall_entry
+ * (switch.S), whose address the kernel publishes in KUSER_SHARED_DATA, or
+ * by a trap (trap.c); both save the user registers in the frame and return
+ * through the trap restore path, which loads them back.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+#include <ucontext.h>
+
+#include "hosted.h"
+
+#define EFLAGS_IF      0x200u
+#define EFLAGS_USER    0xCD5u /* CF PF AF ZF SF TF DF OF: user may set */
+#define MXCSR_DEFAULT  0x1F80u
+#define FPU_CW_DEFAULT 0x027Fu
+#define USER_CS        0x33u /* NT's user code and stack selectors */
+#define USER_SS        0x2Bu
+
+extern char hal_syscall_entry[];
+void hal_user_resume(struct trap_frame *frame) __attribute__((noreturn));
+void hal_syscall_dispatch(ULONG number, const ULONG_PTR *args,
+                          struct trap_frame *frame);
+
+ULONG_PTR hal_system_call_entry(void)
+{
+    return (ULONG_PTR)hal_syscall_entry;
+}
+
+void hal_syscall_dispatch(ULONG number, const ULONG_PTR *args,
+                          struct trap_frame *frame)
+{
+    ULONG_PTR result;
+
+    cpu_user_mode = false;
+    result = ki_system_call(number, args);
+    if (!frame->context_replaced)
+        frame->regs[REG_RAX] = result;
+    cpu_user_mode = true;
+}
+
+/* Sets frame up to call ip(args) on the stack below stack_top. */
+static void call_setup(struct trap_frame *f, ULONG ip, ULONG stack_top,
+                       const ULONG_PTR *args, ULONG count)
+{
+    static const int arg_regs[4] = {REG_RDI, REG_RSI, REG_RDX, REG_RCX};
+    uint64_t *sp = HAL_VA_PTR((stack_top & ~15u) - 8);
+    ULONG i;
+
+    *sp = 0; /* the return address of a routine that must not return */
+    f->regs[REG_RSP] = (uint64_t)(uintptr_t)sp;
+    f->regs[REG_RIP] = (uint64_t)(uintptr_t)HAL_VA_PTR(ip);
+    for (i = 0; i < 4; i++)
+        f->regs[arg_regs[i]] = i < count ? args[i] : 0;
+    f->context_replaced = 1;
+}
+
+void hal_user_enter(ULONG ip, ULONG stack_top, ULONG_PTR arg0, ULONG_PTR arg1)
+{
+    struct trap_frame *f = cpu_user_frame;
+    ULONG_PTR args[2] = {arg0, arg1};
+
+    memset(f->regs, 0, sizeof f->regs);
+    call_setup(f, ip, stack_top, args, 2);
+    f->regs[REG_EFL] = EFLAGS_IF;
+    f->user_mode = 1;
+    f->fpu_valid = 0;
+    f->emergency = 0;
+    cpu_user_mode = true;
+    hal_user_resume(f);
+}
+
+void hal_user_call(ULONG ip, ULONG stack_top, const ULONG_PTR *args,
+                   ULONG count)
+{
+    call_setup(cpu_user_frame, ip, stack_top, args, count);
+}
+
+void hal_user_set_result(ULONG_PTR value)
+{
+    cpu_user_frame->regs[REG_RAX] = value;
+}
+
+ULONG hal_user_stack_pointer(void)
+{
+    return HAL_PTR_VA(cpu_user_frame->regs[REG_RSP]);
+}
+
+/* Context register order, against the frame's (Linux gregs) order. */
+static const struct {
+    size_t offset;
+    int reg;
+} integer_regs[] = {
+    {offsetof(CONTEXT, Rax), REG_RAX}, {offsetof(CONTEXT, Rcx), REG_RCX},
+    {offsetof(CONTEXT, Rdx), REG_RDX}, {offsetof(CONTEXT, Rbx), REG_RBX},
+    {offsetof(CONTEXT, Rbp), REG_RBP}, {offsetof(CONTEXT, Rsi), REG_RSI},
+    {offsetof(CONTEXT, Rdi), REG_RDI}, {offsetof(CONTEXT, R8), REG_R8},
+    {offsetof(CONTEXT, R9), REG_R9},   {offsetof(CONTEXT, R10), REG_R10},
+    {offsetof(CONTEXT, R11), REG_R11}, {offsetof(CONTEXT, R12), REG_R12},
+    {offsetof(CONTEXT, R13), REG_R13}, {offsetof(CONTEXT, R14), REG_R14},
+    {offsetof(CONTEXT, R15), REG_R15},
+};
+
+void hal_user_get_context(CONTEXT *context)
+{
+    const struct trap_frame *f = cpu_user_frame;
+    size_t i;
+
+    memset(context, 0, sizeof *context);
+    context->ContextFlags = CONTEXT_FULL;
+    for (i = 0; i < sizeof integer_regs / sizeof integer_regs[0]; i++)
+        *(ULONGLONG *)((char *)context + integer_regs[i].offset) =
+            f->regs[integer_regs[i].reg];
+    context->Rsp = f->regs[REG_RSP];
+    context->Rip = f->regs[REG_RIP];
+    context->EFlags = (ULONG)f->regs[REG_EFL];
+    context->SegCs = USER_CS;
+    context->SegSs = context->SegDs = context->SegEs = USER_SS;
+    if (f->fpu_valid) {
+        memcpy(&context->FltSave, f->fpu, sizeof context->FltSave);
+    } else {
+        context->FltSave.ControlWord = FPU_CW_DEFAULT;
+        context->FltSave.MxCsr = MXCSR_DEFAULT;
+    }
+    context->MxCsr = context->FltSave.MxCsr;
+}
+
+void hal_user_set_context(const CONTEXT *context)
+{
+    struct trap_frame *f = cpu_user_frame;
+    ULONG flags = context->ContextFlags;
+    size_t i;
+
+    if ((flags & CONTEXT_INTEGER) == CONTEXT_INTEGER) {
+        for (i = 0; i < sizeof integer_regs / sizeof integer_regs[0]; i++)
+            f->regs[integer_regs[i].reg] =
+                *(const ULONGLONG *)((const char *)context +
+                                     integer_regs[i].offset);
+    }
+    if ((flags & CONTEXT_CONTROL) == CONTEXT_CONTROL) {
+        f->regs[REG_RSP] = context->Rsp;
+        f->regs[REG_RIP] = context->Rip;
+        f->regs[REG_EFL] = (context->EFlags & EFLAGS_USER) | EFLAGS_IF;
+    }
+    if ((flags & CONTEXT_FLOATING_POINT) == CONTEXT_FLOATING_POINT) {
+        if (!f->fpu_valid)
+            memset(f->fpu, 0, trap_fpu_size);
+        memcpy(f->fpu, &context->FltSave, sizeof context->FltSave);
+        /* Reserved MXCSR bits fault on load: keep them clear. */
+        ((XMM_SAVE_AREA32 *)f->fpu)->MxCsr &= 0xFFFFu;
+        if (hal_use_xsave) { /* the XSAVE header: x87 and SSE state given */
+            memset(f->fpu + 512, 0, 64);
+            f->fpu[512] = 3;
+        }
+        f->fpu_valid = 1;
+    }
+    f->context_replaced = 1;
+}
