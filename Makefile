@@ -58,8 +58,45 @@ NTLAB_OBJ := $(call obj,$(NTLAB_SRC))
 BENCH_OBJ := $(call obj,$(KBENCH_SRC) $(BENCH_SRC))
 I386_OBJ := $(patsubst %,$(BUILD)/i386/%.o,$(basename $(KERNEL_SRC) $(KTEST_SRC)))
 
-.PHONY: all check bench i386 clean
-all: $(BUILD)/ntlab
+.PHONY: all check bench i386 clean programs
+all: $(BUILD)/ntlab programs
+
+# ---- User programs ------------------------------------------------------------
+# Static x86-64 executables for ntlab's user mode, built against user/ (no
+# host libc), linked at guest 0x00400000 (plus the window's base) and put
+# next to ntlab in $(BUILD)/user, where it finds them.
+USER_BASE := $(shell printf '0x%x' $$(( $(VA_BASE) + 0x400000 )))
+USER_FLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -Iuser/include -MMD -MP \
+              $(FREESTANDING) -DNTLAB_VA_BASE=$(VA_BASE) -fPIE \
+              -fno-stack-protector -fno-builtin \
+              -fno-tree-loop-distribute-patterns -fcf-protection=none
+USER_LIB_SRC := $(sort $(wildcard user/ntdll/*.c user/ntdll/*.S user/crt/*.c \
+                                  user/win32/*.c)) \
+                kernel/rtl/seh.c kernel/rtl/string.c kernel/rtl/format.c
+USER_LIB_OBJ := $(patsubst %,$(BUILD)/user-obj/%.o,$(basename $(USER_LIB_SRC)))
+USER_PROGRAMS := $(patsubst user/programs/%.c,$(BUILD)/user/%.exe,\
+                   $(sort $(wildcard user/programs/*.c)))
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+
+$(BUILD)/user-obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(call say,UCC,$<)$(CC) $(USER_FLAGS) -c -o $@ $<
+
+$(BUILD)/user-obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(call say,UAS,$<)$(CC) $(USER_FLAGS) -c -o $@ $<
+
+$(BUILD)/user/libntlab.a: $(USER_LIB_OBJ)
+	@mkdir -p $(@D)
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/user/%.exe: $(BUILD)/user-obj/user/programs/%.o $(BUILD)/user/libntlab.a
+	$(call say,ULINK,$@)$(CC) -static -nostdlib -no-pie \
+	    -Wl,-Ttext-segment=$(USER_BASE) -Wl,-z,noexecstack \
+	    -Wl,--build-id=none -o $@ $< $(BUILD)/user/libntlab.a $(LIBGCC)
+
+programs: $(USER_PROGRAMS)
+.SECONDARY: $(patsubst $(BUILD)/user/%.exe,$(BUILD)/user-obj/user/programs/%.o,$(USER_PROGRAMS))
 
 # Filters of __try blocks are nested functions whose trampolines live on
 # kernel stacks (guest pages, executable); the host's own stack stays not.
@@ -98,7 +135,7 @@ $(BUILD)/i386/%.o: %.c
 
 i386: $(I386_OBJ)
 
-check: $(BUILD)/ntlab i386
+check: $(BUILD)/ntlab programs i386
 	@rm -rf $(BUILD)/t && mkdir -p $(BUILD)/t
 	@$(BUILD)/ntlab test --list > $(BUILD)/t/suites
 	@for s in $$(cat $(BUILD)/t/suites); do \
@@ -106,7 +143,7 @@ check: $(BUILD)/ntlab i386
 	done
 	NTLAB=$(BUILD)/ntlab prove -f $(BUILD)/t/*.t tests/*.t
 
-bench: $(BUILD)/ntlab-bench
+bench: $(BUILD)/ntlab-bench programs
 	$(BUILD)/ntlab-bench
 
 clean:

@@ -124,19 +124,28 @@ ULONG hal_module_size(ULONG index)
     return index < module_count ? modules[index].size : 0;
 }
 
+/*
+ * buf is guest memory, which the host kernel cannot write into unless it is
+ * mapped already: pread goes to a host buffer, and the copy to buf takes
+ * the MMU's faults like any access.
+ */
 BOOLEAN hal_module_read(ULONG index, ULONG offset, void *buf, ULONG len)
 {
+    static char bounce[64 * 1024];
+    ULONG chunk;
     ssize_t n;
 
     if (index >= module_count || offset > modules[index].size ||
         len > modules[index].size - offset)
         return FALSE;
     while (len > 0) {
-        n = pread(modules[index].fd, buf, len, offset);
+        chunk = len < sizeof bounce ? len : sizeof bounce;
+        n = pread(modules[index].fd, bounce, chunk, offset);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return FALSE;
+        memcpy(buf, bounce, (size_t)n);
         buf = (char *)buf + n;
         offset += (ULONG)n;
         len -= (ULONG)n;

@@ -21,7 +21,7 @@
 #define MM_FIRST_TEB_VA          0x7FFDE000u
 
 typedef struct _NT_TIB {
-    PVOID ExceptionList; /* ntlab: the innermost __try (SEH_FRAME) */
+    PVOID ExceptionList; /* unused: ntlab keeps its chain in NtlabSeh */
     PVOID StackBase;
     PVOID StackLimit;
     PVOID SubSystemTib;
@@ -35,15 +35,6 @@ typedef struct _CLIENT_ID_USER {
     HANDLE UniqueThread;
 } CLIENT_ID_USER;
 
-/* The user SEH runtime's state for a thread (the kernel's lives in its
- * KTHREAD); SEH_FRAME is seh.h's. */
-typedef struct _NTLAB_SEH_STATE {
-    PSEH_FRAME Active;    /* what GetExceptionCode() reads */
-    PSEH_FRAME Filtering; /* whose filter runs now */
-    PSEH_FRAME Target;    /* the handler an unwind goes to */
-    EXCEPTION_RECORD Record;
-} NTLAB_SEH_STATE;
-
 typedef struct _TEB {
     NT_TIB NtTib;                         /* 0x000 */
     PVOID EnvironmentPointer;             /* 0x038 */
@@ -54,8 +45,8 @@ typedef struct _TEB {
     ULONG LastErrorValue;                 /* 0x068 */
     ULONG CountOfOwnedCriticalSections;
     UCHAR Reserved[0x800 - 0x070];
-    NTLAB_SEH_STATE NtlabSeh; /* 0x800: ntlab's own */
-    NTSTATUS NtlabLastStatus; /* the status behind LastErrorValue */
+    SEH_THREAD_STATE NtlabSeh; /* 0x800: ntlab's own: the __try chain */
+    NTSTATUS NtlabLastStatus;  /* the status behind LastErrorValue */
 } TEB, *PTEB;
 
 typedef struct _CURDIR {

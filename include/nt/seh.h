@@ -70,6 +70,16 @@ typedef struct _SEH_FRAME {
     EXCEPTION_POINTERS Pointers; /* the context only while filtering */
 } SEH_FRAME, *PSEH_FRAME;
 
+/* A thread's SEH state: the kernel keeps it in the KTHREAD, user mode in
+ * the TEB. */
+typedef struct _SEH_THREAD_STATE {
+    PSEH_FRAME Chain;        /* innermost live __try */
+    PSEH_FRAME Active;       /* what GetExceptionCode() reads */
+    PSEH_FRAME Filtering;    /* whose filter runs now */
+    PSEH_FRAME Target;       /* the handler an unwind goes to */
+    EXCEPTION_RECORD Record; /* the exception being unwound for */
+} SEH_THREAD_STATE, *PSEH_THREAD_STATE;
+
 /* SEH_FRAME.State */
 #define SEH_STATE_NEW            0
 #define SEH_STATE_REGISTERING    1 /* the filter is being recorded */

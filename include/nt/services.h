@@ -3,9 +3,9 @@
  * service-number order. The kernel builds its dispatch table from this
  * list and user/ntdll its stubs, so the two always agree.
  *
- * NTLAB_SERVICES(S) expands S(Name, ArgumentCount, (parameters),
- * (arguments)) once per service. A stub passes its arguments as an array
- * of ULONG_PTR; the kernel probes and copies ArgumentCount of them.
+ * NTLAB_SERVICES(S) expands S(ReturnType, Name, ArgumentCount,
+ * (parameters), (arguments)) once per service. A stub passes its arguments as
+ * an array of ULONG_PTR; the kernel probes and copies ArgumentCount of them.
  */
 #ifndef NT_SERVICES_H
 #define NT_SERVICES_H
@@ -13,148 +13,152 @@
 #define NTLAB_MAX_SERVICE_ARGUMENTS 12
 
 #define NTLAB_SERVICES(S)                                                      \
-    S(NtGetCurrentProcessorNumber, 0, (VOID), ())                              \
-    S(NtDisplayString, 1, (PUNICODE_STRING String), (String))                  \
-    S(NtClose, 1, (HANDLE Handle), (Handle))                                   \
-    S(NtDuplicateObject, 7,                                                    \
+    S(ULONG, NtGetCurrentProcessorNumber, 0, (VOID), ())                       \
+    S(NTSTATUS, NtDisplayString, 1, (PUNICODE_STRING String), (String))        \
+    S(NTSTATUS, NtClose, 1, (HANDLE Handle), (Handle))                         \
+    S(NTSTATUS, NtDuplicateObject, 7,                                          \
       (HANDLE SourceProcessHandle, HANDLE SourceHandle,                        \
        HANDLE TargetProcessHandle, PHANDLE TargetHandle,                       \
        ACCESS_MASK DesiredAccess, ULONG HandleAttributes, ULONG Options),      \
       (SourceProcessHandle, SourceHandle, TargetProcessHandle, TargetHandle,   \
        DesiredAccess, HandleAttributes, Options))                              \
-    S(NtMakeTemporaryObject, 1, (HANDLE Handle), (Handle))                     \
-    S(NtCreateDirectoryObject, 3,                                              \
+    S(NTSTATUS, NtMakeTemporaryObject, 1, (HANDLE Handle), (Handle))           \
+    S(NTSTATUS, NtCreateDirectoryObject, 3,                                    \
       (PHANDLE DirectoryHandle, ACCESS_MASK DesiredAccess,                     \
        POBJECT_ATTRIBUTES ObjectAttributes),                                   \
       (DirectoryHandle, DesiredAccess, ObjectAttributes))                      \
-    S(NtOpenDirectoryObject, 3,                                                \
+    S(NTSTATUS, NtOpenDirectoryObject, 3,                                      \
       (PHANDLE DirectoryHandle, ACCESS_MASK DesiredAccess,                     \
        POBJECT_ATTRIBUTES ObjectAttributes),                                   \
       (DirectoryHandle, DesiredAccess, ObjectAttributes))                      \
-    S(NtCreateSymbolicLinkObject, 4,                                           \
+    S(NTSTATUS, NtCreateSymbolicLinkObject, 4,                                 \
       (PHANDLE LinkHandle, ACCESS_MASK DesiredAccess,                          \
        POBJECT_ATTRIBUTES ObjectAttributes, PUNICODE_STRING LinkTarget),       \
       (LinkHandle, DesiredAccess, ObjectAttributes, LinkTarget))               \
-    S(NtOpenSymbolicLinkObject, 3,                                             \
+    S(NTSTATUS, NtOpenSymbolicLinkObject, 3,                                   \
       (PHANDLE LinkHandle, ACCESS_MASK DesiredAccess,                          \
        POBJECT_ATTRIBUTES ObjectAttributes),                                   \
       (LinkHandle, DesiredAccess, ObjectAttributes))                           \
-    S(NtQuerySymbolicLinkObject, 3,                                            \
+    S(NTSTATUS, NtQuerySymbolicLinkObject, 3,                                  \
       (HANDLE LinkHandle, PUNICODE_STRING LinkTarget, PULONG ReturnedLength),  \
       (LinkHandle, LinkTarget, ReturnedLength))                                \
-    S(NtCreateEvent, 5,                                                        \
+    S(NTSTATUS, NtCreateEvent, 5,                                              \
       (PHANDLE EventHandle, ACCESS_MASK DesiredAccess,                         \
        POBJECT_ATTRIBUTES ObjectAttributes, EVENT_TYPE EventType,              \
        BOOLEAN InitialState),                                                  \
       (EventHandle, DesiredAccess, ObjectAttributes, EventType, InitialState)) \
-    S(NtOpenEvent, 3,                                                          \
+    S(NTSTATUS, NtOpenEvent, 3,                                                \
       (PHANDLE EventHandle, ACCESS_MASK DesiredAccess,                         \
        POBJECT_ATTRIBUTES ObjectAttributes),                                   \
       (EventHandle, DesiredAccess, ObjectAttributes))                          \
-    S(NtSetEvent, 2, (HANDLE EventHandle, PLONG PreviousState),                \
+    S(NTSTATUS, NtSetEvent, 2, (HANDLE EventHandle, PLONG PreviousState),      \
       (EventHandle, PreviousState))                                            \
-    S(NtResetEvent, 2, (HANDLE EventHandle, PLONG PreviousState),              \
+    S(NTSTATUS, NtResetEvent, 2, (HANDLE EventHandle, PLONG PreviousState),    \
       (EventHandle, PreviousState))                                            \
-    S(NtClearEvent, 1, (HANDLE EventHandle), (EventHandle))                    \
-    S(NtPulseEvent, 2, (HANDLE EventHandle, PLONG PreviousState),              \
+    S(NTSTATUS, NtClearEvent, 1, (HANDLE EventHandle), (EventHandle))          \
+    S(NTSTATUS, NtPulseEvent, 2, (HANDLE EventHandle, PLONG PreviousState),    \
       (EventHandle, PreviousState))                                            \
-    S(NtCreateSemaphore, 5,                                                    \
+    S(NTSTATUS, NtCreateSemaphore, 5,                                          \
       (PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,                     \
        POBJECT_ATTRIBUTES ObjectAttributes, LONG InitialCount,                 \
        LONG MaximumCount),                                                     \
       (SemaphoreHandle, DesiredAccess, ObjectAttributes, InitialCount,         \
        MaximumCount))                                                          \
-    S(NtOpenSemaphore, 3,                                                      \
+    S(NTSTATUS, NtOpenSemaphore, 3,                                            \
       (PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,                     \
        POBJECT_ATTRIBUTES ObjectAttributes),                                   \
       (SemaphoreHandle, DesiredAccess, ObjectAttributes))                      \
-    S(NtReleaseSemaphore, 3,                                                   \
+    S(NTSTATUS, NtReleaseSemaphore, 3,                                         \
       (HANDLE SemaphoreHandle, LONG ReleaseCount, PLONG PreviousCount),        \
       (SemaphoreHandle, ReleaseCount, PreviousCount))                          \
-    S(NtCreateMutant, 4,                                                       \
+    S(NTSTATUS, NtCreateMutant, 4,                                             \
       (PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,                        \
        POBJECT_ATTRIBUTES ObjectAttributes, BOOLEAN InitialOwner),             \
       (MutantHandle, DesiredAccess, ObjectAttributes, InitialOwner))           \
-    S(NtOpenMutant, 3,                                                         \
+    S(NTSTATUS, NtOpenMutant, 3,                                               \
       (PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,                        \
        POBJECT_ATTRIBUTES ObjectAttributes),                                   \
       (MutantHandle, DesiredAccess, ObjectAttributes))                         \
-    S(NtReleaseMutant, 2, (HANDLE MutantHandle, PLONG PreviousCount),          \
+    S(NTSTATUS, NtReleaseMutant, 2,                                            \
+      (HANDLE MutantHandle, PLONG PreviousCount),                              \
       (MutantHandle, PreviousCount))                                           \
-    S(NtCreateTimer, 4,                                                        \
+    S(NTSTATUS, NtCreateTimer, 4,                                              \
       (PHANDLE TimerHandle, ACCESS_MASK DesiredAccess,                         \
        POBJECT_ATTRIBUTES ObjectAttributes, TIMER_TYPE TimerType),             \
       (TimerHandle, DesiredAccess, ObjectAttributes, TimerType))               \
-    S(NtOpenTimer, 3,                                                          \
+    S(NTSTATUS, NtOpenTimer, 3,                                                \
       (PHANDLE TimerHandle, ACCESS_MASK DesiredAccess,                         \
        POBJECT_ATTRIBUTES ObjectAttributes),                                   \
       (TimerHandle, DesiredAccess, ObjectAttributes))                          \
-    S(NtSetTimer, 7,                                                           \
+    S(NTSTATUS, NtSetTimer, 7,                                                 \
       (HANDLE TimerHandle, PLARGE_INTEGER DueTime,                             \
        PTIMER_APC_ROUTINE TimerApcRoutine, PVOID TimerContext,                 \
        BOOLEAN ResumeTimer, LONG Period, PBOOLEAN PreviousState),              \
       (TimerHandle, DueTime, TimerApcRoutine, TimerContext, ResumeTimer,       \
        Period, PreviousState))                                                 \
-    S(NtCancelTimer, 2, (HANDLE TimerHandle, PBOOLEAN CurrentState),           \
+    S(NTSTATUS, NtCancelTimer, 2, (HANDLE TimerHandle, PBOOLEAN CurrentState), \
       (TimerHandle, CurrentState))                                             \
-    S(NtWaitForSingleObject, 3,                                                \
+    S(NTSTATUS, NtWaitForSingleObject, 3,                                      \
       (HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout),              \
       (Handle, Alertable, Timeout))                                            \
-    S(NtWaitForMultipleObjects, 5,                                             \
+    S(NTSTATUS, NtWaitForMultipleObjects, 5,                                   \
       (ULONG Count, HANDLE Handles[], WAIT_TYPE WaitType, BOOLEAN Alertable,   \
        PLARGE_INTEGER Timeout),                                                \
       (Count, Handles, WaitType, Alertable, Timeout))                          \
-    S(NtDelayExecution, 2, (BOOLEAN Alertable, PLARGE_INTEGER DelayInterval),  \
+    S(NTSTATUS, NtDelayExecution, 2,                                           \
+      (BOOLEAN Alertable, PLARGE_INTEGER DelayInterval),                       \
       (Alertable, DelayInterval))                                              \
-    S(NtYieldExecution, 0, (VOID), ())                                         \
-    S(NtQuerySystemTime, 1, (PLARGE_INTEGER SystemTime), (SystemTime))         \
-    S(NtTestAlert, 0, (VOID), ())                                              \
-    S(NtAlertThread, 1, (HANDLE ThreadHandle), (ThreadHandle))                 \
-    S(NtContinue, 2, (PCONTEXT ContextRecord, BOOLEAN TestAlert),              \
+    S(NTSTATUS, NtYieldExecution, 0, (VOID), ())                               \
+    S(NTSTATUS, NtQuerySystemTime, 1, (PLARGE_INTEGER SystemTime),             \
+      (SystemTime))                                                            \
+    S(NTSTATUS, NtTestAlert, 0, (VOID), ())                                    \
+    S(NTSTATUS, NtAlertThread, 1, (HANDLE ThreadHandle), (ThreadHandle))       \
+    S(NTSTATUS, NtContinue, 2, (PCONTEXT ContextRecord, BOOLEAN TestAlert),    \
       (ContextRecord, TestAlert))                                              \
-    S(NtRaiseException, 3,                                                     \
+    S(NTSTATUS, NtRaiseException, 3,                                           \
       (PEXCEPTION_RECORD ExceptionRecord, PCONTEXT ContextRecord,              \
        BOOLEAN FirstChance),                                                   \
       (ExceptionRecord, ContextRecord, FirstChance))                           \
-    S(NtAllocateVirtualMemory, 6,                                              \
+    S(NTSTATUS, NtAllocateVirtualMemory, 6,                                    \
       (HANDLE ProcessHandle, PVOID * BaseAddress, ULONG_PTR ZeroBits,          \
        PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect),               \
       (ProcessHandle, BaseAddress, ZeroBits, RegionSize, AllocationType,       \
        Protect))                                                               \
-    S(NtFreeVirtualMemory, 4,                                                  \
+    S(NTSTATUS, NtFreeVirtualMemory, 4,                                        \
       (HANDLE ProcessHandle, PVOID * BaseAddress, PSIZE_T RegionSize,          \
        ULONG FreeType),                                                        \
       (ProcessHandle, BaseAddress, RegionSize, FreeType))                      \
-    S(NtProtectVirtualMemory, 5,                                               \
+    S(NTSTATUS, NtProtectVirtualMemory, 5,                                     \
       (HANDLE ProcessHandle, PVOID * BaseAddress,                              \
        PSIZE_T NumberOfBytesToProtect, ULONG NewAccessProtection,              \
        PULONG OldAccessProtection),                                            \
       (ProcessHandle, BaseAddress, NumberOfBytesToProtect,                     \
        NewAccessProtection, OldAccessProtection))                              \
-    S(NtQueryVirtualMemory, 6,                                                 \
+    S(NTSTATUS, NtQueryVirtualMemory, 6,                                       \
       (HANDLE ProcessHandle, PVOID BaseAddress,                                \
        MEMORY_INFORMATION_CLASS MemoryInformationClass,                        \
        PVOID MemoryInformation, SIZE_T MemoryInformationLength,                \
        PSIZE_T ReturnLength),                                                  \
       (ProcessHandle, BaseAddress, MemoryInformationClass, MemoryInformation,  \
        MemoryInformationLength, ReturnLength))                                 \
-    S(NtlabCreateProcess, 5,                                                   \
+    S(NTSTATUS, NtlabCreateProcess, 5,                                         \
       (PHANDLE ProcessHandle, PHANDLE ThreadHandle, PUNICODE_STRING ImageName, \
        PUNICODE_STRING CommandLine, ULONG Flags),                              \
       (ProcessHandle, ThreadHandle, ImageName, CommandLine, Flags))            \
-    S(NtOpenProcess, 4,                                                        \
+    S(NTSTATUS, NtOpenProcess, 4,                                              \
       (PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess,                       \
        POBJECT_ATTRIBUTES ObjectAttributes, PCLIENT_ID ClientId),              \
       (ProcessHandle, DesiredAccess, ObjectAttributes, ClientId))              \
-    S(NtTerminateProcess, 2, (HANDLE ProcessHandle, NTSTATUS ExitStatus),      \
+    S(NTSTATUS, NtTerminateProcess, 2,                                         \
+      (HANDLE ProcessHandle, NTSTATUS ExitStatus),                             \
       (ProcessHandle, ExitStatus))                                             \
-    S(NtQueryInformationProcess, 5,                                            \
+    S(NTSTATUS, NtQueryInformationProcess, 5,                                  \
       (HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,         \
        PVOID ProcessInformation, ULONG ProcessInformationLength,               \
        PULONG ReturnLength),                                                   \
       (ProcessHandle, ProcessInformationClass, ProcessInformation,             \
        ProcessInformationLength, ReturnLength))                                \
-    S(NtCreateThreadEx, 11,                                                    \
+    S(NTSTATUS, NtCreateThreadEx, 11,                                          \
       (PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess,                        \
        POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle,              \
        PVOID StartRoutine, PVOID Argument, ULONG CreateFlags, SIZE_T ZeroBits, \
@@ -162,13 +166,13 @@
       (ThreadHandle, DesiredAccess, ObjectAttributes, ProcessHandle,           \
        StartRoutine, Argument, CreateFlags, ZeroBits, StackSize,               \
        MaximumStackSize, AttributeList))                                       \
-    S(NtOpenThread, 4,                                                         \
+    S(NTSTATUS, NtOpenThread, 4,                                               \
       (PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess,                        \
        POBJECT_ATTRIBUTES ObjectAttributes, PCLIENT_ID ClientId),              \
       (ThreadHandle, DesiredAccess, ObjectAttributes, ClientId))               \
-    S(NtTerminateThread, 2, (HANDLE ThreadHandle, NTSTATUS ExitStatus),        \
-      (ThreadHandle, ExitStatus))                                              \
-    S(NtQueueApcThread, 5,                                                     \
+    S(NTSTATUS, NtTerminateThread, 2,                                          \
+      (HANDLE ThreadHandle, NTSTATUS ExitStatus), (ThreadHandle, ExitStatus))  \
+    S(NTSTATUS, NtQueueApcThread, 5,                                           \
       (HANDLE ThreadHandle, PPS_APC_ROUTINE ApcRoutine, PVOID ApcArgument1,    \
        PVOID ApcArgument2, PVOID ApcArgument3),                                \
       (ThreadHandle, ApcRoutine, ApcArgument1, ApcArgument2, ApcArgument3))

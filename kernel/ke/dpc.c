@@ -87,15 +87,15 @@ static void call_dpc(PKDEFERRED_ROUTINE routine, KDPC *dpc, PVOID context,
                      PVOID arg1, PVOID arg2)
 {
     KTHREAD *thread = ke_current_thread();
-    SEH_FRAME *chain = thread->SehChain, *active = thread->SehActive;
-    SEH_FRAME *filtering = thread->SehFiltering;
+    SEH_FRAME *chain = thread->Seh.Chain, *active = thread->Seh.Active;
+    SEH_FRAME *filtering = thread->Seh.Filtering;
     KIRQL irql;
 
-    thread->SehChain = thread->SehActive = thread->SehFiltering = NULL;
+    thread->Seh.Chain = thread->Seh.Active = thread->Seh.Filtering = NULL;
     routine(dpc, context, arg1, arg2);
-    thread->SehChain = chain;
-    thread->SehActive = active;
-    thread->SehFiltering = filtering;
+    thread->Seh.Chain = chain;
+    thread->Seh.Active = active;
+    thread->Seh.Filtering = filtering;
     irql = KeGetCurrentIrql();
     if (irql != DISPATCH_LEVEL)
         KeBugCheckEx(IRQL_UNEXPECTED_VALUE,

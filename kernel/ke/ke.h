@@ -126,11 +126,7 @@ typedef struct _KTHREAD {
     PVOID StartContext;
     LIST_ENTRY AllThreadsEntry; /* in ki_all_threads */
     /* Structured exception handling (except.c). */
-    SEH_FRAME *SehChain;        /* innermost live __try */
-    SEH_FRAME *SehActive;       /* what GetExceptionCode() reads */
-    SEH_FRAME *SehFiltering;    /* whose filter runs now */
-    SEH_FRAME *SehTarget;       /* the handler an unwind goes to */
-    EXCEPTION_RECORD SehRecord; /* the exception being unwound for */
+    SEH_THREAD_STATE Seh;
     ULONG Teb; /* user address of its TEB; 0 for a kernel-only thread */
 } KTHREAD;
 

@@ -244,7 +244,7 @@ typedef ULONG_PTR (*service_routine)(ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR,
  * arguments: on the hosted platform's calling convention extra arguments
  * are harmless and each argument fills one register or stack slot.
  */
-#define SERVICE_ENTRY(name, count, params, args) \
+#define SERVICE_ENTRY(type, name, count, params, args) \
     {(service_routine)(void (*)(void))name, count, #name},
 
 static const struct {

@@ -107,3 +107,15 @@ ZW(WaitForMultipleObjects,
 ZW(DelayExecution, (BOOLEAN Alertable, PLARGE_INTEGER DelayInterval),
    (Alertable, DelayInterval))
 ZW(YieldExecution, (VOID), ())
+ZW(TerminateProcess, (HANDLE ProcessHandle, NTSTATUS ExitStatus),
+   (ProcessHandle, ExitStatus))
+ZW(QueryInformationProcess,
+   (HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
+    PVOID ProcessInformation, ULONG ProcessInformationLength,
+    PULONG ReturnLength),
+   (ProcessHandle, ProcessInformationClass, ProcessInformation,
+    ProcessInformationLength, ReturnLength))
+ZW(OpenProcess,
+   (PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes, PCLIENT_ID ClientId),
+   (ProcessHandle, DesiredAccess, ObjectAttributes, ClientId))

@@ -1,5 +1,6 @@
 /*
- * Console output for the kernel.
+ * The kernel's side of Rtl: console output, DbgPrint and its relatives,
+ * and memory for the string routines (string.c).
  */
 #include <hal.h>
 
@@ -20,4 +21,78 @@ void rtl_print(const char *fmt, ...)
     va_start(ap, fmt);
     rtl_vprint(fmt, ap);
     va_end(ap);
+}
+
+/* ---- Memory for strings -----------------------------------------------------
+ */
+
+PVOID rtl_allocate(SIZE_T bytes, ULONG tag)
+{
+    return ExAllocatePoolWithTag(PagedPool, bytes, tag);
+}
+
+void rtl_free(PVOID p)
+{
+    ExFreePool(p);
+}
+
+/* NT sends at most this much of one message to the debugger. */
+#define DBG_MESSAGE_MAX 512
+
+/* Which DbgPrintEx levels print: NT's default Kd_WIN2000_Mask. */
+#define KD_DEFAULT_MASK (1u << DPFLTR_ERROR_LEVEL)
+
+/* ---- Debug output -------------------------------------------------------- */
+
+/* Does NT's default filter let a message of this level through? */
+static BOOLEAN level_shown(ULONG level)
+{
+    ULONG mask = level <= 31 ? 1u << level : level;
+
+    return (mask & KD_DEFAULT_MASK) != 0;
+}
+
+static void print_message(PCCH prefix, PCCH format, va_list arglist)
+{
+    char text[DBG_MESSAGE_MAX];
+
+    rtl_vsnprintf(text, sizeof text, format, arglist);
+    rtl_print("%s%s", prefix, text);
+}
+
+ULONG NTAPI vDbgPrintExWithPrefix(PCCH Prefix, ULONG ComponentId, ULONG Level,
+                                  PCCH Format, va_list arglist)
+{
+    /* NT's default masks are the same for every component. */
+    UNREFERENCED_PARAMETER(ComponentId);
+    if (level_shown(Level))
+        print_message(Prefix, Format, arglist);
+    return STATUS_SUCCESS;
+}
+
+ULONG NTAPI vDbgPrintEx(ULONG ComponentId, ULONG Level, PCCH Format,
+                        va_list arglist)
+{
+    return vDbgPrintExWithPrefix("", ComponentId, Level, Format, arglist);
+}
+
+ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
+{
+    va_list ap;
+    ULONG status;
+
+    va_start(ap, Format);
+    status = vDbgPrintEx(ComponentId, Level, Format, ap);
+    va_end(ap);
+    return status;
+}
+
+ULONG DbgPrint(PCSTR Format, ...)
+{
+    va_list ap;
+
+    va_start(ap, Format);
+    print_message("", Format, ap);
+    va_end(ap);
+    return STATUS_SUCCESS;
 }

@@ -19,6 +19,11 @@
 ULONG rtl_vsnprintf(char *buf, ULONG size, const char *fmt, va_list ap);
 ULONG rtl_snprintf(char *buf, ULONG size, const char *fmt, ...);
 
+/* Memory for the string routines: paged pool in the kernel, the heap in
+ * user mode (each side supplies these). */
+PVOID rtl_allocate(SIZE_T bytes, ULONG tag);
+void rtl_free(PVOID p);
+
 /* Formats to the console. */
 void rtl_print(const char *fmt, ...);
 void rtl_vprint(const char *fmt, va_list ap);

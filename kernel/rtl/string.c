@@ -1,5 +1,7 @@
 /*
- * NT's counted strings (UNICODE_STRING, STRING) and debug output.
+ * NT's counted strings (UNICODE_STRING, STRING). The kernel and ntlab's
+ * user runtime both build this file; string memory comes from the port's
+ * rtl_allocate (paged pool in the kernel, the heap in user mode).
  *
  * ntlab's ANSI code page is ISO 8859-1, so a byte converts to the
  * character of the same value and back; characters above U+00FF become '?'.
@@ -13,12 +15,6 @@
 #define TAG_ASTR 'rtsA' /* "Astr": ANSI string buffers */
 
 #define MAX_ASTRING 0xFFFFu /* bytes an ANSI_STRING can count */
-
-/* NT sends at most this much of one message to the debugger. */
-#define DBG_MESSAGE_MAX 512
-
-/* Which DbgPrintEx levels print: NT's default Kd_WIN2000_Mask. */
-#define KD_DEFAULT_MASK (1u << DPFLTR_ERROR_LEVEL)
 
 static SIZE_T wide_len(PCWSTR s)
 {
@@ -38,10 +34,10 @@ static SIZE_T narrow_len(PCSZ s)
     return n;
 }
 
-/* A paged-pool block for string text; the pool refuses 0 bytes. */
+/* A block for string text (the kernel's pool refuses 0 bytes). */
 static PVOID string_alloc(ULONG bytes, ULONG tag)
 {
-    return ExAllocatePoolWithTag(PagedPool, bytes != 0 ? bytes : 1, tag);
+    return rtl_allocate(bytes != 0 ? bytes : 1, tag);
 }
 
 /* ---- Initialisation ------------------------------------------------------ */
@@ -356,14 +352,14 @@ BOOLEAN NTAPI RtlCreateUnicodeString(PUNICODE_STRING DestinationString,
 VOID NTAPI RtlFreeUnicodeString(PUNICODE_STRING UnicodeString)
 {
     if (UnicodeString->Buffer != NULL)
-        ExFreePool(UnicodeString->Buffer);
+        rtl_free(UnicodeString->Buffer);
     RtlZeroMemory(UnicodeString, sizeof *UnicodeString);
 }
 
 VOID NTAPI RtlFreeAnsiString(PANSI_STRING AnsiString)
 {
     if (AnsiString->Buffer != NULL)
-        ExFreePool(AnsiString->Buffer);
+        rtl_free(AnsiString->Buffer);
     RtlZeroMemory(AnsiString, sizeof *AnsiString);
 }
 
@@ -442,60 +438,5 @@ NTSTATUS NTAPI RtlUnicodeStringToInteger(PCUNICODE_STRING String, ULONG Base,
     for (; i < n && (digit = digit_value(s[i])) < Base; i++)
         result = result * Base + digit;
     *Value = negative ? 0u - result : result;
-    return STATUS_SUCCESS;
-}
-
-/* ---- Debug output -------------------------------------------------------- */
-
-/* Does NT's default filter let a message of this level through? */
-static BOOLEAN level_shown(ULONG level)
-{
-    ULONG mask = level <= 31 ? 1u << level : level;
-
-    return (mask & KD_DEFAULT_MASK) != 0;
-}
-
-static void print_message(PCCH prefix, PCCH format, va_list arglist)
-{
-    char text[DBG_MESSAGE_MAX];
-
-    rtl_vsnprintf(text, sizeof text, format, arglist);
-    rtl_print("%s%s", prefix, text);
-}
-
-ULONG NTAPI vDbgPrintExWithPrefix(PCCH Prefix, ULONG ComponentId, ULONG Level,
-                                  PCCH Format, va_list arglist)
-{
-    /* NT's default masks are the same for every component. */
-    UNREFERENCED_PARAMETER(ComponentId);
-    if (level_shown(Level))
-        print_message(Prefix, Format, arglist);
-    return STATUS_SUCCESS;
-}
-
-ULONG NTAPI vDbgPrintEx(ULONG ComponentId, ULONG Level, PCCH Format,
-                        va_list arglist)
-{
-    return vDbgPrintExWithPrefix("", ComponentId, Level, Format, arglist);
-}
-
-ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
-{
-    va_list ap;
-    ULONG status;
-
-    va_start(ap, Format);
-    status = vDbgPrintEx(ComponentId, Level, Format, ap);
-    va_end(ap);
-    return status;
-}
-
-ULONG DbgPrint(PCSTR Format, ...)
-{
-    va_list ap;
-
-    va_start(ap, Format);
-    print_message("", Format, ap);
-    va_end(ap);
     return STATUS_SUCCESS;
 }

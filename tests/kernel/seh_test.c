@@ -205,7 +205,7 @@ KTEST(seh, handler_in_a_caller_catches_a_deep_raise)
     }
     KT_EXPECT_EQ(code, STATUS_INVALID_PARAMETER);
     KT_EXPECT_EQ(after, 0);
-    KT_EXPECT(KeGetCurrentThread()->SehChain == NULL);
+    KT_EXPECT(KeGetCurrentThread()->Seh.Chain == NULL);
 }
 
 /* An exception in a handler goes to the blocks around that __try. */
@@ -261,7 +261,7 @@ KTEST(seh, return_from_a_try_except)
     volatile NTSTATUS code = 0;
 
     KT_EXPECT_EQ(return_from_try(), 7);
-    KT_EXPECT(KeGetCurrentThread()->SehChain == NULL);
+    KT_EXPECT(KeGetCurrentThread()->Seh.Chain == NULL);
     __try {
         ExRaiseStatus(STATUS_UNSUCCESSFUL);
     } __except (code = GetExceptionCode(), EXCEPTION_EXECUTE_HANDLER) {
