@@ -59,3 +59,25 @@ LARGE_INTEGER kt_relative(LONGLONG due)
     t.QuadPart = due;
     return t;
 }
+
+/* Runs program (a boot module) with command_line; returns its exit status
+ * (or the status that kept it from starting). */
+NTSTATUS kt_run_program(const WCHAR *program, const WCHAR *command_line)
+{
+    UNICODE_STRING image, line;
+    HANDLE process, thread;
+    PROCESS_BASIC_INFORMATION info;
+    NTSTATUS status;
+
+    RtlInitUnicodeString(&image, program);
+    RtlInitUnicodeString(&line, command_line);
+    status = NtlabCreateProcess(&process, &thread, &image, &line, 0);
+    if (!NT_SUCCESS(status))
+        return status;
+    ZwWaitForSingleObject(process, FALSE, NULL);
+    status = ZwQueryInformationProcess(process, ProcessBasicInformation, &info,
+                                       sizeof info, NULL);
+    ZwClose(thread);
+    ZwClose(process);
+    return NT_SUCCESS(status) ? info.ExitStatus : status;
+}

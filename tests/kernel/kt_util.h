@@ -32,6 +32,11 @@ void kt_join(ETHREAD *thread);
 #define KT_MS(ms) ((LONGLONG)(ms) * -10000)
 LARGE_INTEGER kt_relative(LONGLONG due);
 
+/* Runs program (a boot module, such as L"hello.exe") in a new process with
+ * command_line, waits for it, and returns its exit status (or the status
+ * that kept it from starting). */
+NTSTATUS kt_run_program(const WCHAR *program, const WCHAR *command_line);
+
 #define KT_BARRIER() __asm__ volatile("" ::: "memory")
 
 #endif
