@@ -62,22 +62,37 @@ LARGE_INTEGER kt_relative(LONGLONG due)
 
 /* Runs program (a boot module) with command_line; returns its exit status
  * (or the status that kept it from starting). */
-NTSTATUS kt_run_program(const WCHAR *program, const WCHAR *command_line)
+NTSTATUS kt_start_program(const WCHAR *program, const WCHAR *command_line,
+                          HANDLE *process)
 {
     UNICODE_STRING image, line;
-    HANDLE process, thread;
-    PROCESS_BASIC_INFORMATION info;
+    HANDLE thread;
     NTSTATUS status;
 
     RtlInitUnicodeString(&image, program);
     RtlInitUnicodeString(&line, command_line);
-    status = NtlabCreateProcess(&process, &thread, &image, &line, 0);
-    if (!NT_SUCCESS(status))
-        return status;
+    status = NtlabCreateProcess(process, &thread, &image, &line, 0);
+    if (NT_SUCCESS(status))
+        ZwClose(thread);
+    return status;
+}
+
+NTSTATUS kt_wait_program(HANDLE process)
+{
+    PROCESS_BASIC_INFORMATION info;
+    NTSTATUS status;
+
     ZwWaitForSingleObject(process, FALSE, NULL);
     status = ZwQueryInformationProcess(process, ProcessBasicInformation, &info,
                                        sizeof info, NULL);
-    ZwClose(thread);
     ZwClose(process);
     return NT_SUCCESS(status) ? info.ExitStatus : status;
+}
+
+NTSTATUS kt_run_program(const WCHAR *program, const WCHAR *command_line)
+{
+    HANDLE process;
+    NTSTATUS status = kt_start_program(program, command_line, &process);
+
+    return NT_SUCCESS(status) ? kt_wait_program(process) : status;
 }

@@ -36,6 +36,11 @@ LARGE_INTEGER kt_relative(LONGLONG due);
  * command_line, waits for it, and returns its exit status (or the status
  * that kept it from starting). */
 NTSTATUS kt_run_program(const WCHAR *program, const WCHAR *command_line);
+/* The two halves: start it (a handle to the process in *process), and
+ * wait for it (closing the handle) for its exit status. */
+NTSTATUS kt_start_program(const WCHAR *program, const WCHAR *command_line,
+                          HANDLE *process);
+NTSTATUS kt_wait_program(HANDLE process);
 
 #define KT_BARRIER() __asm__ volatile("" ::: "memory")
 
