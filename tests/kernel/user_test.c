@@ -157,3 +157,10 @@ KTEST(user, threads_share_the_process)
 {
     KT_EXPECT_EQ(kt_run_program(L"threads.exe", L"threads.exe"), 0);
 }
+
+/* Bad pointers, handles and sizes to every service: a status each time
+ * (NT's own for the chosen ones), never a stop or a crash. */
+KTEST(user, every_service_refuses_bad_arguments_with_a_status)
+{
+    KT_EXPECT_EQ(kt_run_program(L"badargs.exe", L"badargs.exe"), 0);
+}
