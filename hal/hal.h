@@ -207,6 +207,7 @@ typedef struct hal_boot_info {
     ULONGLONG seed;       /* --seed: drives the virtual clock's jitter */
     BOOLEAN realtime;     /* --realtime: the clock follows the host's */
     BOOLEAN trim;         /* --trim: trim all pageable memory every tick */
+    BOOLEAN strict;       /* --strict: user mode cannot reach system space */
 } hal_boot_info;
 
 /*
@@ -238,6 +239,8 @@ typedef enum hal_trap_kind {
     HAL_TRAP_BREAKPOINT,
     HAL_TRAP_DOUBLE_FAULT, /* the trap could not be taken on its stack */
     HAL_TRAP_HOST_FAULT,   /* hosted only: an access outside the window */
+    HAL_TRAP_INTERRUPT,    /* user code ran a whole tick without entering
+                              the kernel (the clock takes its due) */
 } hal_trap_kind;
 
 typedef struct hal_trap {

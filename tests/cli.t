@@ -89,6 +89,14 @@ expect_status 1 "without --trim, paged pool stays resident"
 run --help
 grep -q '^  --trim ' "$tmp/out" && ok "--help shows --trim" || not_ok "--help shows --trim"
 
+# --strict: user code cannot read system space; by default it can.
+run --strict test option_strict
+expect_status 0 "--strict keeps user code out of system space"
+run test option_strict
+expect_status 1 "without --strict, user code reads kernel memory (trusted)"
+run --help
+grep -q '^  --strict ' "$tmp/out" && ok "--help shows --strict" || not_ok "--help shows --strict"
+
 # The window cannot be reserved: something already sits in it.
 base=$("$NTLAB" --version | sed -n 's/.*guest window at \(0x[0-9a-f]*\).*/\1/p')
 occupy_at=$(printf '0x%x' $((base + 0x20000000)))

@@ -249,6 +249,7 @@ void hosted_start(const hosted_options *opts)
     pagefile_init(opts->boot.pagefile_pages);
     mmu_init();
     trap_init();
+    user_init(opts);
     modules_init(opts);
     ki_system_startup(&opts->boot);
 }

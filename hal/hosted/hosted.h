@@ -36,6 +36,18 @@ DECLSPEC_NORETURN void hosted_start(const hosted_options *opts);
 DECLSPEC_NORETURN void hosted_die(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+struct trap_frame;
+
+/* user.c: the way back to user mode (in strict mode it does not return
+ * but resumes a copy of the frame held in host memory), and the user-mode
+ * ticks. */
+void user_init(const hosted_options *opts);
+void user_resume(struct trap_frame *frame);
+/* A signal of the user-mode tick timer arrived in mode user: should user
+ * code be interrupted (it has not entered the kernel for a whole tick)? */
+bool user_tick_due(void);
+void user_entered_kernel(void);
+
 /* module.c: the boot modules (built-in programs and --program files). */
 void modules_init(const hosted_options *opts);
 
@@ -56,6 +68,10 @@ void mmu_init(void);
 fill_result mmu_fill(ULONG va, bool write, bool user);
 bool mmu_writable(ULONG va);
 extern unsigned long mmu_evictions;
+extern bool mmu_user_strict;
+/* Drops every translation of system space (--strict, on the way to user
+ * mode). */
+void mmu_drop_system(void);
 
 /*
  * A trap frame: the interrupted registers, saved where a trap or system

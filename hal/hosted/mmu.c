@@ -33,6 +33,8 @@
 #define TLB_WRITE  0x2u
 #define TLB_GLOBAL 0x4u
 
+#define MM_SYSTEM_REGION_FIRST (0x80000000u >> 22)
+
 static struct {
     uint32_t *tlb;         /* per guest page */
     uint16_t local[1024];  /* non-Global pages mapped, per region */
@@ -41,6 +43,10 @@ static struct {
 } mmu;
 
 const ULONG window_low = WINDOW_LOW;
+
+/* --strict: user accesses honour the Owner bit (else user code is trusted
+ * with every valid page, as documented). */
+bool mmu_user_strict;
 
 /* Counts whole-TLB evictions; trap.c re-checks its frame after one. */
 unsigned long mmu_evictions;
@@ -214,7 +220,8 @@ fill_result mmu_fill(ULONG va, bool write, bool user)
         pfn = pte >> PAGE_SHIFT;
     }
     writable = (pde & pte & X86_PTE_WRITE) != 0;
-    if ((write && !writable) || (user && !(pde & pte & X86_PTE_OWNER)) ||
+    if ((write && !writable) ||
+        (user && mmu_user_strict && !(pde & pte & X86_PTE_OWNER)) ||
         pfn >= hal_ram_pages())
         return FILL_PROTECTION;
     if (!(pde & X86_PTE_ACCESSED))
@@ -270,6 +277,16 @@ void hal_mmu_flush(BOOLEAN all)
     for (r = 0; r < 1024; r++) {
         if (mmu.local[r] != 0 || (all && mmu.global[r] != 0))
             flush_region(r, all);
+    }
+}
+
+void mmu_drop_system(void)
+{
+    ULONG r;
+
+    for (r = MM_SYSTEM_REGION_FIRST; r < 1024; r++) {
+        if (mmu.local[r] != 0 || mmu.global[r] != 0)
+            flush_region(r, true);
     }
 }
 

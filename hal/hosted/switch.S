@@ -123,7 +123,9 @@ hal_trap_restore_begin:
         xrstor64 FPU_OFF(%rsp)
         jmp 4f
 3:      fxrstor64 FPU_OFF(%rsp)
-4:      movq F_RIP(%rsp), %rax
+4:      movq F_USER(%rsp), %rax /* the mode we go back to, set last */
+        movb %al, cpu_user_mode(%rip)
+        movq F_RIP(%rsp), %rax
         movq %rax, hal_resume_rip(%rip)
         pushq F_EFLAGS(%rsp)
         popfq
@@ -159,6 +161,9 @@ hal_trap_restore_end:
         .globl hal_syscall_entry
         .type hal_syscall_entry, @function
 hal_syscall_entry:
+        /* In kernel mode from here: under --strict the frame's page is
+         * not mapped, and its fault must be a kernel one. */
+        movb $0, cpu_user_mode(%rip)
         movq %rsp, %rax
         movq cpu_user_frame(%rip), %rsp
         movq %r12, F_R12(%rsp)

@@ -149,6 +149,9 @@ static void classify(int sig, const siginfo_t *si, const greg_t *g, hal_trap *t)
     case SIGTRAP:
         t->kind = HAL_TRAP_BREAKPOINT;
         break;
+    case SIGALRM:
+        t->kind = HAL_TRAP_INTERRUPT;
+        break;
     default:
         t->kind = HAL_TRAP_PROTECTION;
         break;
@@ -162,6 +165,8 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
     uintptr_t ip = (uintptr_t)g[REG_RIP];
     hal_trap t;
 
+    if (sig == SIGALRM && (!cpu_user_mode || !user_tick_due()))
+        return; /* the kernel has checkpoints of its own */
     memset(&t, 0, sizeof t);
     classify(sig, si, g, &t);
     t.user = cpu_user_mode;
@@ -189,15 +194,19 @@ void hal_trap_dispatch(struct trap_frame *f);
 void hal_trap_dispatch(struct trap_frame *f)
 {
     cpu_user_mode = false;
+    if (f->user_mode)
+        user_entered_kernel();
     ki_trap(&f->trap);
-    cpu_user_mode = f->user_mode != 0;
+    if (f->user_mode)
+        user_resume(f);
     if (f->emergency)
         emergency_depth--;
 }
 
 void trap_init(void)
 {
-    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
+    static const int sigs[] = {SIGSEGV, SIGBUS,  SIGFPE,
+                               SIGILL,  SIGTRAP, SIGALRM};
     struct sigaction sa;
     stack_t ss;
     unsigned a, b, c, d;
@@ -218,7 +227,7 @@ void trap_init(void)
         hosted_die("cannot install the trap stack (%m)");
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_signal;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
     for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         sigaddset(&sa.sa_mask, sigs[i]);
     for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {

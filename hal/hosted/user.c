@@ -9,9 +9,22 @@
  * (switch.S), whose address the kernel publishes in KUSER_SHARED_DATA, or
  * by a trap (trap.c); both save the user registers in the frame and return
  * through the trap restore path, which loads them back.
+ *
+ * With --strict, every translation of system space is dropped on the way
+ * back to user mode, and user accesses honour the Owner bit: user code
+ * cannot reach kernel memory, and the kernel takes a fault for each of its
+ * pages it touches again. The registers are then restored from a copy of
+ * the frame in host memory (the kernel stack is gone from the window).
+ *
+ * User code gets no checkpoints, so a host interval timer (SIGALRM, one
+ * tick) interrupts user code that has run for a whole tick without
+ * entering the kernel, as a HAL_TRAP_INTERRUPT: the kernel charges it the
+ * tick and may switch threads.
  */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <string.h>
+#include <sys/time.h>
 #include <ucontext.h>
 
 #include "hosted.h"
@@ -23,7 +36,15 @@
 #define USER_CS        0x33u /* NT's user code and stack selectors */
 #define USER_SS        0x2Bu
 
+#define TICK_US 10014 /* one clock tick */
+
 extern char hal_syscall_entry[];
+static bool strict;
+static unsigned long entries, entries_at_tick; /* kernel entries from user */
+static bool ticking;
+/* --strict: the frame the way back to user mode restores from. */
+static uint8_t strict_frame[sizeof(struct trap_frame) + 4096 * 4]
+    __attribute__((aligned(64)));
 void hal_user_resume(struct trap_frame *frame) __attribute__((noreturn));
 void hal_syscall_dispatch(ULONG number, const ULONG_PTR *args,
                           struct trap_frame *frame);
@@ -39,10 +60,56 @@ void hal_syscall_dispatch(ULONG number, const ULONG_PTR *args,
     ULONG_PTR result;
 
     cpu_user_mode = false;
+    entries++;
     result = ki_system_call(number, args);
     if (!frame->context_replaced)
         frame->regs[REG_RAX] = result;
-    cpu_user_mode = true;
+    user_resume(frame);
+}
+
+void user_init(const hosted_options *opts)
+{
+    strict = opts->boot.strict != 0;
+    mmu_user_strict = strict;
+    if (sizeof(struct trap_frame) + trap_fpu_size > sizeof strict_frame)
+        hosted_die("the CPU's vector state (%zu bytes) is too big",
+                   trap_fpu_size);
+}
+
+/* The trap restore path sets cpu_user_mode from the frame, as its last
+ * step: until then every access is the kernel's. */
+void user_resume(struct trap_frame *frame)
+{
+    if (strict) {
+        memcpy(strict_frame, frame, sizeof *frame + trap_fpu_size);
+        mmu_drop_system();
+        hal_user_resume((struct trap_frame *)strict_frame);
+    }
+}
+
+/* Starts the user-mode tick timer (the first time user mode is entered). */
+static void start_ticking(void)
+{
+    struct itimerval every = {{0, TICK_US}, {0, TICK_US}};
+
+    if (ticking)
+        return;
+    ticking = true;
+    if (setitimer(ITIMER_REAL, &every, NULL) != 0)
+        hosted_die("cannot start the user-mode tick timer (%m)");
+}
+
+bool user_tick_due(void)
+{
+    bool due = entries == entries_at_tick;
+
+    entries_at_tick = entries;
+    return due;
+}
+
+void user_entered_kernel(void)
+{
+    entries++;
 }
 
 /* Sets frame up to call ip(args) on the stack below stack_top. */
@@ -72,7 +139,8 @@ void hal_user_enter(ULONG ip, ULONG stack_top, ULONG_PTR arg0, ULONG_PTR arg1)
     f->user_mode = 1;
     f->fpu_valid = 0;
     f->emergency = 0;
-    cpu_user_mode = true;
+    start_ticking();
+    user_resume(f);
     hal_user_resume(f);
 }
 

@@ -107,6 +107,13 @@ static void take_due_interrupt(void)
     clock_interrupt();
 }
 
+void ki_user_tick(void)
+{
+    if (!ki_cpu.realtime && ki_cpu.cpu_time < ki_cpu.next_tick)
+        ki_cpu.cpu_time = ki_cpu.next_tick;
+    ki_checkpoint_slow();
+}
+
 void ki_checkpoint_slow(void)
 {
     if (ki_cpu.realtime)

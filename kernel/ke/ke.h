@@ -224,6 +224,9 @@ extern ki_cpu_clock ki_cpu;
 
 /* Reads the host clock (realtime) and takes a due clock interrupt. */
 void ki_checkpoint_slow(void);
+/* User code ran a whole tick without entering the kernel: in virtual mode
+ * the CPU's time moves on to the tick, whose interrupt is taken. */
+void ki_user_tick(void);
 
 static inline ULONGLONG ki_next_random(void)
 {

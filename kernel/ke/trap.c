@@ -104,6 +104,9 @@ void ki_trap(const hal_trap *trap)
     case HAL_TRAP_DOUBLE_FAULT:
         double_fault(trap);
         return;
+    case HAL_TRAP_INTERRUPT:
+        ki_user_tick();
+        return;
     case HAL_TRAP_HOST_FAULT:
         ke_trap_exception(STATUS_ACCESS_VIOLATION, trap, trap->write,
                           trap->address);

@@ -44,3 +44,10 @@ KTEST_STOP(option_trim, paged_pool_touched_at_dispatch_level_stops,
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     (void)*p;
 }
+
+/* option_strict (ntlab --strict): user code cannot reach system space; by
+ * default it can (it is trusted). */
+KTEST(option_strict, user_code_cannot_read_kernel_memory)
+{
+    KT_EXPECT_EQ(kt_run_program(L"peek.exe", L"peek.exe"), 1);
+}

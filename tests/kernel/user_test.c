@@ -164,3 +164,10 @@ KTEST(user, every_service_refuses_bad_arguments_with_a_status)
 {
     KT_EXPECT_EQ(kt_run_program(L"badargs.exe", L"badargs.exe"), 0);
 }
+
+/* User code that never enters the kernel is preempted at clock ticks: its
+ * process's other thread runs, and ends it. */
+KTEST(user, a_spinning_thread_is_preempted_and_can_be_ended)
+{
+    KT_EXPECT_EQ(kt_run_program(L"spin.exe", L"spin.exe"), 0);
+}

@@ -38,6 +38,8 @@ static const char usage[] =
     "  --realtime           drive the clock from the host's clock instead\n"
     "  --program FILE       make FILE (a user program) available to the\n"
     "                       kernel, as its file name; may be repeated\n"
+    "  --strict             keep user code out of system space (without it,\n"
+    "                       user code can read kernel memory: it is trusted)\n"
     "  --trim               trim all pageable memory at every clock tick, so\n"
     "                       that paged memory touched at DISPATCH_LEVEL is\n"
     "                       seldom resident\n"
@@ -169,6 +171,8 @@ int main(int argc, char **argv)
             opts.boot.realtime = TRUE;
         } else if (strcmp(a, "--trim") == 0) {
             opts.boot.trim = TRUE;
+        } else if (strcmp(a, "--strict") == 0) {
+            opts.boot.strict = TRUE;
         } else if (is_option(a, "--program")) {
             if (opts.program_count == (int)ARRAYSIZE(opts.programs))
                 hosted_die("too many --program files (at most %d)",
@@ -206,6 +210,8 @@ int main(int argc, char **argv)
         opts.child_args[i++] = "--realtime";
     if (opts.boot.trim)
         opts.child_args[i++] = "--trim";
+    if (opts.boot.strict)
+        opts.child_args[i++] = "--strict";
     for (n = 0; n < opts.program_count; n++) {
         opts.child_args[i++] = "--program";
         opts.child_args[i++] = opts.programs[n];
