@@ -1,0 +1,252 @@
+/*
+ * ntlab's Win32 subset: what a user program includes to call the Win32
+ * API ntlab provides (user/win32, over the native services of <ntdll.h>).
+ * Names, signatures, constants, return values and GetLastError codes are
+ * Microsoft's; where ntlab cannot do what Windows does, the comment says
+ * so and the function fails with ERROR_INVALID_PARAMETER.
+ *
+ * A failing function stores the Win32 error (RtlNtStatusToDosError of the
+ * native status) in the TEB, where GetLastError finds it, and the status
+ * itself in NtCurrentTeb()->NtlabLastStatus. A function that succeeds
+ * leaves the last error alone, except where Windows documents otherwise
+ * (Create* of named objects sets it to 0 or ERROR_ALREADY_EXISTS).
+ *
+ * Named objects (events, mutexes, semaphores) live in \BaseNamedObjects,
+ * one namespace for the whole system, as in a single session: the
+ * "Global\" and "Local\" prefixes name that same namespace. Names compare
+ * with case, as the documentation says.
+ */
+#ifndef NTLAB_WINDOWS_H
+#define NTLAB_WINDOWS_H
+
+#include <ntdll.h>
+
+/* ---- Types --------------------------------------------------------------- */
+
+#define WINAPI   NTAPI
+#define CALLBACK NTAPI
+#define APIENTRY NTAPI
+#define WINBASEAPI
+#define CONST const
+
+typedef int BOOL, *PBOOL, *LPBOOL;
+typedef BYTE *LPBYTE;
+typedef WORD *PWORD, *LPWORD;
+typedef DWORD *PDWORD, *LPDWORD;
+typedef LONG *LPLONG;
+typedef ULONG_PTR DWORD_PTR, *PDWORD_PTR;
+typedef PVOID LPVOID;
+typedef const void *LPCVOID;
+typedef CHAR *LPSTR;
+typedef const CHAR *LPCSTR;
+typedef WCHAR *LPWSTR;
+typedef const WCHAR *LPCWSTR;
+typedef HANDLE *LPHANDLE;
+
+typedef struct _SECURITY_ATTRIBUTES {
+    DWORD nLength;
+    LPVOID lpSecurityDescriptor; /* ignored: ntlab has no security */
+    BOOL bInheritHandle;
+} SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
+
+/* 100 ns intervals since 1601-01-01 (UTC). */
+typedef struct _FILETIME {
+    DWORD dwLowDateTime;
+    DWORD dwHighDateTime;
+} FILETIME, *PFILETIME, *LPFILETIME;
+
+typedef DWORD(WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
+typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
+typedef VOID(NTAPI *PAPCFUNC)(ULONG_PTR Parameter);
+
+typedef MEMORY_BASIC_INFORMATION *LPMEMORY_BASIC_INFORMATION;
+
+/* ---- Constants ----------------------------------------------------------- */
+
+#define MAX_PATH             260
+#define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
+#define INFINITE             0xFFFFFFFFu
+
+#define WAIT_OBJECT_0      ((DWORD)STATUS_WAIT_0)
+#define WAIT_ABANDONED     ((DWORD)STATUS_ABANDONED_WAIT_0)
+#define WAIT_ABANDONED_0   ((DWORD)STATUS_ABANDONED_WAIT_0)
+#define WAIT_IO_COMPLETION ((DWORD)STATUS_USER_APC)
+#define WAIT_TIMEOUT       258u /* also an error code, with this name */
+#define WAIT_FAILED        ((DWORD)0xFFFFFFFF)
+
+#define STILL_ACTIVE ((DWORD)STATUS_PENDING)
+
+/* CreateThread's dwCreationFlags. */
+#define CREATE_SUSPENDED                  0x00000004u
+#define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000u
+
+/* Access to mutexes (events and semaphores use the native names). */
+#define MUTEX_MODIFY_STATE MUTANT_QUERY_STATE
+#define MUTEX_ALL_ACCESS   MUTANT_ALL_ACCESS
+
+/* The Win32 error codes ntlab's functions report (winerror.h). */
+#define ERROR_SUCCESS              0u
+#define NO_ERROR                   0u
+#define ERROR_INVALID_FUNCTION     1u
+#define ERROR_FILE_NOT_FOUND       2u
+#define ERROR_PATH_NOT_FOUND       3u
+#define ERROR_ACCESS_DENIED        5u
+#define ERROR_INVALID_HANDLE       6u
+#define ERROR_NOT_ENOUGH_MEMORY    8u
+#define ERROR_BAD_LENGTH           24u
+#define ERROR_GEN_FAILURE          31u
+#define ERROR_NOT_SUPPORTED        50u
+#define ERROR_INVALID_PARAMETER    87u
+#define ERROR_INSUFFICIENT_BUFFER  122u
+#define ERROR_INVALID_NAME         123u
+#define ERROR_BAD_PATHNAME         161u
+#define ERROR_ALREADY_EXISTS       183u
+#define ERROR_FILENAME_EXCED_RANGE 206u
+#define ERROR_MORE_DATA            234u
+#define ERROR_NOT_OWNER            288u
+#define ERROR_TOO_MANY_POSTS       298u
+#define ERROR_MR_MID_NOT_FOUND     317u
+#define ERROR_INVALID_ADDRESS      487u
+#define ERROR_OPERATION_ABORTED    995u
+#define ERROR_IO_PENDING           997u
+#define ERROR_NOACCESS             998u
+#define ERROR_NO_SYSTEM_RESOURCES  1450u
+
+/* ---- Errors -------------------------------------------------------------- */
+
+WINBASEAPI DWORD WINAPI GetLastError(VOID);
+WINBASEAPI VOID WINAPI SetLastError(DWORD dwErrCode);
+
+/* ---- Handles ------------------------------------------------------------- */
+
+WINBASEAPI BOOL WINAPI CloseHandle(HANDLE hObject);
+WINBASEAPI BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
+                                       HANDLE hSourceHandle,
+                                       HANDLE hTargetProcessHandle,
+                                       LPHANDLE lpTargetHandle,
+                                       DWORD dwDesiredAccess,
+                                       BOOL bInheritHandle, DWORD dwOptions);
+
+/* ---- Events, mutexes, semaphores ----------------------------------------- */
+
+/* An existing named object is opened (its state untouched) and
+ * GetLastError says ERROR_ALREADY_EXISTS; a new one sets it to 0. A name
+ * that another kind of object has fails with ERROR_INVALID_HANDLE. */
+WINBASEAPI HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes,
+                                      BOOL bManualReset, BOOL bInitialState,
+                                      LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes,
+                                      BOOL bManualReset, BOOL bInitialState,
+                                      LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                    LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                    LPCSTR lpName);
+WINBASEAPI BOOL WINAPI SetEvent(HANDLE hEvent);
+WINBASEAPI BOOL WINAPI ResetEvent(HANDLE hEvent);
+WINBASEAPI BOOL WINAPI PulseEvent(HANDLE hEvent);
+
+WINBASEAPI HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+                                      BOOL bInitialOwner, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+                                      BOOL bInitialOwner, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                    LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                    LPCSTR lpName);
+WINBASEAPI BOOL WINAPI ReleaseMutex(HANDLE hMutex);
+
+WINBASEAPI HANDLE WINAPI
+CreateSemaphoreW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                 LONG lInitialCount, LONG lMaximumCount, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI
+CreateSemaphoreA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                 LONG lInitialCount, LONG lMaximumCount, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess,
+                                        BOOL bInheritHandle, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess,
+                                        BOOL bInheritHandle, LPCSTR lpName);
+WINBASEAPI BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
+                                        LPLONG lpPreviousCount);
+
+/* ---- Waiting and sleeping ------------------------------------------------ */
+
+/* Timeouts are in milliseconds (INFINITE: none). The result is
+ * WAIT_OBJECT_0 + i, WAIT_ABANDONED_0 + i, WAIT_TIMEOUT,
+ * WAIT_IO_COMPLETION (an alertable wait ended to run user APCs) or
+ * WAIT_FAILED (see GetLastError). */
+WINBASEAPI DWORD WINAPI WaitForSingleObject(HANDLE hHandle,
+                                            DWORD dwMilliseconds);
+WINBASEAPI DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle,
+                                              DWORD dwMilliseconds,
+                                              BOOL bAlertable);
+WINBASEAPI DWORD WINAPI WaitForMultipleObjects(DWORD nCount,
+                                               CONST HANDLE *lpHandles,
+                                               BOOL bWaitAll,
+                                               DWORD dwMilliseconds);
+WINBASEAPI DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount,
+                                                 CONST HANDLE *lpHandles,
+                                                 BOOL bWaitAll,
+                                                 DWORD dwMilliseconds,
+                                                 BOOL bAlertable);
+WINBASEAPI VOID WINAPI Sleep(DWORD dwMilliseconds);
+/* 0, or WAIT_IO_COMPLETION when an alertable sleep ended for user APCs. */
+WINBASEAPI DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+
+/* ---- Threads ------------------------------------------------------------- */
+
+/* dwCreationFlags may hold STACK_SIZE_PARAM_IS_A_RESERVATION; anything
+ * else (CREATE_SUSPENDED included: ntlab cannot create a thread suspended)
+ * fails with ERROR_INVALID_PARAMETER. When lpThreadId is given, the call
+ * returns once the new thread has started and reported its ID.
+ * GetExitCodeThread is not provided: ntlab has no service that reads a
+ * thread's exit status. */
+WINBASEAPI HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                      SIZE_T dwStackSize,
+                                      LPTHREAD_START_ROUTINE lpStartAddress,
+                                      LPVOID lpParameter, DWORD dwCreationFlags,
+                                      LPDWORD lpThreadId);
+WINBASEAPI DECLSPEC_NORETURN VOID WINAPI ExitThread(DWORD dwExitCode);
+WINBASEAPI HANDLE WINAPI GetCurrentThread(VOID);
+WINBASEAPI DWORD WINAPI GetCurrentThreadId(VOID);
+/* Nonzero on success. The routine runs in the thread's next alertable
+ * wait or sleep. */
+WINBASEAPI DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread,
+                                     ULONG_PTR dwData);
+
+/* ---- Processes ----------------------------------------------------------- */
+
+WINBASEAPI DECLSPEC_NORETURN VOID WINAPI ExitProcess(UINT uExitCode);
+WINBASEAPI BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
+/* STILL_ACTIVE while the process runs. */
+WINBASEAPI BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
+WINBASEAPI HANDLE WINAPI GetCurrentProcess(VOID);
+WINBASEAPI DWORD WINAPI GetCurrentProcessId(VOID);
+WINBASEAPI HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                     DWORD dwProcessId);
+
+/* ---- Virtual memory ------------------------------------------------------ */
+
+WINBASEAPI LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize,
+                                      DWORD flAllocationType, DWORD flProtect);
+/* With MEM_RELEASE, dwSize must be 0. */
+WINBASEAPI BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize,
+                                   DWORD dwFreeType);
+WINBASEAPI BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize,
+                                      DWORD flNewProtect,
+                                      PDWORD lpflOldProtect);
+/* The number of bytes stored in lpBuffer, 0 on failure. */
+WINBASEAPI SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress,
+                                      PMEMORY_BASIC_INFORMATION lpBuffer,
+                                      SIZE_T dwLength);
+
+/* ---- Time ---------------------------------------------------------------- */
+
+/* Milliseconds since boot, at the clock tick's resolution; GetTickCount
+ * wraps after 49.7 days. */
+WINBASEAPI DWORD WINAPI GetTickCount(VOID);
+WINBASEAPI ULONGLONG WINAPI GetTickCount64(VOID);
+WINBASEAPI VOID WINAPI
+GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * What the files of ntlab's Win32 subset share: recording a failure for
+ * GetLastError, and turning Win32 arguments into native ones.
+ */
+#ifndef USER_WIN32_H
+#define USER_WIN32_H
+
+#include <windows.h>
+
+/* Records status (a failure) as the thread's last error: the Win32 code in
+ * LastErrorValue, the status in NtlabLastStatus. */
+void win32_set_nt_error(NTSTATUS status);
+
+/* TRUE if status is a success; else records it and returns FALSE. */
+BOOL win32_check(NTSTATUS status);
+
+/* The native timeout for milliseconds, stored in *time: NULL for INFINITE
+ * (no timeout), else a relative interval. */
+PLARGE_INTEGER win32_timeout(LARGE_INTEGER *time, DWORD milliseconds);
+
+#endif
