@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -177,4 +178,121 @@ unsigned long long baseline_file_page_io_ps(void)
     }
     close(fd);
     return best;
+}
+
+#define CALLS 100000
+
+unsigned long long baseline_getppid_ps(void)
+{
+    unsigned long long best = ~0ull, start, r;
+    int run, i;
+
+    for (run = 0; run < RUNS; run++) {
+        start = now_ns();
+        for (i = 0; i < CALLS; i++)
+            syscall(SYS_getppid);
+        r = (now_ns() - start) * 1000 / CALLS;
+        if (r < best)
+            best = r;
+    }
+    return best;
+}
+
+#define ROUND_TRIPS 10000
+
+/* One run of a pipe ping-pong with a child on the same CPU; per switch. */
+static unsigned long long pipe_run(void)
+{
+    int there[2], back[2], i;
+    unsigned long long start, r = 0;
+    char c = 0;
+    pid_t pid;
+
+    if (pipe(there) != 0 || pipe(back) != 0)
+        return 0;
+    pid = fork();
+    if (pid == 0) {
+        for (i = 0; i < ROUND_TRIPS; i++) {
+            if (read(there[0], &c, 1) != 1 || write(back[1], &c, 1) != 1)
+                break;
+        }
+        _exit(0);
+    }
+    start = now_ns();
+    for (i = 0; i < ROUND_TRIPS && pid > 0; i++) {
+        if (write(there[1], &c, 1) != 1 || read(back[0], &c, 1) != 1)
+            break;
+    }
+    if (pid > 0 && i == ROUND_TRIPS)
+        r = (now_ns() - start) * 1000 / (2ull * ROUND_TRIPS);
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+    close(there[0]);
+    close(there[1]);
+    close(back[0]);
+    close(back[1]);
+    return r;
+}
+
+static unsigned long long pipe_switch_ps, fork_exit_ps;
+
+static unsigned long long measure_pipe_switch(void)
+{
+    cpu_set_t old;
+    unsigned long long best = ~0ull, r;
+    int run;
+
+    sched_getaffinity(0, sizeof old, &old);
+    pin_to(sched_getcpu());
+    for (run = 0; run < RUNS; run++) {
+        r = pipe_run();
+        if (r != 0 && r < best)
+            best = r;
+    }
+    sched_setaffinity(0, sizeof old, &old);
+    return best;
+}
+
+#define FORKS 200
+
+static unsigned long long measure_fork_exit(void)
+{
+    unsigned long long best = ~0ull, start, r;
+    int run, i;
+    pid_t pid;
+
+    for (run = 0; run < RUNS; run++) {
+        start = now_ns();
+        for (i = 0; i < FORKS; i++) {
+            pid = fork();
+            if (pid == 0)
+                _exit(0);
+            if (pid > 0)
+                waitpid(pid, NULL, 0);
+        }
+        r = (now_ns() - start) * 1000 / FORKS;
+        if (r < best)
+            best = r;
+    }
+    return best;
+}
+
+/*
+ * The baselines that fork run before ntlab boots: a child made later would
+ * share the guest RAM the kernel's stacks live in (it is mapped shared).
+ */
+void baseline_prepare(void)
+{
+    pipe_switch_ps = measure_pipe_switch();
+    fork_exit_ps = measure_fork_exit();
+}
+
+unsigned long long baseline_pipe_switch_ps(void)
+{
+    return pipe_switch_ps;
+}
+
+unsigned long long baseline_fork_exit_ps(void)
+{
+    return fork_exit_ps;
 }

@@ -17,6 +17,15 @@ unsigned long long baseline_malloc_free_ps(void);
 /* One 4 KiB pwrite + pread of a host file. */
 unsigned long long baseline_file_page_io_ps(void);
 
+/* Measures the baselines that fork; before the kernel boots. */
+void baseline_prepare(void);
+/* One getppid() system call. */
+unsigned long long baseline_getppid_ps(void);
+/* One switch of a pipe ping-pong between two processes on one CPU. */
+unsigned long long baseline_pipe_switch_ps(void);
+/* fork() + _exit() + waitpid(). */
+unsigned long long baseline_fork_exit_ps(void);
+
 /* The sizes both pool benchmarks use: 16 to 4096 bytes, from a fixed
  * sequence. */
 static inline unsigned bench_size(unsigned long long *state)

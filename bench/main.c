@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "../hal/hosted/hosted.h"
+#include "baseline.h"
 
 int main(int argc, char **argv)
 {
@@ -20,5 +21,6 @@ int main(int argc, char **argv)
     opts.boot.ram_pages = 64 * 256;
     opts.boot.seed = 1;
     opts.boot.pagefile_pages = 128 * 256;
+    baseline_prepare();
     hosted_start(&opts);
 }

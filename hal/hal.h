@@ -167,6 +167,9 @@ void hal_user_set_context(const CONTEXT *context);
 void hal_user_set_result(ULONG_PTR value);
 /* Where user mode's stack pointer was when it entered the kernel. */
 ULONG hal_user_stack_pointer(void);
+/* Keeps user mode out of system space, or lets it in (--strict turns this
+ * on at boot; the benchmarks turn it on and off). */
+void hal_user_strict(BOOLEAN on);
 /* The host address of the routine user code calls for a system call:
  * NTSTATUS entry(ULONG number, const ULONG_PTR *args). */
 ULONG_PTR hal_system_call_entry(void);

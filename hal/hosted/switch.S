@@ -11,6 +11,7 @@
 #define F_R15 56
 #define F_RBP 80
 #define F_RBX 88
+#define F_RAX 104
 #define F_RSP 120
 #define F_RIP 128
 #define F_EFLAGS 136
@@ -184,7 +185,22 @@ hal_syscall_entry:
         cld
         movq %rsp, %rdx
         callq hal_syscall_dispatch
-        jmp hal_trap_restore_begin
+        cmpq $0, F_REPLACED(%rsp)
+        jne hal_trap_restore_begin
+        /* The usual way back: only what the caller expects kept (the
+         * flags and scratch registers are not), and a return through the
+         * return address still on the user stack. */
+        movq F_R12(%rsp), %r12
+        movq F_R13(%rsp), %r13
+        movq F_R14(%rsp), %r14
+        movq F_R15(%rsp), %r15
+        movq F_RBP(%rsp), %rbp
+        movq F_RBX(%rsp), %rbx
+        movq F_RAX(%rsp), %rax
+        movq F_RSP(%rsp), %rsp
+        subq $8, %rsp
+        movb $1, cpu_user_mode(%rip)
+        ret
         .size hal_syscall_entry, . - hal_syscall_entry
 
 /* void hal_user_resume(struct trap_frame *frame): leaves for user mode with

@@ -67,10 +67,15 @@ void hal_syscall_dispatch(ULONG number, const ULONG_PTR *args,
     user_resume(frame);
 }
 
+void hal_user_strict(BOOLEAN on)
+{
+    strict = on != 0;
+    mmu_user_strict = strict;
+}
+
 void user_init(const hosted_options *opts)
 {
-    strict = opts->boot.strict != 0;
-    mmu_user_strict = strict;
+    hal_user_strict(opts->boot.strict);
     if (sizeof(struct trap_frame) + trap_fpu_size > sizeof strict_frame)
         hosted_die("the CPU's vector state (%zu bytes) is too big",
                    trap_fpu_size);

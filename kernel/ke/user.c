@@ -35,7 +35,9 @@ void ke_init_shared_data(void)
         KeBugCheckEx(INSTALL_MORE_MEMORY, mm_total_frames(), 0, 0, 0);
     shared_data_frame = pfn;
     ke_shared_data = HAL_VA_PTR(MM_KERNEL_SHARED_DATA_VA);
-    ke_shared_data->TickCountMultiplier = 0x0FA00000; /* 10.0144 ms ticks */
+    /* Milliseconds per tick, times 2^24: 10.0144 ms. */
+    ke_shared_data->TickCountMultiplier =
+        (ULONG)(((ULONGLONG)KeQueryTimeIncrement() << 24) / 10000);
     ke_shared_data->NtMajorVersion = 5;
     ke_shared_data->NtMinorVersion = 1;
     ke_shared_data->NumberOfPhysicalPages = mm_total_frames();
@@ -262,7 +264,7 @@ ULONG ke_service_count(void)
  * PASSIVE_LEVEL, APCs enabled, and the thread in its own process. */
 static void check_service_exit(const KTHREAD *thread, ULONG number)
 {
-    KIRQL irql = KeGetCurrentIrql();
+    KIRQL irql = KeGetPcr()->Irql;
 
     if (irql != PASSIVE_LEVEL)
         KeBugCheckEx(IRQL_GT_ZERO_AT_SYSTEM_SERVICE,
@@ -277,8 +279,9 @@ static void check_service_exit(const KTHREAD *thread, ULONG number)
 ULONG_PTR ki_system_call(ULONG number, const ULONG_PTR *args)
 {
     KTHREAD *thread = ke_current_thread();
-    ULONG_PTR a[NTLAB_MAX_SERVICE_ARGUMENTS] = {0}, result;
+    ULONG_PTR a[NTLAB_MAX_SERVICE_ARGUMENTS], result;
     NTSTATUS status;
+    ULONG i;
 
     ki_checkpoint();
     thread->PreviousMode = UserMode;
@@ -289,12 +292,13 @@ ULONG_PTR ki_system_call(ULONG number, const ULONG_PTR *args)
                         sizeof(ULONG_PTR), a);
     if (!NT_SUCCESS(status))
         return (ULONG_PTR)(LONG_PTR)status;
+    for (i = services[number].arguments; i < ARRAYSIZE(a); i++)
+        a[i] = 0;
     result = services[number].routine(a[0], a[1], a[2], a[3], a[4], a[5], a[6],
                                       a[7], a[8], a[9], a[10], a[11]);
     check_service_exit(thread, number);
     if (thread->ApcState.UserApcPending)
         deliver_user_apc(thread, result);
-    ki_checkpoint();
     return result;
 }
 

@@ -86,6 +86,8 @@ NTSTATUS mm_capture(KPROCESSOR_MODE mode, const volatile void *p, SIZE_T size,
 {
     volatile NTSTATUS status = STATUS_SUCCESS;
 
+    if (size == 0)
+        return STATUS_SUCCESS;
     __try {
         if (mode == UserMode)
             ProbeForRead((PVOID)p, size, alignment);

@@ -65,10 +65,12 @@ static NTSTATUS open_by_cid(PHANDLE out, ACCESS_MASK access,
         status = STATUS_INVALID_PARAMETER_MIX;
     if (NT_SUCCESS(status))
         status = lookup_cid(cid, mode, thread, &object);
-    if (NT_SUCCESS(status))
+    if (NT_SUCCESS(status)) {
         status = ObOpenObjectByPointer(
             object, captured.attributes.Attributes, NULL, access,
             thread ? *PsThreadType : *PsProcessType, mode, &handle);
+        ObDereferenceObject(object); /* the lookup's; the handle has one */
+    }
     ob_release_captured(&captured);
     return NT_SUCCESS(status) ? ob_return_handle(out, handle, mode) : status;
 }
@@ -217,7 +219,8 @@ void ps_terminate_current_process(NTSTATUS status)
 /*
  * Ends every thread of the process ProcessHandle names (NULL: every thread
  * of the current process but the caller, which goes on). A process ending
- * itself ends with the caller.
+ * itself ends with the caller. Another process that is already ending:
+ * STATUS_PROCESS_IS_TERMINATING.
  */
 NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus)
 {
@@ -234,9 +237,14 @@ NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus)
                                        (PVOID *)&process, NULL);
     if (!NT_SUCCESS(status))
         return status;
-    if (process == PsInitialSystemProcess || process == &ps_idle_process) {
+    if (process == PsInitialSystemProcess || process == &ps_idle_process ||
+        (process != own &&
+         (process->Exiting || process->ExitStatus != STATUS_PENDING))) {
+        status = process->Exiting || process->ExitStatus != STATUS_PENDING
+                     ? STATUS_PROCESS_IS_TERMINATING
+                     : STATUS_ACCESS_DENIED;
         ObDereferenceObject(process);
-        return STATUS_ACCESS_DENIED;
+        return status;
     }
     set_exit_status(process, ExitStatus);
     for_other_threads(process, ExitStatus, terminate_other);
@@ -319,7 +327,6 @@ NTSTATUS NTAPI NtCreateThreadEx(PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess,
         ObDereferenceObject(process);
     }
     if (NT_SUCCESS(status)) {
-        ObReferenceObject(thread);
         status =
             ObOpenObjectByPointer(thread, captured.attributes.Attributes, NULL,
                                   DesiredAccess, *PsThreadType, mode, &handle);

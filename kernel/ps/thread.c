@@ -210,7 +210,6 @@ NTSTATUS NTAPI PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
     if (!NT_SUCCESS(status))
         return status;
     thread->Tcb.SystemThread = TRUE;
-    ObfReferenceObject(thread); /* for the handle */
     status = ObOpenObjectByPointer(thread, attributes, NULL, DesiredAccess,
                                    thread_type, KernelMode, ThreadHandle);
     if (NT_SUCCESS(status)) {

@@ -263,7 +263,6 @@ NTSTATUS ps_create_user_process(const UNICODE_STRING *name,
 static NTSTATUS open_for(PVOID object, POBJECT_TYPE type, KPROCESSOR_MODE mode,
                          HANDLE *handle)
 {
-    ObReferenceObject(object);
     return ObOpenObjectByPointer(object, 0, NULL, GENERIC_ALL, type, mode,
                                  handle);
 }

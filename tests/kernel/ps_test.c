@@ -236,3 +236,21 @@ KTEST(ps, terminate_system_thread_refuses_other_threads)
     KT_EXPECT_EQ(terminate_result, STATUS_INVALID_PARAMETER);
     kt_delete_process(process);
 }
+
+/* PsCreateSystemThread's handle holds the thread; closing it lets go. */
+KTEST(ps, system_thread_handles_leave_nothing_behind)
+{
+    LONG threads = (*PsThreadType)->TotalNumberOfObjects;
+    LARGE_INTEGER brief = kt_relative(KT_MS(30));
+    HANDLE h;
+    int i;
+
+    for (i = 0; i < 50; i++) {
+        KT_ASSERT(NT_SUCCESS(PsCreateSystemThread(
+            &h, THREAD_ALL_ACCESS, NULL, NULL, NULL, look_around, NULL)));
+        ZwWaitForSingleObject(h, FALSE, NULL);
+        ZwClose(h);
+    }
+    KeDelayExecutionThread(KernelMode, FALSE, &brief);
+    KT_EXPECT_EQ((*PsThreadType)->TotalNumberOfObjects, threads);
+}

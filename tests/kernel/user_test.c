@@ -171,3 +171,19 @@ KTEST(user, a_spinning_thread_is_preempted_and_can_be_ended)
 {
     KT_EXPECT_EQ(kt_run_program(L"spin.exe", L"spin.exe"), 0);
 }
+
+/* Processes and threads made for programs go away when they end and
+ * their handles are closed. */
+KTEST(user, programs_leave_no_processes_or_threads_behind)
+{
+    LONG processes = (*PsProcessType)->TotalNumberOfObjects;
+    LONG threads = (*PsThreadType)->TotalNumberOfObjects;
+    LARGE_INTEGER brief = kt_relative(KT_MS(50));
+    int i;
+
+    for (i = 0; i < 20; i++)
+        KT_ASSERT_EQ(kt_run_program(L"threads.exe", L"threads.exe"), 0);
+    KeDelayExecutionThread(KernelMode, FALSE, &brief); /* the reaper */
+    KT_EXPECT_EQ((*PsProcessType)->TotalNumberOfObjects, processes);
+    KT_EXPECT_EQ((*PsThreadType)->TotalNumberOfObjects, threads);
+}
