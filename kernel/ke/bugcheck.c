@@ -118,6 +118,7 @@ void ke_bugcheck_note(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
     KIRQL irql = KeGetPcr()->Irql;
 
     hal_interrupts_disable();
+    rtl_console_mute(FALSE);
     if (stopping) {
         rtl_print("\n*** STOP 0x%08X while the stop screen was printed\n",
                   code);
@@ -151,6 +152,7 @@ void ke_report_hang(void)
     PLIST_ENTRY e;
 
     hal_interrupts_disable();
+    rtl_console_mute(FALSE);
     rtl_print("\n*** HANG: every thread is waiting and no timer is set, so "
               "nothing can wake them\n\n");
     for (e = ki_all_threads.Flink; e != &ki_all_threads; e = e->Flink) {

@@ -332,7 +332,7 @@ NTSTATUS NTAPI NtDisplayString(PUNICODE_STRING String)
             return status;
         for (i = 0; i < n; i++)
             text[i] = chunk[i] < 0x100 ? (char)chunk[i] : '?';
-        hal_console_write(text, n);
+        rtl_console_write(text, n);
     }
     return STATUS_SUCCESS;
 }

@@ -314,6 +314,7 @@ static int report(void)
     ULONG passed = 0, failed = 0;
 
     current.quiet = TRUE;
+    rtl_console_mute(TRUE); /* what the tests print is for 'ntlab test' */
     FOR_EACH_TEST (t) {
         if (!selected(t, NULL))
             continue;
@@ -323,6 +324,7 @@ static int report(void)
             failed++;
     }
     current.quiet = FALSE;
+    rtl_console_mute(FALSE);
     rtl_print("  self-tests  %u passed, %u failed%s\n", passed, failed,
               failed ? " (run 'ntlab test' to see which)" : "");
     return failed ? 1 : 0;

@@ -6,12 +6,25 @@
 
 #include "rtl.h"
 
+static BOOLEAN muted;
+
+void rtl_console_mute(BOOLEAN mute)
+{
+    muted = mute;
+}
+
+void rtl_console_write(const char *text, ULONG len)
+{
+    if (!muted)
+        hal_console_write(text, len);
+}
+
 void rtl_vprint(const char *fmt, va_list ap)
 {
     char buf[1024];
     ULONG n = rtl_vsnprintf(buf, sizeof buf, fmt, ap);
 
-    hal_console_write(buf, n < sizeof buf ? n : sizeof buf - 1);
+    rtl_console_write(buf, n < sizeof buf ? n : sizeof buf - 1);
 }
 
 void rtl_print(const char *fmt, ...)

@@ -24,6 +24,12 @@ ULONG rtl_snprintf(char *buf, ULONG size, const char *fmt, ...);
 PVOID rtl_allocate(SIZE_T bytes, ULONG tag);
 void rtl_free(PVOID p);
 
+/* The console: everything the kernel and user programs print goes through
+ * rtl_console_write; muting it (ntlab's report) drops the text until it is
+ * unmuted, and a stop screen unmutes it. */
+void rtl_console_write(const char *text, ULONG len);
+void rtl_console_mute(BOOLEAN mute);
+
 /* Formats to the console. */
 void rtl_print(const char *fmt, ...);
 void rtl_vprint(const char *fmt, va_list ap);
