@@ -98,6 +98,59 @@ $(BUILD)/user/%.exe: $(BUILD)/user-obj/user/programs/%.o $(BUILD)/user/libntlab.
 programs: $(USER_PROGRAMS)
 .SECONDARY: $(patsubst $(BUILD)/user/%.exe,$(BUILD)/user-obj/user/programs/%.o,$(USER_PROGRAMS))
 
+# ---- Drivers -----------------------------------------------------------------
+# Each directory drivers/NAME/ (all its .c files) becomes $(BUILD)/user/NAME.sys,
+# next to the programs, where ntlab finds its boot modules: an x86-64 ELF
+# shared object built freestanding against include/ntddk.h, position
+# independent (the kernel's loader puts it anywhere in system space, and at
+# the window's base plus that in the sanitizer build), its imports left
+# undefined for the loader to bind to the kernel's export table. The linker
+# script page-aligns PAGE sections so that they can be paged. GCC ignores
+# #pragma alloc_text; drivers put PAGE routines there with
+# __attribute__((section("PAGE"))).
+DRIVER_FLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -MMD -MP \
+                $(FREESTANDING) -fPIC -fno-stack-protector \
+                -fcf-protection=none -Wno-unknown-pragmas
+DRIVER_LDFLAGS := -shared -nostdlib -Wl,-T,drivers/ntlab-driver.ld \
+                  -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack \
+                  -Wl,--build-id=none
+DRIVER_NAMES := $(patsubst drivers/%/,%,$(sort $(dir $(wildcard drivers/*/*.c))))
+DRIVERS := $(patsubst %,$(BUILD)/user/%.sys,$(DRIVER_NAMES))
+
+$(BUILD)/driver-obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(call say,DCC,$<)$(CC) $(DRIVER_FLAGS) -c -o $@ $<
+
+define driver_rule
+$(BUILD)/user/$(1).sys: $(patsubst %.c,$(BUILD)/driver-obj/%.o,$(wildcard drivers/$(1)/*.c)) drivers/ntlab-driver.ld
+	@mkdir -p $$(@D)
+	$$(call say,DLINK,$$@)$$(CC) $$(DRIVER_LDFLAGS) -o $$@ $$(filter %.o,$$^)
+endef
+$(foreach d,$(DRIVER_NAMES),$(eval $(call driver_rule,$(d))))
+
+.PHONY: drivers
+drivers: $(DRIVERS)
+all check: drivers
+
+# The kernel's export table (what drivers import), generated from the
+# driver API's NTKERNELAPI and NTSYSAPI declarations; compiled for i386 too.
+EXPORTS_SRC := $(BUILD)/gen/exports.c
+KERNEL_OBJ += $(BUILD)/obj/gen/exports.o
+I386_OBJ += $(BUILD)/i386/gen/exports.o
+
+$(EXPORTS_SRC): tools/gen-exports.pl include/ntddk.h $(wildcard include/nt/*.h)
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)perl tools/gen-exports.pl include/ntddk.h > $@.tmp && \
+	    mv $@.tmp $@
+
+$(BUILD)/obj/gen/exports.o: $(EXPORTS_SRC)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(KERNEL_FLAGS) $(SANFLAGS) -I. -c -o $@ $<
+
+$(BUILD)/i386/gen/exports.o: $(EXPORTS_SRC)
+	@mkdir -p $(@D)
+	$(call say,CC32,$<)$(CC) $(I386_FLAGS) -I. -c -o $@ $<
+
 # Filters of __try blocks are nested functions whose trampolines live on
 # kernel stacks (guest pages, executable); the host's own stack stays not.
 LDFLAGS := -z noexecstack

@@ -97,6 +97,17 @@ expect_status 1 "without --strict, user code reads kernel memory (trusted)"
 run --help
 grep -q '^  --strict ' "$tmp/out" && ok "--help shows --strict" || not_ok "--help shows --strict"
 
+# Drivers (tests/kernel/sysload_test.c): the stop screen names the driver
+# holding the faulting instruction and lists the loaded modules; a missing
+# import is named in one line.
+run --child-test sysload.paged_code_at_dispatch_level_stops
+expect_status 3 "paged driver code run at DISPATCH_LEVEL stops the system"
+grep -Eqx '  driver   testload\.sys\+0x[0-9A-F]+ \(base 80000000\)' "$tmp/out" && ok "the stop screen names the driver and the offset" || not_ok "the stop screen names the driver and the offset"
+grep -A1 -x 'Loaded modules:' "$tmp/out" | grep -Eqx '  80000000 - 800[0-9A-F]{5}  testload\.sys' && ok "the stop screen lists the loaded modules" || not_ok "the stop screen lists the loaded modules"
+run test sysload.a_missing_import_fails_the_load
+expect_status 0 "a driver with a missing import is refused"
+[ "$(grep -c 'ntlab: testmissing.sys imports NtlabNoSuchRoutine, which ntlab does not export$' "$tmp/out")" -eq 1 ] && ok "the missing import is named in one line" || not_ok "the missing import is named in one line"
+
 # The window cannot be reserved: something already sits in it.
 base=$("$NTLAB" --version | sed -n 's/.*guest window at \(0x[0-9a-f]*\).*/\1/p')
 occupy_at=$(printf '0x%x' $((base + 0x20000000)))

@@ -8,6 +8,7 @@
 #include "ke.h"
 
 #include "../ktest/ktest.h"
+#include "../mm/mm.h"
 #include "../ps/ps.h"
 #include "../rtl/rtl.h"
 
@@ -93,6 +94,36 @@ static void print_params(const ULONG_PTR p[4])
     rtl_print(")\n");
 }
 
+/* The stops whose parameters include the faulting instruction, and which
+ * parameter (1 to 4) it is. */
+static const struct {
+    ULONG code;
+    ULONG param;
+} instruction_params[] = {
+    {IRQL_NOT_LESS_OR_EQUAL, 4},      {DRIVER_IRQL_NOT_LESS_OR_EQUAL, 4},
+    {PAGE_FAULT_IN_NONPAGED_AREA, 3}, {KMODE_EXCEPTION_NOT_HANDLED, 2},
+    {SYSTEM_SERVICE_EXCEPTION, 2},    {SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, 2},
+};
+
+/* Names the driver that holds the faulting instruction, as NT's stop
+ * screen does, when the stop gives one and a driver holds it. */
+static void print_driver(ULONG code, const ULONG_PTR p[4])
+{
+    const mm_system_image *image;
+    ULONG_PTR ip;
+    ULONG i;
+
+    for (i = 0; i < ARRAYSIZE(instruction_params); i++) {
+        if (instruction_params[i].code != code)
+            continue;
+        ip = p[instruction_params[i].param - 1];
+        image = (ULONG)ip == ip ? mm_image_at((ULONG)ip) : NULL;
+        if (image != NULL)
+            rtl_print("  driver   %s+0x%X (base %08X)\n", image->name,
+                      (ULONG)ip - image->base, image->base);
+    }
+}
+
 static void print_context(KIRQL irql)
 {
     KTHREAD *thread = KeGetPcr()->CurrentThread;
@@ -130,9 +161,13 @@ void ke_bugcheck_note(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
     print_params(params);
     rtl_print("%s\n\n", ke_bugcheck_name(code));
     print_context(irql);
+    print_driver(code, params);
     if (note != NULL)
         rtl_print("  %s\n", note);
-    rtl_print("\nThe system has stopped.\n");
+    rtl_print("\n");
+    if (mm_print_loaded_modules() != 0)
+        rtl_print("\n");
+    rtl_print("The system has stopped.\n");
     ktest_on_stop(code, params);
     hal_power_off(KE_STOP_EXIT_STATUS);
 }

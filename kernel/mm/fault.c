@@ -1,10 +1,11 @@
 /*
  * Page faults the platform could not resolve (MmAccessFault).
  *
- * At IRQL <= APC_LEVEL a fault on pageable system memory (paged pool) is
- * resolved by the pager: demand zero, transition or paging file. Otherwise
- * a fault is resolved only when the PTE turns out valid by now (a spurious
- * fault); everything else is an error, reported as NT reports it:
+ * At IRQL <= APC_LEVEL a fault on pageable system memory (paged pool, the
+ * PAGE sections of driver images) is resolved by the pager: demand zero,
+ * transition or paging file. Otherwise a fault is resolved only when the
+ * PTE turns out valid by now (a spurious fault); everything else is an
+ * error, reported as NT reports it:
  *   - a write through a valid read-only PTE of system space: 0xBE
  *     ATTEMPTED_WRITE_TO_READONLY_MEMORY (address, PTE);
  *   - any invalid PTE at DISPATCH_LEVEL or above: 0xA IRQL_NOT_LESS_OR_EQUAL,
@@ -39,7 +40,8 @@ static void system_fault(const hal_trap *trap)
     ULONGLONG pa = mm_pte_pa(trap->va);
     NTSTATUS status = STATUS_ACCESS_VIOLATION;
 
-    if (pa != 0 && mm_is_paged_pool(trap->va))
+    if (pa != 0 &&
+        (mm_is_paged_pool(trap->va) || mm_is_system_image(trap->va)))
         status = mm_page_in(trap->va, pa, &mm_system_ws);
     if (status == STATUS_IN_PAGE_ERROR)
         KeBugCheckEx(KERNEL_DATA_INPAGE_ERROR, (ULONG)status, trap->va, 0, 0);

@@ -19,6 +19,8 @@
 #define MM_HIGHEST_USER_ADDRESS 0x7FFEFFFFu
 #define MM_USER_PROBE_ADDRESS   0x7FFF0000u
 #define MM_SYSTEM_RANGE_START   0x80000000u
+#define MM_SYSTEM_IMAGES_START  0x80000000u /* drivers (.sys) */
+#define MM_SYSTEM_IMAGES_END    0x81000000u
 #define MM_PFN_DATABASE         0x81000000u /* up to 0x82000000 */
 #define MM_PFN_DATABASE_END     0x82000000u
 #define PTE_BASE                0xC0000000u /* the self-map: every PTE */
@@ -381,6 +383,73 @@ static inline BOOLEAN mm_is_nonpaged_pool(ULONG va)
 }
 /* Pages of pool in use, paged and nonpaged. */
 ULONG mm_pool_pages_in_use(BOOLEAN paged);
+
+/* ---- Driver images and the export table (sysload.c) --------------------- */
+
+/*
+ * A driver image (.sys: an ELF x86-64 shared object) loaded from a boot
+ * module into the system image region. Its pages are resident, except the
+ * whole pages of sections whose names start with "PAGE": those are pageable
+ * (in the system working set) and may be touched only at IRQL <= APC_LEVEL.
+ * Code and read-only data are mapped read-only. The fields are set by
+ * mm_load_system_image and stay until mm_unload_system_image; the list of
+ * loaded images is guarded by DISPATCH_LEVEL.
+ */
+typedef struct mm_system_image {
+    LIST_ENTRY link; /* the loaded images */
+    char name[64];   /* the boot module's name ("sample.sys") */
+    ULONG base;      /* where the image's address 0 is: its first page */
+    ULONG size;      /* bytes mapped from base (whole pages) */
+    PVOID entry;     /* DriverEntry */
+    ULONG pageable_pages;
+    ULONG symbols, symbol_count; /* its dynamic symbols (image address) */
+    ULONG strings, strings_size; /* and their names */
+} mm_system_image;
+
+/*
+ * Loads the boot module module_name (case does not matter) as a driver
+ * image: maps its segments, applies its relocations, binds its imports to
+ * the export table by name and finds DriverEntry, which it does not call.
+ * Returns STATUS_SUCCESS and the image in *image, or, with nothing left
+ * behind: STATUS_OBJECT_NAME_NOT_FOUND (no such module),
+ * STATUS_INVALID_IMAGE_FORMAT (not an ELF x86-64 shared object, or one
+ * ntlab cannot load), STATUS_PROCEDURE_NOT_FOUND (it imports a name the
+ * kernel does not export: a console line names it),
+ * STATUS_DRIVER_ENTRYPOINT_NOT_FOUND, STATUS_INSUFFICIENT_RESOURCES.
+ * PASSIVE_LEVEL.
+ */
+NTSTATUS mm_load_system_image(const char *module_name, mm_system_image **image);
+/* Unmaps an image and frees everything it held (frames, paging file slots,
+ * its range). Nothing may run its code any more. PASSIVE_LEVEL. */
+void mm_unload_system_image(mm_system_image *image);
+/* The address of a routine or variable image defines, or NULL. Any IRQL. */
+PVOID mm_image_symbol(const mm_system_image *image, const char *name);
+/* The loaded image holding guest address va, or NULL. Any IRQL; the result
+ * is only good while the image stays loaded. */
+const mm_system_image *mm_image_at(ULONG va);
+/* Prints "Loaded modules:" and a line per image (range and name), or
+ * nothing when none is loaded; returns how many. Any IRQL (the stop screen
+ * calls it). */
+ULONG mm_print_loaded_modules(void);
+
+static inline BOOLEAN mm_is_system_image(ULONG va)
+{
+    return va >= MM_SYSTEM_IMAGES_START && va < MM_SYSTEM_IMAGES_END;
+}
+
+/*
+ * The export table: every routine and variable include/ntddk.h declares
+ * NTKERNELAPI or NTSYSAPI (generated at build time, sorted by name), plus
+ * the C runtime routines a compiler may call (memcpy, memset ...).
+ */
+typedef struct mm_export {
+    const char *name;
+    PVOID address;
+} mm_export;
+extern const mm_export mm_exports[];
+extern const ULONG mm_export_count;
+/* The address the kernel exports under name, or NULL. Any IRQL. */
+PVOID mm_find_export(const char *name);
 
 /* ---- Faults (fault.c) ---------------------------------------------------- */
 
