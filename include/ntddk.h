@@ -15,5 +15,6 @@
 #include <nt/ex.h>
 #include <nt/seh.h>
 #include <nt/mm.h>
+#include <nt/io.h>
 
 #endif

@@ -12,6 +12,7 @@
 #include <hal.h>
 
 #include "ex/ex.h"
+#include "io/io.h"
 #include "ke/ke.h"
 #include "ktest/ktest.h"
 #include "mm/mm.h"
@@ -57,6 +58,7 @@ static void phase0_idle(PVOID unused)
     ob_init();
     ex_init_objects();
     ps_init_system_process();
+    io_init();
     if (!NT_SUCCESS(ps_create_system_thread(phase1, NULL, NULL)))
         KeBugCheckEx(PHASE1_INITIALIZATION_FAILED,
                      STATUS_INSUFFICIENT_RESOURCES, 0, 0, 0);

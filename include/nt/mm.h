@@ -94,7 +94,8 @@ typedef enum _MM_PAGE_PRIORITY {
 #define MmGetMdlByteOffset(Mdl) ((Mdl)->ByteOffset)
 #define MmGetMdlPfnArray(Mdl)   ((PPFN_NUMBER)((Mdl) + 1))
 
-/* IoAllocateMdl takes Irp NULL until the I/O manager exists. */
+/* With Irp, the MDL becomes its MdlAddress, or (SecondaryBuffer) is chained
+ * after the ones it has. */
 NTKERNELAPI PMDL NTAPI IoAllocateMdl(PVOID VirtualAddress, ULONG Length,
                                      BOOLEAN SecondaryBuffer,
                                      BOOLEAN ChargeQuota, struct _IRP *Irp);

@@ -99,6 +99,9 @@ typedef const STRING *PCSTRING, *PCANSI_STRING;
 #define UserMode   1
 
 #define NT_SUCCESS(s)             ((NTSTATUS)(s) >= 0)
+#define NT_INFORMATION(s)         ((ULONG)(s) >> 30 == 1)
+#define NT_WARNING(s)             ((ULONG)(s) >> 30 == 2)
+#define NT_ERROR(s)               ((ULONG)(s) >> 30 == 3)
 #define UNREFERENCED_PARAMETER(p) ((void)(p))
 #define ARRAYSIZE(a)              (sizeof(a) / sizeof((a)[0]))
 #define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))

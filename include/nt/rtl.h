@@ -16,6 +16,10 @@
 #define RtlZeroMemory(d, n)     ((void)__builtin_memset((d), 0, (n)))
 #define RtlEqualMemory(a, b, n) (__builtin_memcmp((a), (b), (n)) == 0)
 
+/* The number of leading bytes in which the two blocks agree. */
+NTSYSAPI SIZE_T NTAPI RtlCompareMemory(const VOID *Source1,
+                                       const VOID *Source2, SIZE_T Length);
+
 FORCEINLINE void InitializeListHead(PLIST_ENTRY head)
 {
     head->Flink = head->Blink = head;

@@ -175,6 +175,48 @@
     S(NTSTATUS, NtQueueApcThread, 5,                                           \
       (HANDLE ThreadHandle, PPS_APC_ROUTINE ApcRoutine, PVOID ApcArgument1,    \
        PVOID ApcArgument2, PVOID ApcArgument3),                                \
-      (ThreadHandle, ApcRoutine, ApcArgument1, ApcArgument2, ApcArgument3))
+      (ThreadHandle, ApcRoutine, ApcArgument1, ApcArgument2, ApcArgument3))  \
+    S(NTSTATUS, NtCreateFile, 11,                                              \
+      (PHANDLE FileHandle, ACCESS_MASK DesiredAccess,                          \
+       POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock,    \
+       PLARGE_INTEGER AllocationSize, ULONG FileAttributes, ULONG ShareAccess, \
+       ULONG CreateDisposition, ULONG CreateOptions, PVOID EaBuffer,           \
+       ULONG EaLength),                                                        \
+      (FileHandle, DesiredAccess, ObjectAttributes, IoStatusBlock,             \
+       AllocationSize, FileAttributes, ShareAccess, CreateDisposition,         \
+       CreateOptions, EaBuffer, EaLength))                                     \
+    S(NTSTATUS, NtOpenFile, 6,                                                 \
+      (PHANDLE FileHandle, ACCESS_MASK DesiredAccess,                          \
+       POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock,    \
+       ULONG ShareAccess, ULONG OpenOptions),                                  \
+      (FileHandle, DesiredAccess, ObjectAttributes, IoStatusBlock,             \
+       ShareAccess, OpenOptions))                                              \
+    S(NTSTATUS, NtReadFile, 9,                                                 \
+      (HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,            \
+       PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer,         \
+       ULONG Length, PLARGE_INTEGER ByteOffset, PULONG Key),                   \
+      (FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer,       \
+       Length, ByteOffset, Key))                                               \
+    S(NTSTATUS, NtWriteFile, 9,                                                \
+      (HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,            \
+       PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer,         \
+       ULONG Length, PLARGE_INTEGER ByteOffset, PULONG Key),                   \
+      (FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer,       \
+       Length, ByteOffset, Key))                                               \
+    S(NTSTATUS, NtDeviceIoControlFile, 10,                                     \
+      (HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,            \
+       PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode,  \
+       PVOID InputBuffer, ULONG InputBufferLength, PVOID OutputBuffer,         \
+       ULONG OutputBufferLength),                                              \
+      (FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock,               \
+       IoControlCode, InputBuffer, InputBufferLength, OutputBuffer,            \
+       OutputBufferLength))                                                    \
+    S(NTSTATUS, NtCancelIoFile, 2,                                             \
+      (HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock),                     \
+      (FileHandle, IoStatusBlock))                                             \
+    S(NTSTATUS, NtLoadDriver, 1, (PUNICODE_STRING DriverServiceName),          \
+      (DriverServiceName))                                                     \
+    S(NTSTATUS, NtUnloadDriver, 1, (PUNICODE_STRING DriverServiceName),        \
+      (DriverServiceName))
 
 #endif

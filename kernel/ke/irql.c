@@ -84,6 +84,8 @@ VOID FASTCALL KfLowerIrql(KIRQL NewIrql)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, NewIrql, pcr->Irql, 0,
                      (ULONG_PTR)__builtin_return_address(0));
     pcr->Irql = NewIrql;
+    if (ki_device_pending != 0)
+        ki_take_device_interrupts();
     if (NewIrql >= DISPATCH_LEVEL)
         return;
     ki_checkpoint();

@@ -366,6 +366,35 @@ void ke_dispatch_user_exception(const EXCEPTION_RECORD *record);
 /* The number of system services (for tests). */
 ULONG ke_service_count(void);
 
+/* ---- Device interrupts (interrupt.c) ------------------------------------ */
+
+/*
+ * An interrupt object: a service routine connected to a vector of ntlab's
+ * simulated device (1 to 15). Vectors can be shared by routines of the
+ * same IRQL; they are called in turn until one claims the interrupt.
+ */
+typedef struct _KINTERRUPT {
+    LIST_ENTRY link; /* on its vector's chain */
+    PKSERVICE_ROUTINE routine;
+    PVOID context;
+    PKSPIN_LOCK lock; /* the caller's, or own_lock */
+    KSPIN_LOCK own_lock;
+    ULONG vector;
+    KIRQL irql;             /* the ISR's (DIRQL) */
+    KIRQL synchronize_irql; /* KeSynchronizeExecution's */
+    BOOLEAN shared;
+} KINTERRUPT;
+
+#define KI_DEVICE_VECTORS 16
+
+/* Vectors raised and not yet taken (bit per vector). */
+extern volatile ULONG ki_device_pending;
+/* Takes the pending device interrupts that IRQL no longer holds back. */
+void ki_take_device_interrupts(void);
+/* Connects or disconnects an interrupt object (filled in by the caller). */
+NTSTATUS ke_connect_interrupt(KINTERRUPT *interrupt);
+void ke_disconnect_interrupt(KINTERRUPT *interrupt);
+
 /* The exit status of ntlab when the system stops, and when it hangs. */
 #define KE_STOP_EXIT_STATUS 3
 #define KE_HANG_EXIT_STATUS 4

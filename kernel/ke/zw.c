@@ -119,3 +119,39 @@ ZW(OpenProcess,
    (PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess,
     POBJECT_ATTRIBUTES ObjectAttributes, PCLIENT_ID ClientId),
    (ProcessHandle, DesiredAccess, ObjectAttributes, ClientId))
+ZW(CreateFile,
+   (PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock,
+    PLARGE_INTEGER AllocationSize, ULONG FileAttributes, ULONG ShareAccess,
+    ULONG CreateDisposition, ULONG CreateOptions, PVOID EaBuffer,
+    ULONG EaLength),
+   (FileHandle, DesiredAccess, ObjectAttributes, IoStatusBlock, AllocationSize,
+    FileAttributes, ShareAccess, CreateDisposition, CreateOptions, EaBuffer,
+    EaLength))
+ZW(OpenFile,
+   (PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock,
+    ULONG ShareAccess, ULONG OpenOptions),
+   (FileHandle, DesiredAccess, ObjectAttributes, IoStatusBlock, ShareAccess,
+    OpenOptions))
+ZW(ReadFile,
+   (HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
+    PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer,
+    ULONG Length, PLARGE_INTEGER ByteOffset, PULONG Key),
+   (FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length,
+    ByteOffset, Key))
+ZW(WriteFile,
+   (HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
+    PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer,
+    ULONG Length, PLARGE_INTEGER ByteOffset, PULONG Key),
+   (FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length,
+    ByteOffset, Key))
+ZW(DeviceIoControlFile,
+   (HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
+    PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode,
+    PVOID InputBuffer, ULONG InputBufferLength, PVOID OutputBuffer,
+    ULONG OutputBufferLength),
+   (FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, IoControlCode,
+    InputBuffer, InputBufferLength, OutputBuffer, OutputBufferLength))
+ZW(LoadDriver, (PUNICODE_STRING DriverServiceName), (DriverServiceName))
+ZW(UnloadDriver, (PUNICODE_STRING DriverServiceName), (DriverServiceName))

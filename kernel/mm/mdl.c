@@ -28,9 +28,10 @@ PMDL NTAPI IoAllocateMdl(PVOID VirtualAddress, ULONG Length,
     ULONG pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(VirtualAddress, Length);
     PMDL mdl;
 
-    UNREFERENCED_PARAMETER(SecondaryBuffer);
+    PMDL *last;
+
     UNREFERENCED_PARAMETER(ChargeQuota);
-    if (Length == 0 || Length > MAX_BYTES || Irp != NULL)
+    if (Length == 0 || Length > MAX_BYTES)
         return NULL;
     mdl = ExAllocatePoolWithTag(
         NonPagedPool, sizeof(MDL) + pages * sizeof(PFN_NUMBER), TAG_MDL);
@@ -44,6 +45,14 @@ PMDL NTAPI IoAllocateMdl(PVOID VirtualAddress, ULONG Length,
     mdl->StartVa = PAGE_ALIGN_PTR(VirtualAddress);
     mdl->ByteOffset = BYTE_OFFSET(VirtualAddress);
     mdl->ByteCount = Length;
+    /* With an IRP: its buffer's MDL, or one more at the end of its chain. */
+    if (Irp != NULL && !SecondaryBuffer) {
+        Irp->MdlAddress = mdl;
+    } else if (Irp != NULL) {
+        for (last = &Irp->MdlAddress; *last != NULL; last = &(*last)->Next)
+            ;
+        *last = mdl;
+    }
     return mdl;
 }
 

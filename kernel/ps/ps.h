@@ -57,6 +57,7 @@ typedef struct _ETHREAD {
     ULONG_PTR UserArgument;
     ULONG UserStackBase;
     ULONG UserStackTop;
+    LIST_ENTRY IrpList; /* its pending IRPs, by ThreadListEntry; DISPATCH */
     KAPC TerminateApc;
     NTSTATUS TerminateStatus;
     BOOLEAN TerminateRequested; /* ps_lock_processes */

@@ -5,6 +5,8 @@
  */
 #include "ps.h"
 
+#include "../io/io.h"
+
 #include "../ex/ex.h"
 #include "../ob/ob.h"
 
@@ -81,6 +83,7 @@ NTSTATUS ps_create_unstarted_thread(EPROCESS *process, PKSTART_ROUTINE start,
     }
     thread->StartAddress = start;
     thread->StartContext = context;
+    InitializeListHead(&thread->IrpList);
     thread->UniqueProcess = process->UniqueProcessId;
     thread->ExitStatus = STATUS_PENDING;
     KeQuerySystemTime(&thread->CreateTime);
@@ -165,6 +168,7 @@ void ps_exit_thread(NTSTATUS status)
     KIRQL irql;
 
     ke_check_exit(&thread->Tcb);
+    io_cancel_thread_io(thread);
     thread->ExitStatus = status;
     KeQuerySystemTime(&thread->ExitTime);
     irql = ps_lock_processes();

@@ -42,6 +42,17 @@ static PVOID string_alloc(ULONG bytes, ULONG tag)
 
 /* ---- Initialisation ------------------------------------------------------ */
 
+SIZE_T NTAPI RtlCompareMemory(const VOID *Source1, const VOID *Source2,
+                              SIZE_T Length)
+{
+    const UCHAR *a = Source1, *b = Source2;
+    SIZE_T n = 0;
+
+    while (n < Length && a[n] == b[n])
+        n++;
+    return n;
+}
+
 VOID NTAPI RtlInitUnicodeString(PUNICODE_STRING DestinationString,
                                 PCWSTR SourceString)
 {
