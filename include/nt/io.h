@@ -49,7 +49,8 @@ typedef ULONG DEVICE_TYPE;
 
 /* I/O control codes: device type, access, function, method. */
 #define CTL_CODE(DeviceType, Function, Method, Access)                         \
-    (((DeviceType) << 16) | ((Access) << 14) | ((Function) << 2) | (Method))
+    (((ULONG)(DeviceType) << 16) | ((ULONG)(Access) << 14) |                 \
+     ((ULONG)(Function) << 2) | (ULONG)(Method))
 #define DEVICE_TYPE_FROM_CTL_CODE(c) (((ULONG)(c)&0xFFFF0000) >> 16)
 #define METHOD_FROM_CTL_CODE(c)      ((ULONG)(c)&3)
 #define METHOD_BUFFERED   0

@@ -51,6 +51,8 @@ NTKERNELAPI HANDLE NTAPI PsGetThreadProcessId(PETHREAD Thread);
 NTKERNELAPI BOOLEAN NTAPI PsIsSystemThread(PETHREAD Thread);
 /* STATUS_PENDING while the process runs, then how it ended. */
 NTKERNELAPI NTSTATUS NTAPI PsGetProcessExitStatus(PEPROCESS Process);
+/* The process's image name (at most 15 characters: "System", "hello.exe"). */
+NTKERNELAPI PCHAR NTAPI PsGetProcessImageFileName(PEPROCESS Process);
 /* The I/O manager's name for PsGetCurrentProcess. */
 NTKERNELAPI PEPROCESS NTAPI IoGetCurrentProcess(VOID);
 /* The System process (PID 4). */

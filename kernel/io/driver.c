@@ -229,12 +229,10 @@ static NTSTATUS service_name(const UNICODE_STRING *key, UNICODE_STRING *name)
 
     RtlInitUnicodeString(&prefix, services_key);
     n = prefix.Length;
-    if (key->Length <= n || key->Length > n + 100)
+    if (!RtlPrefixUnicodeString(&prefix, key, TRUE))
+        return STATUS_OBJECT_NAME_NOT_FOUND; /* no such service key */
+    if (key->Length == n || key->Length > n + 100)
         return STATUS_OBJECT_NAME_INVALID;
-    name->Buffer = key->Buffer;
-    name->Length = name->MaximumLength = n;
-    if (!RtlEqualUnicodeString(name, &prefix, TRUE))
-        return STATUS_OBJECT_NAME_NOT_FOUND;
     name->Buffer = key->Buffer + n / sizeof(WCHAR);
     name->Length = name->MaximumLength = key->Length - n;
     for (n = 0; n < name->Length / sizeof(WCHAR); n++)

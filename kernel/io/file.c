@@ -128,9 +128,10 @@ NTSTATUS NTAPI NtCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
     if ((CreateOptions & FILE_SYNCHRONOUS_IO_ALERT) &&
         (CreateOptions & FILE_SYNCHRONOUS_IO_NONALERT))
         return STATUS_INVALID_PARAMETER;
+    /* As asked, before generic rights are mapped (NT's rule). */
     if ((CreateOptions &
          (FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT)) &&
-        !(open.access & SYNCHRONIZE))
+        !(DesiredAccess & SYNCHRONIZE))
         return STATUS_INVALID_PARAMETER;
     /* The status block and the handle must be writable before any driver
      * sees the open. */
@@ -273,10 +274,12 @@ static NTSTATUS buffer(PIRP irp, KPROCESSOR_MODE mode, PVOID input,
                        ULONG input_length, PVOID output, ULONG output_length,
                        ULONG length)
 {
-    NTSTATUS status;
+    NTSTATUS status = probe(mode, input, input_length, FALSE);
 
-    if (length == 0)
-        return STATUS_SUCCESS;
+    if (NT_SUCCESS(status))
+        status = probe(mode, output, output_length, TRUE);
+    if (!NT_SUCCESS(status) || length == 0)
+        return status;
     irp->AssociatedIrp.SystemBuffer =
         io_allocate_system_buffer(length, output_length);
     if (irp->AssociatedIrp.SystemBuffer == NULL)
@@ -288,12 +291,10 @@ static NTSTATUS buffer(PIRP irp, KPROCESSOR_MODE mode, PVOID input,
     }
     status = mm_capture(mode, input, input_length, 1,
                         irp->AssociatedIrp.SystemBuffer);
-    if (!NT_SUCCESS(status))
-        return status;
-    if (input_length < length)
+    if (NT_SUCCESS(status) && input_length < length)
         RtlZeroMemory((PUCHAR)irp->AssociatedIrp.SystemBuffer + input_length,
                       length - input_length);
-    return probe(mode, output, output_length, TRUE);
+    return status;
 }
 
 /* Describes the caller's buffer by an MDL, probed and locked for op. */

@@ -222,6 +222,11 @@ NTSTATUS NTAPI PsGetProcessExitStatus(PEPROCESS Process)
     return Process->ExitStatus;
 }
 
+PCHAR NTAPI PsGetProcessImageFileName(PEPROCESS Process)
+{
+    return Process->ImageFileName;
+}
+
 NTSTATUS NTAPI PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process)
 {
     PVOID object = (ULONG_PTR)ProcessId <= MAXULONG

@@ -137,7 +137,8 @@ NTSTATUS ps_create_user_thread(EPROCESS *process, ULONG_PTR start,
 /* Copies s into user memory at *at as a UNICODE_STRING's characters. */
 static void put_string(UNICODE_STRING *out, const UNICODE_STRING *s, PUCHAR *at)
 {
-    RtlCopyMemory(*at, s->Buffer, s->Length);
+    if (s->Length != 0)
+        RtlCopyMemory(*at, s->Buffer, s->Length);
     ((PWCHAR)*at)[s->Length / sizeof(WCHAR)] = 0;
     out->Buffer = (PWCHAR)*at;
     out->Length = s->Length;
