@@ -151,6 +151,24 @@ $(BUILD)/i386/gen/exports.o: $(EXPORTS_SRC)
 	@mkdir -p $(@D)
 	$(call say,CC32,$<)$(CC) $(I386_FLAGS) -I. -c -o $@ $<
 
+# The names of the status codes (rtl_status_name), from ntstatus.h.
+STATUS_NAMES_SRC := $(BUILD)/gen/status_names.c
+KERNEL_OBJ += $(BUILD)/obj/gen/status_names.o
+I386_OBJ += $(BUILD)/i386/gen/status_names.o
+
+$(STATUS_NAMES_SRC): tools/gen-status-names.pl include/nt/ntstatus.h
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)perl tools/gen-status-names.pl include/nt/ntstatus.h \
+	    > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/status_names.o: $(STATUS_NAMES_SRC)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(KERNEL_FLAGS) $(SANFLAGS) -I. -c -o $@ $<
+
+$(BUILD)/i386/gen/status_names.o: $(STATUS_NAMES_SRC)
+	@mkdir -p $(@D)
+	$(call say,CC32,$<)$(CC) $(I386_FLAGS) -I. -c -o $@ $<
+
 # Filters of __try blocks are nested functions whose trampolines live on
 # kernel stacks (guest pages, executable); the host's own stack stays not.
 LDFLAGS := -z noexecstack

@@ -203,8 +203,10 @@ DECLSPEC_NORETURN void hal_power_off(int status);
  * for and the options that shape the machine.
  */
 typedef struct hal_boot_info {
-    const char *command;  /* "report", "test", "child-test", "bench" */
-    const char *argument; /* suite or test name, or NULL */
+    const char *command;  /* "report", "test", "run", "child-test", ... */
+    const char *argument; /* suite or test name, run's command line, NULL */
+    const char *drivers[16]; /* --driver: boot modules to load first */
+    ULONG driver_count;
     ULONG ram_pages;
     ULONG pagefile_pages; /* --pagefile: 0 for none */
     ULONGLONG seed;       /* --seed: drives the virtual clock's jitter */

@@ -20,6 +20,7 @@
 #include "ob/ob.h"
 #include "ps/ps.h"
 #include "rtl/rtl.h"
+#include "run.h"
 
 static hal_boot_info boot;
 
@@ -46,7 +47,14 @@ static void phase1(PVOID unused)
     ex_init_workers();
     if (rtl_strcmp(boot.command, "report") == 0)
         print_report_header();
-    status = ktest_main(boot.command, boot.argument);
+    status = run_load_drivers(boot.drivers, boot.driver_count);
+    if (status != 0)
+        hal_power_off(status);
+    if (rtl_strcmp(boot.command, "run") == 0)
+        status = run_program(boot.argument);
+    else
+        status = ktest_main(boot.command, boot.argument);
+    run_unload_drivers(boot.drivers, boot.driver_count);
     hal_power_off(status);
 }
 

@@ -108,6 +108,27 @@ run test sysload.a_missing_import_fails_the_load
 expect_status 0 "a driver with a missing import is refused"
 [ "$(grep -c 'ntlab: testmissing.sys imports NtlabNoSuchRoutine, which ntlab does not export$' "$tmp/out")" -eq 1 ] && ok "the missing import is named in one line" || not_ok "the missing import is named in one line"
 
+# run and --driver: the SDK's way to run a driver and its program.
+run run hello.exe a "b c"
+expect_status 42 "run exits with the program's exit status"
+grep -q '^hello from hello.exe: .* 3 argument(s)$' "$tmp/out" && ok "run passes the arguments, quoted ones whole" || not_ok "run passes the arguments, quoted ones whole"
+run --driver build/user/iotest.sys run iotest.exe
+expect_status 0 "--driver loads the driver before the program runs"
+run run build/user/exit0.exe
+expect_status 0 "run takes a program file"
+run run nosuch.exe
+expect_status 2 "run of a program that does not exist exits 2"
+grep -qx 'ntlab: cannot run nosuch.exe: STATUS_OBJECT_NAME_NOT_FOUND (0xC0000034)' "$tmp/out" && ok "run names the program and the status" || not_ok "run names the program and the status"
+run --driver build/user/testmissing.sys run hello.exe
+expect_status 2 "a driver that does not load exits 2"
+grep -qx 'ntlab: cannot load testmissing.sys: STATUS_PROCEDURE_NOT_FOUND (0xC000007A)' "$tmp/out" && ok "the driver and the status are named" || not_ok "the driver and the status are named"
+run --driver "$tmp/none.sys" run hello.exe
+one_error_line "a --driver file that cannot be read" "^ntlab: cannot read '.*none.sys'"
+run --driver README.md run hello.exe
+one_error_line "a --driver file must be a .sys" "^ntlab: --driver: 'README.md' is not a .sys file"
+run run
+one_error_line "run needs a program" "^ntlab: run needs a PROGRAM"
+
 # The window cannot be reserved: something already sits in it.
 base=$("$NTLAB" --version | sed -n 's/.*guest window at \(0x[0-9a-f]*\).*/\1/p')
 occupy_at=$(printf '0x%x' $((base + 0x20000000)))

@@ -103,9 +103,9 @@ void modules_init(const hosted_options *opts)
     for (i = 0; i < opts->program_count; i++) {
         snprintf(copy, sizeof copy, "%s", opts->programs[i]);
         if (strlen(basename(copy)) >= sizeof modules[0].name)
-            hosted_die("--program: the name '%s' is too long", copy);
+            hosted_die("the file name '%s' is too long", copy);
         if (!add(opts->programs[i], basename(copy)))
-            hosted_die("--program: cannot read '%s' (%m)", opts->programs[i]);
+            hosted_die("cannot read '%s' (%m)", opts->programs[i]);
     }
 }
 

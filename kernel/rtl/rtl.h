@@ -34,6 +34,10 @@ void rtl_console_mute(BOOLEAN mute);
 void rtl_print(const char *fmt, ...);
 void rtl_vprint(const char *fmt, va_list ap);
 
+/* The name of a status code ("STATUS_ACCESS_DENIED"), or NULL for one
+ * ntlab does not define. */
+const char *rtl_status_name(NTSTATUS status);
+
 /* Small string helpers (no libc in the kernel). */
 ULONG rtl_strlen(const char *s);
 int rtl_strcmp(const char *a, const char *b);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../hal/hosted/hosted.h"
 
@@ -26,6 +27,9 @@ static const char usage[] =
     "  (none)               boot, run the self-tests, print a short report\n"
     "  test [SUITE[.NAME]]  boot and run in-kernel tests, printing TAP\n"
     "  test --list          list the test suites\n"
+    "  run PROGRAM [ARG...] boot, load the --driver files, run PROGRAM (a\n"
+    "                       program built with ntlab, or a file), unload\n"
+    "                       the drivers; exit with PROGRAM's exit status\n"
     "  help                 show this text\n"
     "\n"
     "options:\n"
@@ -38,6 +42,8 @@ static const char usage[] =
     "  --realtime           drive the clock from the host's clock instead\n"
     "  --program FILE       make FILE (a user program) available to the\n"
     "                       kernel, as its file name; may be repeated\n"
+    "  --driver FILE        load FILE (a driver, .sys) at boot, before the\n"
+    "                       command, and unload it at the end; repeatable\n"
     "  --strict             keep user code out of system space (without it,\n"
     "                       user code can read kernel memory: it is trusted)\n"
     "  --trim               trim all pageable memory at every clock tick, so\n"
@@ -46,9 +52,63 @@ static const char usage[] =
     "  --help, --version\n"
     "\n"
     "exit status: 0 success, 1 a test failed, 2 bad input, 3 the system\n"
-    "stopped (bug check), 4 the system hung (every thread waits for ever)\n";
+    "stopped (bug check), 4 the system hung (every thread waits for ever);\n"
+    "run: PROGRAM's exit status (1 when it is not from 0 to 255)\n";
 
 static hosted_options opts;
+static char run_line[4096];
+
+/* Adds FILE as a boot module (--program, --driver, run's PROGRAM) and
+ * returns the name the kernel knows it by (its file name). */
+static const char *add_module(const char *file, const char *option)
+{
+    const char *name = strrchr(file, '/');
+
+    if (opts.program_count == (int)ARRAYSIZE(opts.programs))
+        hosted_die("too many %s files (at most %d in all)", option,
+                   (int)ARRAYSIZE(opts.programs));
+    opts.programs[opts.program_count++] = file;
+    return name != NULL ? name + 1 : file;
+}
+
+static void add_driver(const char *file)
+{
+    const char *name = add_module(file, "--driver");
+    size_t n = strlen(name);
+
+    if (n < 5 || strcmp(name + n - 4, ".sys") != 0)
+        hosted_die("--driver: '%s' is not a .sys file", file);
+    if (opts.boot.driver_count == ARRAYSIZE(opts.boot.drivers))
+        hosted_die("too many --driver files (at most %d)",
+                   (int)ARRAYSIZE(opts.boot.drivers));
+    opts.boot.drivers[opts.boot.driver_count++] = name;
+}
+
+/* run PROGRAM ARG...: the command line the kernel starts (arguments with
+ * blanks quoted). A PROGRAM that names a host file becomes a module. */
+static void set_run(int argc, char **argv, int first)
+{
+    const char *program = argv[first];
+    size_t used = 0;
+    int i;
+
+    if (strchr(program, '/') != NULL || access(program, R_OK) == 0)
+        program = add_module(program, "program");
+    for (i = first; i < argc; i++) {
+        const char *word = i == first ? program : argv[i];
+        bool quote = strpbrk(word, " \t") != NULL || word[0] == '\0';
+        int n = snprintf(run_line + used, sizeof run_line - used,
+                         quote ? "%s\"%s\"" : "%s%s", used ? " " : "", word);
+
+        if (n < 0 || (size_t)n >= sizeof run_line - used)
+            hosted_die("run: the command line is too long");
+        if (strchr(word, '"') != NULL)
+            hosted_die("run: an argument cannot hold '\"'");
+        used += (size_t)n;
+    }
+    opts.boot.command = "run";
+    opts.boot.argument = run_line;
+}
 static char memory_arg[24], seed_arg[24], pagefile_arg[24];
 
 /* Parses a whole decimal number in [lo, hi]; -1 when it is not one. */
@@ -174,11 +234,15 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--strict") == 0) {
             opts.boot.strict = TRUE;
         } else if (is_option(a, "--program")) {
-            if (opts.program_count == (int)ARRAYSIZE(opts.programs))
-                hosted_die("too many --program files (at most %d)",
-                           (int)ARRAYSIZE(opts.programs));
-            opts.programs[opts.program_count++] =
-                option_value(argc, argv, &i, "--program");
+            add_module(option_value(argc, argv, &i, "--program"), "--program");
+        } else if (is_option(a, "--driver")) {
+            add_driver(option_value(argc, argv, &i, "--driver"));
+        } else if (nwords == 0 && strcmp(a, "run") == 0) {
+            /* Everything after PROGRAM is PROGRAM's. */
+            if (i + 1 >= argc)
+                hosted_die("run needs a PROGRAM (try 'ntlab --help')");
+            set_run(argc, argv, i + 1);
+            break;
         } else if (is_option(a, "--child-test")) {
             opts.boot.command = "child-test";
             opts.boot.argument = option_value(argc, argv, &i, "--child-test");
@@ -198,7 +262,9 @@ int main(int argc, char **argv)
     if (opts.boot.command == NULL)
         set_command(nwords, words);
     else if (nwords > 0)
-        hosted_die("--child-test takes no command");
+        hosted_die("%s takes no other command",
+                   strcmp(opts.boot.command, "run") == 0 ? "run"
+                                                         : "--child-test");
     opts.child_args[0] = "--memory";
     opts.child_args[1] = memory_arg;
     opts.child_args[2] = "--seed";
@@ -216,6 +282,7 @@ int main(int argc, char **argv)
         opts.child_args[i++] = "--program";
         opts.child_args[i++] = opts.programs[n];
     }
+    /* A child boot runs one test: it gets the modules, not the loads. */
     opts.child_args[i] = NULL;
     hosted_start(&opts);
 }
