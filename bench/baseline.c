@@ -10,7 +10,12 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <dlfcn.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -295,4 +300,55 @@ unsigned long long baseline_pipe_switch_ps(void)
 unsigned long long baseline_fork_exit_ps(void)
 {
     return fork_exit_ps;
+}
+
+#define IOCTLS 100000
+
+unsigned long long baseline_fionread_ps(void)
+{
+    unsigned long long best = ~0ull, start, r;
+    int fds[2], run, i, n;
+
+    if (pipe(fds) != 0)
+        return 0;
+    for (run = 0; run < RUNS; run++) {
+        start = now_ns();
+        for (i = 0; i < IOCTLS; i++)
+            ioctl(fds[0], FIONREAD, &n);
+        r = (now_ns() - start) * 1000 / IOCTLS;
+        if (r < best)
+            best = r;
+    }
+    close(fds[0]);
+    close(fds[1]);
+    return best;
+}
+
+#define OPENS 50
+
+unsigned long long baseline_dlopen_ps(const char *module)
+{
+    char self[PATH_MAX], path[PATH_MAX + 64];
+    unsigned long long best = ~0ull, start, r;
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    int run, i;
+
+    if (n <= 0)
+        return 0;
+    self[n] = '\0';
+    snprintf(path, sizeof path, "%s/user/%s", dirname(self), module);
+    for (run = 0; run < RUNS; run++) {
+        start = now_ns();
+        for (i = 0; i < OPENS; i++) {
+            void *handle = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+
+            if (handle == NULL)
+                return 0;
+            dlclose(handle);
+        }
+        r = (now_ns() - start) * 1000 / OPENS;
+        if (r < best)
+            best = r;
+    }
+    return best;
 }

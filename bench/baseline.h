@@ -26,6 +26,11 @@ unsigned long long baseline_pipe_switch_ps(void);
 /* fork() + _exit() + waitpid(). */
 unsigned long long baseline_fork_exit_ps(void);
 
+/* One ioctl(FIONREAD) on an empty pipe. */
+unsigned long long baseline_fionread_ps(void);
+/* dlopen() + dlclose() of the module file (next to the programs). */
+unsigned long long baseline_dlopen_ps(const char *module);
+
 /* The sizes both pool benchmarks use: 16 to 4096 bytes, from a fixed
  * sequence. */
 static inline unsigned bench_size(unsigned long long *state)

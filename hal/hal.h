@@ -261,6 +261,19 @@ typedef struct hal_trap {
 } hal_trap;
 
 /*
+ * Copies that may fault: hal_copy_guarded copies n bytes from one address
+ * to another and returns 0, or 1 when one of the accesses faulted and the
+ * kernel could not resolve the fault (it asks hal_trap_fixup first, before
+ * raising an exception). The kernel copies from and to user buffers this
+ * way, without a __try (whose frame costs more than the copy).
+ */
+int hal_copy_guarded(void *to, const void *from, SIZE_T n);
+/* For a trap on an access inside hal_copy_guarded: arranges for the copy
+ * to return 1 when the trap returns, and returns TRUE; FALSE for any other
+ * trap. */
+BOOLEAN hal_trap_fixup(const hal_trap *trap);
+
+/*
  * Implemented by the kernel. The platform calls it on the stack of the
  * thread that trapped (or on a per-CPU emergency stack for a double fault),
  * with interrupts as they were. When it returns, the trapping instruction is

@@ -2,6 +2,8 @@
 # The ntlab command as a user meets it: options, bad input, exit statuses,
 # the report and the stop screen. TAP output; run by prove from make check.
 NTLAB=${NTLAB:-build/ntlab}
+# The programs and drivers built for this ntlab (the sanitizer build has its own).
+progs=$(dirname "$NTLAB")/user
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
@@ -112,14 +114,14 @@ expect_status 0 "a driver with a missing import is refused"
 run run hello.exe a "b c"
 expect_status 42 "run exits with the program's exit status"
 grep -q '^hello from hello.exe: .* 3 argument(s)$' "$tmp/out" && ok "run passes the arguments, quoted ones whole" || not_ok "run passes the arguments, quoted ones whole"
-run --driver build/user/iotest.sys run iotest.exe
+run --driver "$progs"/iotest.sys run iotest.exe
 expect_status 0 "--driver loads the driver before the program runs"
-run run build/user/exit0.exe
+run run "$progs"/exit0.exe
 expect_status 0 "run takes a program file"
 run run nosuch.exe
 expect_status 2 "run of a program that does not exist exits 2"
 grep -qx 'ntlab: cannot run nosuch.exe: STATUS_OBJECT_NAME_NOT_FOUND (0xC0000034)' "$tmp/out" && ok "run names the program and the status" || not_ok "run names the program and the status"
-run --driver build/user/testmissing.sys run hello.exe
+run --driver "$progs"/testmissing.sys run hello.exe
 expect_status 2 "a driver that does not load exits 2"
 grep -qx 'ntlab: cannot load testmissing.sys: STATUS_PROCEDURE_NOT_FOUND (0xC000007A)' "$tmp/out" && ok "the driver and the status are named" || not_ok "the driver and the status are named"
 run --driver "$tmp/none.sys" run hello.exe

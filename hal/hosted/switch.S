@@ -212,4 +212,41 @@ hal_user_resume:
         jmp hal_trap_restore_begin
         .size hal_user_resume, . - hal_user_resume
 
+/* int hal_copy_guarded(void *to, const void *from, size_t n): copies n
+ * bytes and returns 0; an access the kernel cannot resolve makes the trap
+ * code resume at hal_copy_fault, which returns 1 (hal_trap_fixup). */
+        .globl hal_copy_guarded
+        .type hal_copy_guarded, @function
+        .globl hal_copy_fault
+        .globl hal_copy_guarded_end
+hal_copy_guarded:
+        cmpq $64, %rdx
+        ja 3f
+        /* Small copies (most): eight bytes at a time, then bytes. */
+1:      cmpq $8, %rdx
+        jb 2f
+        movq (%rsi), %rax
+        movq %rax, (%rdi)
+        addq $8, %rsi
+        addq $8, %rdi
+        subq $8, %rdx
+        jmp 1b
+2:      testq %rdx, %rdx
+        jz 4f
+        movb (%rsi), %al
+        movb %al, (%rdi)
+        incq %rsi
+        incq %rdi
+        decq %rdx
+        jmp 2b
+3:      movq %rdx, %rcx
+        rep movsb
+4:      xorl %eax, %eax
+        ret
+hal_copy_guarded_end:
+hal_copy_fault:
+        movl $1, %eax
+        ret
+        .size hal_copy_guarded, . - hal_copy_guarded
+
         .section .note.GNU-stack, "", @progbits

@@ -189,6 +189,22 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
     deliver(uc, &t);
 }
 
+extern char hal_copy_guarded_begin[] __asm__("hal_copy_guarded");
+extern char hal_copy_guarded_end[], hal_copy_fault[];
+
+BOOLEAN hal_trap_fixup(const hal_trap *trap)
+{
+    struct trap_frame *f =
+        (struct trap_frame *)((char *)trap - offsetof(struct trap_frame, trap));
+    uintptr_t ip = (uintptr_t)f->regs[REG_RIP];
+
+    if (trap->user || ip < (uintptr_t)hal_copy_guarded_begin ||
+        ip >= (uintptr_t)hal_copy_guarded_end)
+        return FALSE;
+    f->regs[REG_RIP] = (uint64_t)(uintptr_t)hal_copy_fault;
+    return TRUE;
+}
+
 /* Called by hal_trap_entry on the trap's stack. */
 void hal_trap_dispatch(struct trap_frame *f);
 void hal_trap_dispatch(struct trap_frame *f)

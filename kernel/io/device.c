@@ -249,7 +249,7 @@ static NTSTATUS make_file(PDEVICE_OBJECT device, PUNICODE_STRING remaining,
         file->Flags |= FO_SYNCHRONOUS_IO;
     if (open->options & FILE_SYNCHRONOUS_IO_ALERT)
         file->Flags |= FO_ALERTABLE_IO;
-    KeInitializeEvent(&file->Lock, SynchronizationEvent, TRUE);
+    KeInitializeEvent(&file->Lock, SynchronizationEvent, FALSE);
     KeInitializeEvent(&file->Event, NotificationEvent, FALSE);
     status = ob_copy_name(remaining, KernelMode, &file->FileName);
     if (!NT_SUCCESS(status)) {

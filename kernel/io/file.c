@@ -183,19 +183,7 @@ typedef struct request {
 static NTSTATUS probe(KPROCESSOR_MODE mode, PVOID p, ULONG length,
                       BOOLEAN for_write)
 {
-    volatile NTSTATUS status = STATUS_SUCCESS;
-
-    if (mode == KernelMode || length == 0)
-        return STATUS_SUCCESS;
-    __try {
-        if (for_write)
-            ProbeForWrite(p, length, 1);
-        else
-            ProbeForRead(p, length, 1);
-    } __except (EXCEPTION_EXECUTE_HANDLER) {
-        status = GetExceptionCode();
-    }
-    return status;
+    return mm_probe(mode, p, length, 1, for_write);
 }
 
 /*
@@ -365,6 +353,29 @@ NTSTATUS io_describe_ioctl(PIRP irp, KPROCESSOR_MODE mode, ULONG code,
 }
 
 /*
+ * A synchronous file takes one request at a time: Busy says one is under
+ * way, and the Lock event (a synchronization event) wakes those that wait
+ * for it, counted in Waiters, so that an uncontended request costs two
+ * interlocked operations.
+ */
+static void lock_file(PFILE_OBJECT file)
+{
+    if (InterlockedExchange((PLONG)&file->Busy, 1) == 0)
+        return;
+    InterlockedIncrement((PLONG)&file->Waiters);
+    while (InterlockedExchange((PLONG)&file->Busy, 1) != 0)
+        KeWaitForSingleObject(&file->Lock, Executive, KernelMode, FALSE, NULL);
+    InterlockedDecrement((PLONG)&file->Waiters);
+}
+
+static void unlock_file(PFILE_OBJECT file)
+{
+    InterlockedExchange((PLONG)&file->Busy, 0);
+    if (file->Waiters != 0)
+        KeSetEvent(&file->Lock, IO_NO_INCREMENT, FALSE);
+}
+
+/*
  * Sends the request and, for a synchronous file, waits for it and returns
  * its final status; an asynchronous one may return STATUS_PENDING. The
  * service's reference to the file is dropped.
@@ -376,7 +387,7 @@ static NTSTATUS send(request *r)
     NTSTATUS status;
 
     if (synchronous)
-        KeWaitForSingleObject(&file->Lock, Executive, KernelMode, FALSE, NULL);
+        lock_file(file);
     KeClearEvent(&file->Event);
     status = io_send_and_finish(r->device, r->irp, NULL, NULL);
     if (synchronous) {
@@ -392,7 +403,7 @@ static NTSTATUS send(request *r)
             }
             status = file->FinalStatus;
         }
-        KeSetEvent(&file->Lock, IO_NO_INCREMENT, FALSE);
+        unlock_file(file);
     }
     ObDereferenceObject(file);
     return status;

@@ -58,6 +58,9 @@ void ke_trap_exception(NTSTATUS code, const hal_trap *trap, ULONG_PTR info0,
         user_trap_exception(code, trap, info0);
         return;
     }
+    /* A guarded copy (mm_capture and the like) fails instead. */
+    if (code == STATUS_ACCESS_VIOLATION && hal_trap_fixup(trap))
+        return;
     RtlZeroMemory(&record, sizeof record);
     RtlZeroMemory(&context, sizeof context);
     context.ContextFlags = CONTEXT_CONTROL;

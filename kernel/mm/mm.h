@@ -317,6 +317,10 @@ NTSTATUS mm_create_space(mm_space *space);
  */
 NTSTATUS mm_capture(KPROCESSOR_MODE mode, const volatile void *p, SIZE_T size,
                     ULONG alignment, void *out);
+/* ProbeForRead (write FALSE) or ProbeForWrite of a mode caller's buffer,
+ * returning what they would raise as a status (nothing for KernelMode). */
+NTSTATUS mm_probe(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
+                  ULONG alignment, BOOLEAN write);
 /* The same the other way: writes value to a caller's p. */
 NTSTATUS mm_give_back(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
                       ULONG alignment, const void *value);

@@ -81,34 +81,86 @@ PHYSICAL_ADDRESS NTAPI MmGetPhysicalAddress(PVOID BaseAddress)
 
 /* ---- Capturing a caller's arguments -------------------------------------- */
 
+/*
+ * These copy with hal_copy_guarded rather than inside a __try: a bad user
+ * address ends the copy with STATUS_ACCESS_VIOLATION just the same, and
+ * the hot paths of the system services (the I/O manager's above all) do
+ * not pay for a frame per copy.
+ */
+
+/* What ProbeForRead / ProbeForWrite would raise, as a status. */
+static NTSTATUS check_user_range(const volatile void *p, SIZE_T size,
+                                 ULONG alignment)
+{
+    ULONG_PTR a = (ULONG_PTR)p;
+
+    if (alignment == 0 || (alignment & (alignment - 1)) != 0 ||
+        alignment > 16 || (a & (alignment - 1)) != 0)
+        return STATUS_DATATYPE_MISALIGNMENT;
+    if (!HAL_PTR_IN_WINDOW(p) || size > MM_USER_PROBE_ADDRESS - HAL_PTR_VA(p) ||
+        HAL_PTR_VA(p) >= MM_USER_PROBE_ADDRESS)
+        return STATUS_ACCESS_VIOLATION;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS guarded(void *to, const volatile void *from, SIZE_T size)
+{
+    return hal_copy_guarded(to, (const void *)from, size) == 0
+               ? STATUS_SUCCESS
+               : STATUS_ACCESS_VIOLATION;
+}
+
+NTSTATUS mm_probe(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
+                  ULONG alignment, BOOLEAN write)
+{
+    volatile UCHAR *page, *last;
+    NTSTATUS status;
+
+    if (mode == KernelMode || size == 0)
+        return STATUS_SUCCESS;
+    status = check_user_range(p, size, alignment);
+    if (!NT_SUCCESS(status) || !write)
+        return status;
+    /* Each page written with what it holds: a read-only or uncommitted
+     * page fails now. */
+    last = (volatile UCHAR *)p + size - 1;
+    for (page = p; NT_SUCCESS(status);
+         page = (volatile UCHAR *)(((ULONG_PTR)page & ~(ULONG_PTR)(PAGE_SIZE -
+                                                                   1)) +
+                                   PAGE_SIZE)) {
+        status = guarded((void *)page, page, 1);
+        if ((ULONG_PTR)page >= ((ULONG_PTR)last & ~(ULONG_PTR)(PAGE_SIZE - 1)))
+            break;
+    }
+    return NT_SUCCESS(status) ? guarded((void *)last, last, 1) : status;
+}
+
 NTSTATUS mm_capture(KPROCESSOR_MODE mode, const volatile void *p, SIZE_T size,
                     ULONG alignment, void *out)
 {
-    volatile NTSTATUS status = STATUS_SUCCESS;
+    NTSTATUS status;
 
     if (size == 0)
         return STATUS_SUCCESS;
-    __try {
-        if (mode == UserMode)
-            ProbeForRead((PVOID)p, size, alignment);
-        RtlCopyMemory(out, (const void *)p, size);
-    } __except (EXCEPTION_EXECUTE_HANDLER) {
-        status = GetExceptionCode();
+    if (mode == UserMode) {
+        status = check_user_range(p, size, alignment);
+        if (!NT_SUCCESS(status))
+            return status;
     }
-    return status;
+    return guarded(out, p, size);
 }
 
 NTSTATUS mm_give_back(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
                       ULONG alignment, const void *value)
 {
-    volatile NTSTATUS status = STATUS_SUCCESS;
+    NTSTATUS status;
 
-    __try {
-        if (mode == UserMode)
-            ProbeForWrite((PVOID)p, size, alignment);
-        RtlCopyMemory((void *)p, value, size);
-    } __except (EXCEPTION_EXECUTE_HANDLER) {
-        status = GetExceptionCode();
+    if (size == 0)
+        return STATUS_SUCCESS;
+    if (mode == UserMode) {
+        status = check_user_range(p, size, alignment);
+        if (!NT_SUCCESS(status))
+            return status;
     }
-    return status;
+    return guarded((void *)p, value, size);
 }
