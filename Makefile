@@ -10,6 +10,7 @@
 #                         freestanding, without linking
 
 CC := gcc
+TOP := $(CURDIR)
 SAN ?=
 # V=1 shows the commands.
 ifeq ($(V),1)
@@ -66,10 +67,15 @@ all: $(BUILD)/ntlab programs
 # host libc), linked at guest 0x00400000 (plus the window's base) and put
 # next to ntlab in $(BUILD)/user, where it finds them.
 USER_BASE := $(shell printf '0x%x' $$(( $(VA_BASE) + 0x400000 )))
-USER_FLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -Iuser/include -MMD -MP \
-              $(FREESTANDING) -DNTLAB_VA_BASE=$(VA_BASE) -fPIE \
-              -fno-stack-protector -fno-builtin \
-              -fno-tree-loop-distribute-patterns -fcf-protection=none
+# What a program needs, in this tree or outside it (the SDK, below).
+SDK_PROGRAM_CFLAGS := -std=gnu11 -O2 -g -I$(TOP)/include -I$(TOP)/user/include \
+                      $(FREESTANDING) -DNTLAB_VA_BASE=$(VA_BASE) -fPIE \
+                      -fno-stack-protector -fno-builtin \
+                      -fno-tree-loop-distribute-patterns -fcf-protection=none
+SDK_PROGRAM_LDFLAGS = -static -nostdlib -no-pie \
+                      -Wl,-Ttext-segment=$(USER_BASE) -Wl,-z,noexecstack \
+                      -Wl,--build-id=none $(TOP)/$(BUILD)/user/libntlab.a $(LIBGCC)
+USER_FLAGS := $(SDK_PROGRAM_CFLAGS) $(WARNINGS) -MMD -MP
 USER_LIB_SRC := $(sort $(wildcard user/ntdll/*.c user/ntdll/*.S user/crt/*.c \
                                   user/win32/*.c)) \
                 kernel/rtl/seh.c kernel/rtl/string.c kernel/rtl/format.c
@@ -91,9 +97,7 @@ $(BUILD)/user/libntlab.a: $(USER_LIB_OBJ)
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/user/%.exe: $(BUILD)/user-obj/user/programs/%.o $(BUILD)/user/libntlab.a
-	$(call say,ULINK,$@)$(CC) -static -nostdlib -no-pie \
-	    -Wl,-Ttext-segment=$(USER_BASE) -Wl,-z,noexecstack \
-	    -Wl,--build-id=none -o $@ $< $(BUILD)/user/libntlab.a $(LIBGCC)
+	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
 
 programs: $(USER_PROGRAMS)
 .SECONDARY: $(patsubst $(BUILD)/user/%.exe,$(BUILD)/user-obj/user/programs/%.o,$(USER_PROGRAMS))
@@ -108,12 +112,13 @@ programs: $(USER_PROGRAMS)
 # script page-aligns PAGE sections so that they can be paged. GCC ignores
 # #pragma alloc_text; drivers put PAGE routines there with
 # __attribute__((section("PAGE"))).
-DRIVER_FLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -MMD -MP \
-                $(FREESTANDING) -fPIC -fno-stack-protector \
-                -fcf-protection=none -Wno-unknown-pragmas
-DRIVER_LDFLAGS := -shared -nostdlib -Wl,-T,drivers/ntlab-driver.ld \
-                  -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack \
-                  -Wl,--build-id=none
+SDK_DRIVER_CFLAGS := -std=gnu11 -O2 -g -I$(TOP)/include $(FREESTANDING) -fPIC \
+                     -fno-stack-protector -fcf-protection=none \
+                     -Wno-unknown-pragmas
+SDK_DRIVER_LDFLAGS := -shared -nostdlib -Wl,-T,$(TOP)/drivers/ntlab-driver.ld \
+                      -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack \
+                      -Wl,--build-id=none
+DRIVER_FLAGS := $(SDK_DRIVER_CFLAGS) $(WARNINGS) -MMD -MP
 DRIVER_NAMES := $(patsubst drivers/%/,%,$(sort $(dir $(wildcard drivers/*/*.c))))
 DRIVERS := $(patsubst %,$(BUILD)/user/%.sys,$(DRIVER_NAMES))
 
@@ -124,13 +129,29 @@ $(BUILD)/driver-obj/%.o: %.c
 define driver_rule
 $(BUILD)/user/$(1).sys: $(patsubst %.c,$(BUILD)/driver-obj/%.o,$(wildcard drivers/$(1)/*.c)) drivers/ntlab-driver.ld
 	@mkdir -p $$(@D)
-	$$(call say,DLINK,$$@)$$(CC) $$(DRIVER_LDFLAGS) -o $$@ $$(filter %.o,$$^)
+	$$(call say,DLINK,$$@)$$(CC) -o $$@ $$(filter %.o,$$^) $$(SDK_DRIVER_LDFLAGS)
 endef
 $(foreach d,$(DRIVER_NAMES),$(eval $(call driver_rule,$(d))))
 
 .PHONY: drivers
 drivers: $(DRIVERS)
 all check: drivers
+
+# ---- The SDK ----------------------------------------------------------------
+# $(BUILD)/sdk.mk is what a Makefile outside this tree includes to build
+# drivers and programs for this build's ntlab: the flags above, with
+# absolute paths (README, "Your own driver"; sdk/example).
+$(BUILD)/sdk.mk: Makefile
+	@mkdir -p $(@D)
+	$(call say,GEN,$@){ \
+	  echo '# The ntlab SDK for $(TOP)/$(BUILD)/ntlab (written by make).'; \
+	  echo 'NTLAB := $(TOP)/$(BUILD)/ntlab'; \
+	  echo 'NTLAB_DRIVER_CFLAGS := $(SDK_DRIVER_CFLAGS)'; \
+	  echo 'NTLAB_DRIVER_LDFLAGS := $(SDK_DRIVER_LDFLAGS)'; \
+	  echo 'NTLAB_PROGRAM_CFLAGS := $(SDK_PROGRAM_CFLAGS)'; \
+	  echo 'NTLAB_PROGRAM_LDFLAGS := $(SDK_PROGRAM_LDFLAGS)'; \
+	} > $@
+all check: $(BUILD)/sdk.mk
 
 # The kernel's export table (what drivers import), generated from the
 # driver API's NTKERNELAPI and NTSYSAPI declarations; compiled for i386 too.

@@ -5,6 +5,14 @@
 #ifndef NTDDK_H
 #define NTDDK_H
 
+/*
+ * Driver sources carry pragmas for other compilers: #pragma alloc_text
+ * (which puts routines in INIT or PAGE sections; GCC cannot, so they stay
+ * resident: use __attribute__((section("PAGE"))) for a pageable routine),
+ * #pragma warning, #pragma prefast. They are ignored, never an error.
+ */
+#pragma GCC diagnostic ignored "-Wunknown-pragmas"
+
 #include <nt/ntdef.h>
 #include <nt/ntstatus.h>
 #include <nt/bugcodes.h>

@@ -52,6 +52,8 @@ static void phase1(PVOID unused)
         hal_power_off(status);
     if (rtl_strcmp(boot.command, "run") == 0)
         status = run_program(boot.argument);
+    else if (rtl_strcmp(boot.command, "modules") == 0)
+        status = run_list_modules();
     else
         status = ktest_main(boot.command, boot.argument);
     run_unload_drivers(boot.drivers, boot.driver_count);

@@ -1,13 +1,14 @@
 /*
  * What phase 1 does around the command: loading the --driver files first
  * (and unloading them at the end), and the run command, which starts a
- * user program and waits for it.
+ * user program and waits for it; and the modules command.
  *
  * A driver that cannot be loaded, or a program that cannot be started, is
  * bad input: one line naming it and the status, and exit status 2.
  */
 #include "run.h"
 
+#include "mm/mm.h"
 #include "ps/ps.h"
 #include "rtl/rtl.h"
 
@@ -74,8 +75,8 @@ void run_unload_drivers(const char *const *modules, ULONG count)
 int run_program(const char *command_line)
 {
     ULONG n = rtl_strlen(command_line), image_length = 0, i;
-    PWCHAR line = ExAllocatePoolWithTag(PagedPool, (n + 1) * sizeof(WCHAR),
-                                        'nuRK');
+    PWCHAR line =
+        ExAllocatePoolWithTag(PagedPool, (n + 1) * sizeof(WCHAR), 'nuRK');
     UNICODE_STRING image, text;
     PROCESS_BASIC_INFORMATION info;
     HANDLE process, thread;
@@ -111,4 +112,11 @@ int run_program(const char *command_line)
     rtl_print("ntlab: the program ended with ");
     print_status(info.ExitStatus);
     return 1;
+}
+
+int run_list_modules(void)
+{
+    if (mm_print_loaded_modules() == 0)
+        rtl_print("No driver images are loaded.\n");
+    return 0;
 }

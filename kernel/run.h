@@ -11,6 +11,8 @@
 int run_load_drivers(const char *const *modules, ULONG count);
 /* Unloads them, the last first. */
 void run_unload_drivers(const char *const *modules, ULONG count);
+/* Prints the loaded driver images with their address ranges; 0. */
+int run_list_modules(void);
 /* Starts the program command_line's first word names with command_line,
  * waits for it and returns its exit status (1 for one above 255, 2 when
  * it could not start). */

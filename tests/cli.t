@@ -121,6 +121,13 @@ expect_status 0 "run takes a program file"
 run run nosuch.exe
 expect_status 2 "run of a program that does not exist exits 2"
 grep -qx 'ntlab: cannot run nosuch.exe: STATUS_OBJECT_NAME_NOT_FOUND (0xC0000034)' "$tmp/out" && ok "run names the program and the status" || not_ok "run names the program and the status"
+run --driver "$progs"/iotest.sys --driver "$progs"/testload.sys modules
+expect_status 0 "modules exits 0"
+[ "$(grep -cE '^  [0-9A-F]{8} - [0-9A-F]{8}  (iotest|testload)\.sys$' "$tmp/out")" -eq 2 ] && ok "modules lists each driver image with its address range" || not_ok "modules lists each driver image with its address range"
+run modules
+grep -qx 'No driver images are loaded.' "$tmp/out" && ok "modules says when no driver is loaded" || not_ok "modules says when no driver is loaded"
+run modules extra
+one_error_line "modules takes no argument" "^ntlab: modules takes no argument, not 'extra'$"
 run --driver "$progs"/testmissing.sys run hello.exe
 expect_status 2 "a driver that does not load exits 2"
 grep -qx 'ntlab: cannot load testmissing.sys: STATUS_PROCEDURE_NOT_FOUND (0xC000007A)' "$tmp/out" && ok "the driver and the status are named" || not_ok "the driver and the status are named"

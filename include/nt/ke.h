@@ -47,6 +47,24 @@ NTKERNELAPI KIRQL NTAPI KeRaiseIrqlToSynchLevel(VOID);
 #define KeRaiseIrql(NewIrql, OldIrql) (*(OldIrql) = KfRaiseIrql(NewIrql))
 #define KeLowerIrql(NewIrql)          KfLowerIrql(NewIrql)
 
+/*
+ * PAGED_CODE() opens a routine that may only run where a page fault can be
+ * taken, at APC_LEVEL or below. Called above that, it prints the IRQL and
+ * fails an assertion (RtlAssert), whether or not the routine is resident
+ * at the moment: the mistake is caught every time, not only when the page
+ * happens to be out. PAGED_CODE_LOCKED() marks pageable code that is
+ * locked in memory and checks nothing.
+ */
+#define PAGED_CODE()                                                     \
+    do {                                                                 \
+        if (KeGetCurrentIrql() > APC_LEVEL) {                            \
+            KdPrint(("EX: Pageable code called at IRQL %d\n",            \
+                     KeGetCurrentIrql()));                               \
+            ASSERTMSG("PAGED_CODE():", KeGetCurrentIrql() <= APC_LEVEL); \
+        }                                                                \
+    } while (0)
+#define PAGED_CODE_LOCKED() ((void)0)
+
 /* ---- Spin locks ---------------------------------------------------------- */
 
 typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;

@@ -79,8 +79,19 @@ typedef enum _MM_PAGE_PRIORITY {
     NormalPagePriority = 16,
     HighPagePriority = 32
 } MM_PAGE_PRIORITY;
+/* Flags a driver may add to a mapping's priority; ntlab's system mappings
+ * of MDLs take them and change nothing. */
+#define MdlMappingNoWrite   0x80000000u
+#define MdlMappingNoExecute 0x40000000u
 
 #define PAGE_SIZE_BYTES 0x1000u
+#define PAGE_SIZE       0x1000u
+#define PAGE_SHIFT      12
+#define PAGE_ALIGN(Va)  PAGE_ALIGN_PTR(Va)
+#define ROUND_TO_PAGES(Size) \
+    (((ULONG_PTR)(Size) + PAGE_SIZE - 1) & ~(ULONG_PTR)(PAGE_SIZE - 1))
+#define BYTES_TO_PAGES(Size) \
+    ((ULONG)(((ULONG_PTR)(Size) + PAGE_SIZE - 1) >> PAGE_SHIFT))
 #define BYTE_OFFSET(Va) ((ULONG)((ULONG_PTR)(Va) & (PAGE_SIZE_BYTES - 1)))
 #define PAGE_ALIGN_PTR(Va) \
     ((PVOID)((ULONG_PTR)(Va) & ~(ULONG_PTR)(PAGE_SIZE_BYTES - 1)))

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <nt/sal.h>
 
 #ifdef __i386__
 #define NTAPI __attribute__((stdcall))
@@ -29,6 +30,7 @@ typedef void *PVOID;
 typedef char CHAR, *PCHAR;
 typedef const CHAR *PCCH;
 typedef signed char SCHAR, *PSCHAR;
+typedef char *PSTR, *PSZ;
 typedef const char *PCSTR, *PCSZ;
 typedef unsigned char UCHAR, *PUCHAR, BYTE, *PBYTE, BOOLEAN, *PBOOLEAN;
 typedef short SHORT, *PSHORT;
@@ -104,6 +106,15 @@ typedef const STRING *PCSTRING, *PCANSI_STRING;
 #define NT_ERROR(s)               ((ULONG)(s) >> 30 == 3)
 #define UNREFERENCED_PARAMETER(p) ((void)(p))
 #define ARRAYSIZE(a)              (sizeof(a) / sizeof((a)[0]))
+#define RTL_NUMBER_OF(a)          ARRAYSIZE(a)
+#define ARGUMENT_PRESENT(p)       ((p) != NULL)
+#define C_ASSERT(e)               _Static_assert(e, #e)
+#ifndef min
+#define min(a, b) (((a) < (b)) ? (a) : (b))
+#endif
+#ifndef max
+#define max(a, b) (((a) > (b)) ? (a) : (b))
+#endif
 #define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
 #define CONTAINING_RECORD(address, type, field) \
     ((type *)((PCHAR)(address)-offsetof(type, field)))

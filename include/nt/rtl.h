@@ -292,4 +292,49 @@ NTSYSAPI ULONG NTAPI vDbgPrintExWithPrefix(PCCH Prefix, ULONG ComponentId,
 #define KdPrint(_x_)   DbgPrint _x_
 #define KdPrintEx(_x_) DbgPrintEx _x_
 
+/*
+ * Breakpoints and assertions. With no kernel debugger (ntlab has none), a
+ * breakpoint is an exception like any other: a __try block may take it,
+ * and one that nothing takes stops the system with STATUS_BREAKPOINT
+ * (KMODE_EXCEPTION_NOT_HANDLED, 0x1E, or in a system thread
+ * SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, 0x7E).
+ *
+ * Being a checked build, ntlab always compiles assertions in. A failed
+ * ASSERT or ASSERTMSG calls RtlAssert, which prints the expression (and
+ * the message), the file and the line, then breaks. A failed NT_ASSERT
+ * prints the same and raises STATUS_ASSERTION_FAILURE, which stops the
+ * system the same way when unhandled. Each evaluates to the expression's truth, so the
+ * VERIFY forms are the same macros.
+ */
+NTSYSAPI VOID NTAPI DbgBreakPoint(VOID);
+NTSYSAPI VOID NTAPI DbgBreakPointWithStatus(ULONG Status);
+NTSYSAPI VOID NTAPI RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName,
+                              ULONG LineNumber, PSTR MutableMessage);
+#define ASSERTMSG(msg, exp)                                              \
+    __extension__({                                                      \
+        BOOLEAN held_ = (exp) ? TRUE : FALSE;                            \
+        if (!held_)                                                      \
+            RtlAssert((PVOID) #exp, (PVOID)__FILE__, __LINE__,          \
+                      (PSTR)(msg));                                      \
+        held_;                                                           \
+    })
+#define ASSERT(exp)            ASSERTMSG(NULL, exp)
+#define NT_ASSERTMSG(msg, exp)                                           \
+    __extension__({                                                      \
+        BOOLEAN held_ = (exp) ? TRUE : FALSE;                            \
+        if (!held_) {                                                    \
+            const char *msg_ = (msg);                                    \
+            DbgPrint("*** Assertion failed: %s%s%s\n"                    \
+                     "***   Source File: %s, line %d\n\n",               \
+                     msg_ ? msg_ : "", msg_ ? " " : "", #exp, __FILE__,  \
+                     __LINE__);                                          \
+            ExRaiseStatus(STATUS_ASSERTION_FAILURE);                     \
+        }                                                                \
+        held_;                                                           \
+    })
+#define NT_ASSERT(exp)           NT_ASSERTMSG(NULL, exp)
+#define NT_VERIFY(exp)           NT_ASSERT(exp)
+#define NT_VERIFYMSG(msg, exp)   NT_ASSERTMSG(msg, exp)
+#define VERIFY(exp)              ASSERT(exp)
+
 #endif

@@ -117,8 +117,7 @@ static inline BOOLEAN mm_protection_writable(ULONG protection)
     (X86_PTE_VALID | X86_PTE_WRITE | X86_PTE_GLOBAL | X86_PTE_ACCESSED | \
      X86_PTE_DIRTY)
 
-#define BYTES_TO_PAGES(n) (((n) + PAGE_SIZE - 1) >> PAGE_SHIFT)
-#define PAGE_ALIGN(va)    ((va) & ~(PAGE_SIZE - 1))
+#define MM_PAGE_ALIGN(va) ((va) & ~(PAGE_SIZE - 1))
 
 /* The PTE and PDE of va, through the self-map of the current directory. */
 static inline volatile ULONG *mm_pte_address(ULONG va)

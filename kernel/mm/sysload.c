@@ -35,26 +35,9 @@
 #include "mm.h"
 
 #include "../ps/ps.h"
+#include "../rtl/elf.h"
 #include "../rtl/rtl.h"
 #include "pager.h"
-
-#define ET_DYN             3
-#define EM_X86_64          62
-#define PT_LOAD            1
-#define PT_GNU_RELRO       0x6474E552u
-#define PF_X               1
-#define PF_W               2
-#define SHT_RELA           4
-#define SHT_DYNSYM         11
-#define SHF_ALLOC          2
-#define SHN_UNDEF          0
-#define SHN_ABS            0xFFF1
-#define STB_WEAK           2
-#define R_X86_64_NONE      0
-#define R_X86_64_64        1
-#define R_X86_64_GLOB_DAT  6
-#define R_X86_64_JUMP_SLOT 7
-#define R_X86_64_RELATIVE  8
 
 #define MAX_SEGMENTS 16
 #define MAX_SECTIONS 256
@@ -62,39 +45,6 @@
 #define REGION_PAGES ((MM_SYSTEM_IMAGES_END - MM_SYSTEM_IMAGES_START) >> 12)
 #define MAX_IMAGE    ((REGION_PAGES - 1) << PAGE_SHIFT) /* a guard page */
 #define TAG          'dLmM'
-
-typedef struct elf_header {
-    UCHAR ident[16];
-    USHORT type, machine;
-    ULONG version;
-    ULONGLONG entry, phoff, shoff;
-    ULONG flags;
-    USHORT ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-} elf_header;
-
-typedef struct elf_segment {
-    ULONG type, flags;
-    ULONGLONG offset, vaddr, paddr, filesz, memsz, align;
-} elf_segment;
-
-typedef struct elf_section {
-    ULONG name, type;
-    ULONGLONG flags, addr, offset, size;
-    ULONG link, info;
-    ULONGLONG addralign, entsize;
-} elf_section;
-
-typedef struct elf_symbol {
-    ULONG name;
-    UCHAR info, other;
-    USHORT shndx;
-    ULONGLONG value, size;
-} elf_symbol;
-
-typedef struct elf_rela {
-    ULONGLONG offset, info;
-    LONGLONG addend;
-} elf_rela;
 
 /* What a load works with until it is done. */
 typedef struct loader {
@@ -352,8 +302,8 @@ static ULONG page_protection(const loader *l, ULONG at)
     }
     /* RELRO is read-only once relocated, from the page where it starts to
      * the page where it ends (as ld.so protects it). */
-    if (l->relro.memsz != 0 && at >= PAGE_ALIGN(relro) &&
-        at < PAGE_ALIGN(relro_end))
+    if (l->relro.memsz != 0 && at >= MM_PAGE_ALIGN(relro) &&
+        at < MM_PAGE_ALIGN(relro_end))
         write = FALSE;
     if (execute)
         return write ? MM_EXECUTE_READWRITE : MM_EXECUTE_READ;
@@ -416,8 +366,8 @@ static NTSTATUS page_sections(const loader *l)
             !rtl_starts_with(l->names + s->name, "PAGE") ||
             !in_segment(l, s->addr, s->size, TRUE))
             continue;
-        end = PAGE_ALIGN(s->addr + s->size);
-        for (at = PAGE_ALIGN(s->addr + PAGE_SIZE - 1); at < end;
+        end = MM_PAGE_ALIGN(s->addr + s->size);
+        for (at = MM_PAGE_ALIGN(s->addr + PAGE_SIZE - 1); at < end;
              at += PAGE_SIZE) {
             status = make_pageable(l->image->base + (ULONG)at,
                                    page_protection(l, (ULONG)at));

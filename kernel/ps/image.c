@@ -11,44 +11,11 @@
  */
 #include "ps.h"
 
+#include "../rtl/elf.h"
 #include "../rtl/rtl.h"
 
-#define PT_LOAD      1
-#define PF_X         1
-#define PF_W         2
-#define SHT_SYMTAB   2
-#define ET_EXEC      2
-#define EM_X86_64    62
 #define MAX_SEGMENTS 16
 #define MAX_TABLE    (4u << 20) /* bytes of symbols and names we read */
-
-typedef struct elf_header {
-    UCHAR ident[16];
-    USHORT type, machine;
-    ULONG version;
-    ULONGLONG entry, phoff, shoff;
-    ULONG flags;
-    USHORT ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-} elf_header;
-
-typedef struct elf_segment {
-    ULONG type, flags;
-    ULONGLONG offset, vaddr, paddr, filesz, memsz, align;
-} elf_segment;
-
-typedef struct elf_section {
-    ULONG name, type;
-    ULONGLONG flags, addr, offset, size;
-    ULONG link, info;
-    ULONGLONG addralign, entsize;
-} elf_section;
-
-typedef struct elf_symbol {
-    ULONG name;
-    UCHAR info, other;
-    USHORT shndx;
-    ULONGLONG value, size;
-} elf_symbol;
 
 NTSTATUS ps_find_module(const char *name, ULONG *index)
 {

@@ -109,3 +109,27 @@ ULONG DbgPrint(PCSTR Format, ...)
     va_end(ap);
     return STATUS_SUCCESS;
 }
+
+/* ---- Breakpoints and assertions ---- */
+
+VOID NTAPI DbgBreakPoint(VOID)
+{
+    __asm__ volatile("int3");
+}
+
+/* The status goes in the first argument register (eax on i386), where a
+ * debugger would look for it. */
+VOID NTAPI DbgBreakPointWithStatus(ULONG Status)
+{
+    __asm__ volatile("int3" : : "a"(Status));
+}
+
+VOID NTAPI RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName,
+                     ULONG LineNumber, PSTR MutableMessage)
+{
+    DbgPrint("*** Assertion failed: %s%s%s\n***   Source File: %s, line %u\n\n",
+             MutableMessage != NULL ? MutableMessage : "",
+             MutableMessage != NULL ? " " : "", (PCSTR)VoidFailedAssertion,
+             (PCSTR)VoidFileName, LineNumber);
+    DbgBreakPoint();
+}

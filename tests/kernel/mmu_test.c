@@ -209,7 +209,7 @@ static struct {
 /* Maps a frame when the page is first touched, then lets the read restart. */
 static BOOLEAN map_on_demand(const hal_trap *trap)
 {
-    if (PAGE_ALIGN(trap->va) != demand.va)
+    if (MM_PAGE_ALIGN(trap->va) != demand.va)
         return FALSE;
     demand.calls++;
     demand.trap = *trap;

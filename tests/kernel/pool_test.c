@@ -30,7 +30,7 @@ KTEST(pool, small_blocks_share_a_page)
      * scattered the free blocks they started from. */
     for (i = 0; i < 256; i++) {
         for (j = 0; j < i &&
-                    PAGE_ALIGN(va_of(block[j])) != PAGE_ALIGN(va_of(block[i]));
+                    MM_PAGE_ALIGN(va_of(block[j])) != MM_PAGE_ALIGN(va_of(block[i]));
              j++)
             ;
         pages += j == i;

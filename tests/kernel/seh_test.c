@@ -95,7 +95,7 @@ static LONG map_and_continue(PEXCEPTION_POINTERS info)
 
     note('m');
     fix_frame = mm_alloc_frame(TRUE);
-    mm_map_page(PAGE_ALIGN(va), fix_frame, X86_PTE_WRITE);
+    mm_map_page(MM_PAGE_ALIGN(va), fix_frame, X86_PTE_WRITE);
     return EXCEPTION_CONTINUE_EXECUTION;
 }
 
@@ -323,4 +323,27 @@ KTEST_STOP(seh, dpc_exception_does_not_reach_the_thread,
         KeInsertQueueDpc(&dpc, NULL, NULL);
     } __except (EXCEPTION_EXECUTE_HANDLER) {
     }
+}
+
+/* A breakpoint is an exception a __try block may take; assertions that
+ * hold evaluate to TRUE and do nothing, and PAGED_CODE() is quiet at
+ * PASSIVE_LEVEL and APC_LEVEL. */
+KTEST(seh, breakpoint_and_assertions_that_hold)
+{
+    volatile NTSTATUS code = STATUS_SUCCESS;
+    volatile ULONG two = 2;
+    KIRQL old;
+
+    __try {
+        DbgBreakPoint();
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        code = GetExceptionCode();
+    }
+    KT_EXPECT_EQ(code, STATUS_BREAKPOINT);
+    KT_EXPECT(ASSERT(two == 2));
+    KT_EXPECT(NT_VERIFY(two == 2));
+    PAGED_CODE();
+    KeRaiseIrql(APC_LEVEL, &old);
+    PAGED_CODE();
+    KeLowerIrql(old);
 }

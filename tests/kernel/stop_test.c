@@ -109,3 +109,35 @@ KTEST_STOP(stop, divide_by_zero, SYSTEM_THREAD_EXCEPTION_NOT_HANDLED)
                      : "a"(10u), "r"(divisor), "d"(0u));
     zero = quotient;
 }
+
+/*
+ * Assertions stop the system as on NT with no kernel debugger: the
+ * breakpoint of a failed ASSERT, unhandled in a system thread, is 0x7E with
+ * STATUS_BREAKPOINT; NT_ASSERT raises STATUS_ASSERTION_FAILURE.
+ */
+KTEST_STOP(stop, failed_assert, SYSTEM_THREAD_EXCEPTION_NOT_HANDLED)
+{
+    volatile ULONG two = 2;
+
+    ktest_expect_params(KTEST_P1, (ULONG)STATUS_BREAKPOINT, 0, 0, 0);
+    ASSERT(two == 3);
+}
+
+KTEST_STOP(stop, failed_nt_assert, SYSTEM_THREAD_EXCEPTION_NOT_HANDLED)
+{
+    volatile ULONG two = 2;
+
+    ktest_expect_params(KTEST_P1, (ULONG)STATUS_ASSERTION_FAILURE, 0, 0, 0);
+    NT_ASSERT(two == 3);
+}
+
+/* PAGED_CODE() at DISPATCH_LEVEL fails even though this code is resident. */
+KTEST_STOP(stop, paged_code_at_dispatch_level,
+           SYSTEM_THREAD_EXCEPTION_NOT_HANDLED)
+{
+    KIRQL old;
+
+    ktest_expect_params(KTEST_P1, (ULONG)STATUS_BREAKPOINT, 0, 0, 0);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    PAGED_CODE();
+}

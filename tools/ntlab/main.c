@@ -30,6 +30,8 @@ static const char usage[] =
     "  run PROGRAM [ARG...] boot, load the --driver files, run PROGRAM (a\n"
     "                       program built with ntlab, or a file), unload\n"
     "                       the drivers; exit with PROGRAM's exit status\n"
+    "  modules              boot, load the --driver files, list the loaded\n"
+    "                       driver images with their address ranges\n"
     "  help                 show this text\n"
     "\n"
     "options:\n"
@@ -189,6 +191,12 @@ static void set_command(int nwords, char **words)
     if (strcmp(words[0], "help") == 0) {
         fputs(usage, stdout);
         exit(0);
+    }
+    if (strcmp(words[0], "modules") == 0) {
+        if (nwords > 1)
+            hosted_die("modules takes no argument, not '%s'", words[1]);
+        opts.boot.command = "modules";
+        return;
     }
     if (strcmp(words[0], "test") != 0)
         hosted_die("unknown command '%s' (try 'ntlab --help')", words[0]);
