@@ -61,6 +61,23 @@ typedef VOID(NTAPI *PAPCFUNC)(ULONG_PTR Parameter);
 
 typedef MEMORY_BASIC_INFORMATION *LPMEMORY_BASIC_INFORMATION;
 
+/* An overlapped request: Internal receives its status and InternalHigh
+ * the bytes transferred (the kernel writes an IO_STATUS_BLOCK there);
+ * Offset and OffsetHigh give a read's or write's byte offset; hEvent
+ * (may be NULL) is set when it ends. */
+typedef struct _OVERLAPPED {
+    ULONG_PTR Internal;
+    ULONG_PTR InternalHigh;
+    union {
+        struct {
+            DWORD Offset;
+            DWORD OffsetHigh;
+        };
+        PVOID Pointer;
+    };
+    HANDLE hEvent;
+} OVERLAPPED, *LPOVERLAPPED;
+
 /* ---- Constants ----------------------------------------------------------- */
 
 #define MAX_PATH             260
@@ -80,6 +97,18 @@ typedef MEMORY_BASIC_INFORMATION *LPMEMORY_BASIC_INFORMATION;
 #define CREATE_SUSPENDED                  0x00000004u
 #define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000u
 
+/* CreateFile's dwCreationDisposition. */
+#define CREATE_NEW        1u
+#define CREATE_ALWAYS     2u
+#define OPEN_EXISTING     3u
+#define OPEN_ALWAYS       4u
+#define TRUNCATE_EXISTING 5u
+
+/* CreateFile's dwFlagsAndAttributes (GENERIC_* and FILE_SHARE_* are the
+ * native names). */
+#define FILE_ATTRIBUTE_NORMAL 0x00000080u
+#define FILE_FLAG_OVERLAPPED  0x40000000u
+
 /* Access to mutexes (events and semaphores use the native names). */
 #define MUTEX_MODIFY_STATE MUTANT_QUERY_STATE
 #define MUTEX_ALL_ACCESS   MUTANT_ALL_ACCESS
@@ -93,13 +122,19 @@ typedef MEMORY_BASIC_INFORMATION *LPMEMORY_BASIC_INFORMATION;
 #define ERROR_ACCESS_DENIED        5u
 #define ERROR_INVALID_HANDLE       6u
 #define ERROR_NOT_ENOUGH_MEMORY    8u
+#define ERROR_NOT_READY            21u
+#define ERROR_BAD_COMMAND          22u
 #define ERROR_BAD_LENGTH           24u
 #define ERROR_GEN_FAILURE          31u
+#define ERROR_HANDLE_EOF           38u
 #define ERROR_NOT_SUPPORTED        50u
+#define ERROR_FILE_EXISTS          80u
 #define ERROR_INVALID_PARAMETER    87u
+#define ERROR_SEM_TIMEOUT          121u
 #define ERROR_INSUFFICIENT_BUFFER  122u
 #define ERROR_INVALID_NAME         123u
 #define ERROR_BAD_PATHNAME         161u
+#define ERROR_BUSY                 170u
 #define ERROR_ALREADY_EXISTS       183u
 #define ERROR_FILENAME_EXCED_RANGE 206u
 #define ERROR_MORE_DATA            234u
@@ -108,9 +143,11 @@ typedef MEMORY_BASIC_INFORMATION *LPMEMORY_BASIC_INFORMATION;
 #define ERROR_MR_MID_NOT_FOUND     317u
 #define ERROR_INVALID_ADDRESS      487u
 #define ERROR_OPERATION_ABORTED    995u
+#define ERROR_IO_INCOMPLETE        996u
 #define ERROR_IO_PENDING           997u
 #define ERROR_NOACCESS             998u
 #define ERROR_NO_SYSTEM_RESOURCES  1450u
+#define ERROR_INVALID_USER_BUFFER  1784u
 
 /* ---- Errors -------------------------------------------------------------- */
 
@@ -126,6 +163,62 @@ WINBASEAPI BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
                                        LPHANDLE lpTargetHandle,
                                        DWORD dwDesiredAccess,
                                        BOOL bInheritHandle, DWORD dwOptions);
+
+/* ---- Files and devices --------------------------------------------------- */
+
+/*
+ * ntlab has devices and no file system: lpFileName names a device, as
+ * \\.\Name or \\?\Name (\??\Name in the object namespace), or
+ * takes a drive-letter or UNC form that resolves the same way and fails
+ * unless such a device exists. A relative path fails with
+ * ERROR_PATH_NOT_FOUND: there is no current directory. Of
+ * dwFlagsAndAttributes only FILE_FLAG_OVERLAPPED counts (without it the
+ * handle does synchronous I/O); hTemplateFile is ignored. On failure the
+ * result is INVALID_HANDLE_VALUE.
+ */
+WINBASEAPI HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess,
+                                     DWORD dwShareMode,
+                                     LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+                                     DWORD dwCreationDisposition,
+                                     DWORD dwFlagsAndAttributes,
+                                     HANDLE hTemplateFile);
+WINBASEAPI HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
+                                     DWORD dwShareMode,
+                                     LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+                                     DWORD dwCreationDisposition,
+                                     DWORD dwFlagsAndAttributes,
+                                     HANDLE hTemplateFile);
+
+/*
+ * Without lpOverlapped these return when the request has ended. With it
+ * (required on a FILE_FLAG_OVERLAPPED handle), a request still under way
+ * returns FALSE with ERROR_IO_PENDING, and GetOverlappedResult tells its
+ * end. A status that is only a warning (ERROR_MORE_DATA) fails the call
+ * but still reports the bytes transferred.
+ */
+WINBASEAPI BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer,
+                                DWORD nNumberOfBytesToRead,
+                                LPDWORD lpNumberOfBytesRead,
+                                LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer,
+                                 DWORD nNumberOfBytesToWrite,
+                                 LPDWORD lpNumberOfBytesWritten,
+                                 LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI DeviceIoControl(HANDLE hDevice, DWORD dwIoControlCode,
+                                       LPVOID lpInBuffer, DWORD nInBufferSize,
+                                       LPVOID lpOutBuffer, DWORD nOutBufferSize,
+                                       LPDWORD lpBytesReturned,
+                                       LPOVERLAPPED lpOverlapped);
+/* With bWait FALSE, a request still under way fails with
+ * ERROR_IO_INCOMPLETE; with TRUE, waits for hEvent, or for hFile when
+ * hEvent is NULL. */
+WINBASEAPI BOOL WINAPI GetOverlappedResult(HANDLE hFile,
+                                           LPOVERLAPPED lpOverlapped,
+                                           LPDWORD lpNumberOfBytesTransferred,
+                                           BOOL bWait);
+/* Cancels the calling thread's requests on hFile and waits until they
+ * have ended (each with ERROR_OPERATION_ABORTED, or its own result). */
+WINBASEAPI BOOL WINAPI CancelIo(HANDLE hFile);
 
 /* ---- Events, mutexes, semaphores ----------------------------------------- */
 

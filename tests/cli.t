@@ -116,6 +116,8 @@ expect_status 42 "run exits with the program's exit status"
 grep -q '^hello from hello.exe: .* 3 argument(s)$' "$tmp/out" && ok "run passes the arguments, quoted ones whole" || not_ok "run passes the arguments, quoted ones whole"
 run --driver "$progs"/iotest.sys run iotest.exe
 expect_status 0 "--driver loads the driver before the program runs"
+run --driver "$progs"/iotest.sys run win32_io.exe
+expect_status 0 "the Win32 file functions work on the driver's device"
 run run "$progs"/exit0.exe
 expect_status 0 "run takes a program file"
 run run nosuch.exe

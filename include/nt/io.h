@@ -95,7 +95,8 @@ typedef ULONG DEVICE_TYPE;
 #define FILE_SYNCHRONOUS_IO_ALERT    0x00000010
 #define FILE_SYNCHRONOUS_IO_NONALERT 0x00000020
 #define FILE_NON_DIRECTORY_FILE      0x00000040
-#define FILE_OPENED 0x00000001
+#define FILE_OPENED      0x00000001
+#define FILE_OVERWRITTEN 0x00000003
 
 /* ---- Drivers ------------------------------------------------------------------- */
 

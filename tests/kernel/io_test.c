@@ -10,24 +10,6 @@
 #include "../../drivers/iotest/iotest.h"
 #include "kt_util.h"
 
-#define SERVICE L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\"
-
-static NTSTATUS load(const WCHAR *service)
-{
-    UNICODE_STRING name;
-
-    RtlInitUnicodeString(&name, service);
-    return ZwLoadDriver(&name);
-}
-
-static NTSTATUS unload(const WCHAR *service)
-{
-    UNICODE_STRING name;
-
-    RtlInitUnicodeString(&name, service);
-    return ZwUnloadDriver(&name);
-}
-
 /* The loaded driver's object (referenced), or NULL. */
 static PDRIVER_OBJECT driver_object(const WCHAR *path)
 {
@@ -88,18 +70,19 @@ KTEST(io, driver_entry_runs_in_the_system_process)
 {
     iotest_record *r;
 
-    KT_ASSERT_EQ(load(SERVICE L"iotest"), STATUS_SUCCESS);
-    KT_EXPECT_EQ(load(SERVICE L"iotest"), STATUS_IMAGE_ALREADY_LOADED);
+    KT_ASSERT_EQ(kt_load_driver(KT_SERVICES L"iotest"), STATUS_SUCCESS);
+    KT_EXPECT_EQ(kt_load_driver(KT_SERVICES L"iotest"),
+                 STATUS_IMAGE_ALREADY_LOADED);
     r = records();
     KT_ASSERT(r != NULL);
     expect_system(&r[IOTEST_DRIVER_ENTRY], PASSIVE_LEVEL);
     KT_EXPECT(r[IOTEST_DRIVER_ENTRY].thread != KeGetCurrentThread());
     expect_system(&r[IOTEST_SYSTEM_THREAD], PASSIVE_LEVEL);
-    KT_EXPECT(r[IOTEST_SYSTEM_THREAD].thread !=
-              r[IOTEST_DRIVER_ENTRY].thread);
-    KT_EXPECT_EQ(unload(SERVICE L"iotest"), STATUS_SUCCESS);
+    KT_EXPECT(r[IOTEST_SYSTEM_THREAD].thread != r[IOTEST_DRIVER_ENTRY].thread);
+    KT_EXPECT_EQ(kt_unload_driver(KT_SERVICES L"iotest"), STATUS_SUCCESS);
     KT_EXPECT(records() == NULL);
-    KT_EXPECT_EQ(unload(SERVICE L"iotest"), STATUS_OBJECT_NAME_NOT_FOUND);
+    KT_EXPECT_EQ(kt_unload_driver(KT_SERVICES L"iotest"),
+                 STATUS_OBJECT_NAME_NOT_FOUND);
 }
 
 /* The program's checks all hold, and each routine ran where NT runs it. */
@@ -112,16 +95,14 @@ KTEST(io, every_routine_runs_in_its_context)
                                  IOTEST_DPC_FOR_ISR, IOTEST_IO_TIMER};
     ULONG i;
 
-    KT_ASSERT_EQ(load(SERVICE L"iotest"), STATUS_SUCCESS);
+    KT_ASSERT_EQ(kt_load_driver(KT_SERVICES L"iotest"), STATUS_SUCCESS);
     r = records();
     KT_ASSERT(r != NULL);
     RtlZeroMemory(&finished, sizeof finished);
     io_test_finish_observer = observe_finish;
-    KT_ASSERT_EQ(kt_start_program(L"iotest.exe", L"", &handle),
-                 STATUS_SUCCESS);
+    KT_ASSERT_EQ(kt_start_program(L"iotest.exe", L"", &handle), STATUS_SUCCESS);
     KT_ASSERT_EQ(ObReferenceObjectByHandle(handle, 0, *PsProcessType,
-                                           KernelMode, (PVOID *)&program,
-                                           NULL),
+                                           KernelMode, (PVOID *)&program, NULL),
                  STATUS_SUCCESS);
     KT_EXPECT_EQ(kt_wait_program(handle), 0); /* every check held */
     io_test_finish_observer = NULL;
@@ -157,7 +138,7 @@ KTEST(io, every_routine_runs_in_its_context)
     KT_EXPECT(finished.count > 50);
     KT_EXPECT(finished.process == program);
     ObDereferenceObject(program);
-    KT_EXPECT_EQ(unload(SERVICE L"iotest"), STATUS_SUCCESS);
+    KT_EXPECT_EQ(kt_unload_driver(KT_SERVICES L"iotest"), STATUS_SUCCESS);
 }
 
 static volatile BOOLEAN stop_spinning;
@@ -184,7 +165,7 @@ KTEST(io, completion_from_another_process_reaches_the_requester)
     ETHREAD *spinner;
     iotest_record *r;
 
-    KT_ASSERT_EQ(load(SERVICE L"iotest"), STATUS_SUCCESS);
+    KT_ASSERT_EQ(kt_load_driver(KT_SERVICES L"iotest"), STATUS_SUCCESS);
     r = records();
     RtlInitUnicodeString(&name, L"\\Device\\IoTest");
     InitializeObjectAttributes(&attributes, &name, OBJ_KERNEL_HANDLE, NULL,
@@ -194,8 +175,7 @@ KTEST(io, completion_from_another_process_reaches_the_requester)
                  STATUS_SUCCESS);
     KT_ASSERT((other = kt_make_process("other")) != NULL);
     stop_spinning = FALSE;
-    KT_ASSERT_EQ(ps_create_thread(other, spin, NULL, &spinner),
-                 STATUS_SUCCESS);
+    KT_ASSERT_EQ(ps_create_thread(other, spin, NULL, &spinner), STATUS_SUCCESS);
     RtlZeroMemory(&finished, sizeof finished);
     io_test_finish_observer = observe_finish;
     KT_EXPECT_EQ(ZwDeviceIoControlFile(file, NULL, NULL, NULL, &iosb,
@@ -216,16 +196,19 @@ KTEST(io, completion_from_another_process_reaches_the_requester)
     KT_EXPECT_EQ(out[7], 9);
     ZwClose(file);
     kt_delete_process(other);
-    KT_EXPECT_EQ(unload(SERVICE L"iotest"), STATUS_SUCCESS);
+    KT_EXPECT_EQ(kt_unload_driver(KT_SERVICES L"iotest"), STATUS_SUCCESS);
 }
 
 /* Loads that fail: no such module, a missing import, a bad key. */
 KTEST(io, loads_that_fail)
 {
-    KT_EXPECT_EQ(load(SERVICE L"nosuchdriver"), STATUS_OBJECT_NAME_NOT_FOUND);
-    KT_EXPECT_EQ(load(SERVICE L"testmissing"), STATUS_PROCEDURE_NOT_FOUND);
-    KT_EXPECT_EQ(load(L"\\Registry\\Machine\\Software\\iotest"),
+    KT_EXPECT_EQ(kt_load_driver(KT_SERVICES L"nosuchdriver"),
                  STATUS_OBJECT_NAME_NOT_FOUND);
-    KT_EXPECT_EQ(load(SERVICE L"a\\b"), STATUS_OBJECT_NAME_INVALID);
+    KT_EXPECT_EQ(kt_load_driver(KT_SERVICES L"testmissing"),
+                 STATUS_PROCEDURE_NOT_FOUND);
+    KT_EXPECT_EQ(kt_load_driver(L"\\Registry\\Machine\\Software\\iotest"),
+                 STATUS_OBJECT_NAME_NOT_FOUND);
+    KT_EXPECT_EQ(kt_load_driver(KT_SERVICES L"a\\b"),
+                 STATUS_OBJECT_NAME_INVALID);
     KT_EXPECT(driver_object(L"\\Driver\\testmissing") == NULL);
 }

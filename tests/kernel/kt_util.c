@@ -96,3 +96,19 @@ NTSTATUS kt_run_program(const WCHAR *program, const WCHAR *command_line)
 
     return NT_SUCCESS(status) ? kt_wait_program(process) : status;
 }
+
+NTSTATUS kt_load_driver(const WCHAR *service)
+{
+    UNICODE_STRING name;
+
+    RtlInitUnicodeString(&name, service);
+    return ZwLoadDriver(&name);
+}
+
+NTSTATUS kt_unload_driver(const WCHAR *service)
+{
+    UNICODE_STRING name;
+
+    RtlInitUnicodeString(&name, service);
+    return ZwUnloadDriver(&name);
+}

@@ -1,7 +1,8 @@
 /*
  * Helpers shared by the in-kernel test suites: throw-away processes with
- * their own address space, system threads to run test code in, and
- * compiler barriers around accesses that may fault.
+ * their own address space, system threads to run test code in, programs
+ * and drivers to run, and compiler barriers around accesses that may
+ * fault.
  */
 #ifndef TESTS_KT_UTIL_H
 #define TESTS_KT_UTIL_H
@@ -41,6 +42,15 @@ NTSTATUS kt_run_program(const WCHAR *program, const WCHAR *command_line);
 NTSTATUS kt_start_program(const WCHAR *program, const WCHAR *command_line,
                           HANDLE *process);
 NTSTATUS kt_wait_program(HANDLE process);
+
+/* Where a driver's service key lives: KT_SERVICES L"iotest" names
+ * iotest.sys (a boot module). */
+#define KT_SERVICES \
+    L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\"
+/* ZwLoadDriver and ZwUnloadDriver of the service key service: their
+ * status. */
+NTSTATUS kt_load_driver(const WCHAR *service);
+NTSTATUS kt_unload_driver(const WCHAR *service);
 
 #define KT_BARRIER() __asm__ volatile("" ::: "memory")
 

@@ -25,3 +25,12 @@ KTEST(win32, processes_handles_errors_and_time)
 {
     KT_EXPECT_EQ(kt_run_program(L"win32_process.exe", L"win32_process.exe"), 0);
 }
+
+/* With iotest.sys loaded: CreateFile on its device, and the requests made
+ * on the handle (synchronous, overlapped, cancelled). */
+KTEST(win32, files_and_device_io)
+{
+    KT_ASSERT_EQ(kt_load_driver(KT_SERVICES L"iotest"), STATUS_SUCCESS);
+    KT_EXPECT_EQ(kt_run_program(L"win32_io.exe", L"win32_io.exe"), 0);
+    KT_EXPECT_EQ(kt_unload_driver(KT_SERVICES L"iotest"), STATUS_SUCCESS);
+}

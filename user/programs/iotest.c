@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../drivers/iotest/iotest.h"
+#include "iotest_data.h"
 
 static int failures;
 static BOOLEAN verbose; /* -v: a line for the checks that held too */
@@ -59,29 +60,6 @@ static NTSTATUS ioctl(HANDLE file, ULONG code, PVOID in, ULONG in_length,
 {
     return NtDeviceIoControlFile(file, NULL, NULL, NULL, iosb, code, in,
                                  in_length, out, out_length);
-}
-
-static void fill(UCHAR *p, ULONG n, UCHAR first)
-{
-    ULONG i;
-
-    for (i = 0; i < n; i++)
-        p[i] = (UCHAR)(first + i);
-}
-
-/* Does out hold in + 1 for n bytes, and sentinel after, up to size? */
-static BOOLEAN bumped(const UCHAR *in, const UCHAR *out, ULONG n, ULONG size,
-                      UCHAR sentinel)
-{
-    ULONG i;
-
-    for (i = 0; i < n; i++)
-        if (out[i] != (UCHAR)(in[i] + 1))
-            return FALSE;
-    for (; i < size; i++)
-        if (out[i] != sentinel)
-            return FALSE;
-    return TRUE;
 }
 
 /* ---- The buffering methods ----------------------------------------------- */

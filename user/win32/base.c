@@ -1,5 +1,5 @@
 /*
- * The last error, handles, and time.
+ * The last error, ANSI names, handles, and time.
  */
 #include "win32.h"
 
@@ -30,6 +30,29 @@ DWORD WINAPI GetLastError(VOID)
 VOID WINAPI SetLastError(DWORD dwErrCode)
 {
     NtCurrentTeb()->LastErrorValue = dwErrCode;
+}
+
+/* ---- Names --------------------------------------------------------------- */
+
+BOOL win32_unicode_name(LPCSTR name, WCHAR buffer[MAX_PATH + 1], LPCWSTR *out)
+{
+    ANSI_STRING ansi;
+    UNICODE_STRING unicode = {0, (MAX_PATH + 1) * sizeof(WCHAR), buffer};
+    NTSTATUS status;
+
+    *out = NULL;
+    if (name == NULL)
+        return TRUE;
+    RtlInitAnsiString(&ansi, name);
+    status = RtlAnsiStringToUnicodeString(&unicode, &ansi, FALSE);
+    if (status == STATUS_BUFFER_OVERFLOW) {
+        win32_set_nt_error(STATUS_NAME_TOO_LONG);
+        return FALSE;
+    }
+    if (!win32_check(status))
+        return FALSE;
+    *out = buffer;
+    return TRUE;
 }
 
 /* ---- Handles ------------------------------------------------------------- */

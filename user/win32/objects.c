@@ -88,30 +88,6 @@ static NTSTATUS object_attributes(LPCWSTR name, BOOL inherit, ULONG flags,
     return STATUS_SUCCESS;
 }
 
-/* Converts an ANSI name (may be NULL) into buffer; FALSE, with the last
- * error set, when it is too long. */
-static BOOL unicode_name(LPCSTR name, WCHAR buffer[MAX_PATH + 1], LPCWSTR *out)
-{
-    ANSI_STRING ansi;
-    UNICODE_STRING unicode = {0, (MAX_PATH + 1) * sizeof(WCHAR), buffer};
-    NTSTATUS status;
-
-    *out = NULL;
-    if (name == NULL)
-        return TRUE;
-    RtlInitAnsiString(&ansi, name);
-    status = RtlAnsiStringToUnicodeString(&unicode, &ansi, FALSE);
-    if (status == STATUS_BUFFER_OVERFLOW) {
-        win32_set_nt_error(status);
-        SetLastError(ERROR_FILENAME_EXCED_RANGE);
-        return FALSE;
-    }
-    if (!win32_check(status))
-        return FALSE;
-    *out = buffer;
-    return TRUE;
-}
-
 /* ---- Creating and opening, for every type -------------------------------- */
 
 typedef enum object_kind { EVENT, MUTEX, SEMAPHORE } object_kind;
@@ -176,7 +152,7 @@ static HANDLE create_object_a(object_kind kind, LPSECURITY_ATTRIBUTES sa,
     WCHAR buffer[MAX_PATH + 1];
     LPCWSTR wide;
 
-    if (!unicode_name(name, buffer, &wide))
+    if (!win32_unicode_name(name, buffer, &wide))
         return NULL;
     return create_object(kind, sa, wide, args);
 }
@@ -206,7 +182,7 @@ static HANDLE open_object_a(object_kind kind, DWORD access, BOOL inherit,
     WCHAR buffer[MAX_PATH + 1];
     LPCWSTR wide;
 
-    if (!unicode_name(name, buffer, &wide))
+    if (!win32_unicode_name(name, buffer, &wide))
         return NULL;
     return open_object(kind, access, inherit, wide);
 }

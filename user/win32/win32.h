@@ -14,6 +14,12 @@ void win32_set_nt_error(NTSTATUS status);
 /* TRUE if status is a success; else records it and returns FALSE. */
 BOOL win32_check(NTSTATUS status);
 
+/* Converts an ANSI name (may be NULL: *out is NULL) into buffer, as the A
+ * functions do, and points *out at it; FALSE, with the last error set
+ * (ERROR_FILENAME_EXCED_RANGE when it is longer than MAX_PATH), if it
+ * cannot. */
+BOOL win32_unicode_name(LPCSTR name, WCHAR buffer[MAX_PATH + 1], LPCWSTR *out);
+
 /* The native timeout for milliseconds, stored in *time: NULL for INFINITE
  * (no timeout), else a relative interval. */
 PLARGE_INTEGER win32_timeout(LARGE_INTEGER *time, DWORD milliseconds);
