@@ -1,0 +1,48 @@
+/*
+ * What the example drivers (the scenarios' drivers) print about where each
+ * of their routines runs, in one line that the tour shows and the
+ * scenarios check:
+ *
+ *   kmcall: dispatch routine: process kmcall.exe (PID 12), thread 16, IRQL 0 (PASSIVE_LEVEL)
+ *
+ * A driver defines LESSON_DRIVER (its name) before including this file,
+ * then calls LessonWhere("dispatch routine") at the top of a routine.
+ * DbgPrint may be called at any IRQL, so this works in DPCs and ISRs too;
+ * the process it names there is whatever process was current: arbitrary.
+ */
+#ifndef DRIVERS_LESSON_H
+#define DRIVERS_LESSON_H
+
+#include <ntddk.h>
+
+#ifndef LESSON_DRIVER
+#error "define LESSON_DRIVER (the driver's name) before including lesson.h"
+#endif
+
+static inline const char *LessonIrqlName(KIRQL Irql)
+{
+    switch (Irql) {
+    case PASSIVE_LEVEL:
+        return "PASSIVE_LEVEL";
+    case APC_LEVEL:
+        return "APC_LEVEL";
+    case DISPATCH_LEVEL:
+        return "DISPATCH_LEVEL";
+    default:
+        return "DIRQL";
+    }
+}
+
+static inline VOID LessonWhere(const char *Routine)
+{
+    KIRQL Irql = KeGetCurrentIrql();
+
+    DbgPrint("%s: %s: process %s (PID %u), thread %u, IRQL %u (%s)\n",
+             LESSON_DRIVER, Routine,
+             PsGetProcessImageFileName(PsGetCurrentProcess()),
+             (ULONG)(ULONG_PTR)PsGetCurrentProcessId(),
+             (ULONG)(ULONG_PTR)PsGetCurrentThreadId(), (ULONG)Irql,
+             LessonIrqlName(Irql));
+}
+
+#endif
