@@ -53,11 +53,13 @@ NTSTATUS NTAPI IoCreateDevice(PDRIVER_OBJECT DriverObject,
     InitializeObjectAttributes(&attributes, DeviceName,
                                OBJ_PERMANENT | OBJ_CASE_INSENSITIVE, NULL,
                                NULL);
+    /* The device holds its driver from now on: a failed insertion deletes
+     * it, and its delete procedure drops this reference. */
+    ObfReferenceObject(DriverObject);
     status = ob_insert_object(device, &attributes, 0, KernelMode, NULL);
     if (!NT_SUCCESS(status))
         return status; /* the object is gone */
     /* The creation's reference is the driver's, until IoDeleteDevice. */
-    ObfReferenceObject(DriverObject);
     device->NextDevice = DriverObject->DeviceObject;
     DriverObject->DeviceObject = device;
     *DeviceObject = device;
