@@ -43,9 +43,12 @@ NTSTATUS mech_complete(PIRP irp, NTSTATUS status, ULONG_PTR information);
 
 /* Handlers: complete every request with STATUS_SUCCESS; pass every
  * request to the device's lower device unchanged (skipping a stack
- * location). */
+ * location); copy the location down and pass it on, without a completion
+ * routine; keep it pending in the extension's held. */
 NTSTATUS NTAPI mech_succeed(PDEVICE_OBJECT device, PIRP irp);
 NTSTATUS NTAPI mech_pass_down(PDEVICE_OBJECT device, PIRP irp);
+NTSTATUS NTAPI mech_copy_down(PDEVICE_OBJECT device, PIRP irp);
+NTSTATUS NTAPI mech_hold(PDEVICE_OBJECT device, PIRP irp);
 
 /* A driver-allocated IRP for device with major as its next location's
  * function, whose completion routine (in the allocator's location) takes

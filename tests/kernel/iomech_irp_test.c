@@ -257,26 +257,13 @@ KTEST(iomech, an_allocated_irp_is_freed_or_reused_by_its_driver)
 /* ---- Pending requests
  * -------------------------------------------------------- */
 
-static NTSTATUS NTAPI hold(PDEVICE_OBJECT device, PIRP irp)
-{
-    IoMarkIrpPending(irp);
-    mech_ext(device)->held = irp;
-    return STATUS_PENDING;
-}
-
-/* A filter without a completion routine: copies its location down. */
-static NTSTATUS NTAPI copy_down(PDEVICE_OBJECT device, PIRP irp)
-{
-    IoCopyCurrentIrpStackLocationToNext(irp);
-    return IoCallDriver(mech_ext(device)->lower, irp);
-}
-
 /* A lower driver's IoMarkIrpPending reaches the sender's routine as
  * PendingReturned through a filter without a routine of its own;
  * completion at DISPATCH_LEVEL runs the routines there. */
 KTEST(iomech, pending_returned_propagates_up_the_stack)
 {
-    PDEVICE_OBJECT bottom, top = make_filter(copy_down, hold, &bottom);
+    PDEVICE_OBJECT bottom,
+        top = make_filter(mech_copy_down, mech_hold, &bottom);
     LONG completions = 0;
     PIRP irp;
     KIRQL irql;
@@ -361,7 +348,7 @@ static NTSTATUS NTAPI answer_now_or_later(PDEVICE_OBJECT device, PIRP irp)
 
     if (!later)
         return mech_complete(irp, STATUS_SUCCESS, answer(irp));
-    hold(device, irp);
+    mech_hold(device, irp);
     KeInitializeDpc(&later_dpc, complete_later, device);
     KeSetTimer(&later_timer, kt_relative(KT_MS(10)), &later_dpc);
     return STATUS_PENDING;

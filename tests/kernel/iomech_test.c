@@ -120,6 +120,19 @@ NTSTATUS NTAPI mech_pass_down(PDEVICE_OBJECT device, PIRP irp)
     return IoCallDriver(mech_ext(device)->lower, irp);
 }
 
+NTSTATUS NTAPI mech_copy_down(PDEVICE_OBJECT device, PIRP irp)
+{
+    IoCopyCurrentIrpStackLocationToNext(irp);
+    return IoCallDriver(mech_ext(device)->lower, irp);
+}
+
+NTSTATUS NTAPI mech_hold(PDEVICE_OBJECT device, PIRP irp)
+{
+    IoMarkIrpPending(irp);
+    mech_ext(device)->held = irp;
+    return STATUS_PENDING;
+}
+
 static NTSTATUS NTAPI take_back(PDEVICE_OBJECT device, PIRP irp,
                                 PVOID completions)
 {
