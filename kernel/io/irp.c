@@ -21,8 +21,7 @@
 
 io_finish_observer io_test_finish_observer;
 
-/* ---- Allocation
- * --------------------------------------------------------------- */
+/* ---- Allocation ---------------------------------------------------------- */
 
 VOID NTAPI IoInitializeIrp(PIRP Irp, USHORT PacketSize, CCHAR StackSize)
 {
@@ -79,8 +78,7 @@ PIRP io_allocate_threaded_irp(CCHAR stack_size, KPROCESSOR_MODE mode)
     return irp;
 }
 
-/* ---- Calling drivers
- * ------------------------------------------------------------ */
+/* ---- Calling drivers ----------------------------------------------------- */
 
 NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
@@ -106,8 +104,7 @@ NTSTATUS NTAPI IoSetCompletionRoutineEx(
     return STATUS_SUCCESS;
 }
 
-/* ---- Completion
- * ------------------------------------------------------------------ */
+/* ---- Completion ---------------------------------------------------------- */
 
 /* Does a stack location's control ask for its routine on this outcome? */
 static BOOLEAN wanted(const IRP *irp, UCHAR control)
@@ -207,8 +204,7 @@ VOID FASTCALL IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
     KeInsertQueueApc(&Irp->Tail.Apc, file, NULL, PriorityBoost);
 }
 
-/* ---- Finishing in the requester
- * ------------------------------------------------- */
+/* ---- Finishing in the requester ------------------------------------------ */
 
 PVOID io_allocate_system_buffer(ULONG length, ULONG output_length)
 {
@@ -349,8 +345,7 @@ NTSTATUS io_send_and_finish(PDEVICE_OBJECT device, PIRP irp, PKEVENT wait_on,
     return *final;
 }
 
-/* ---- Cancellation
- * --------------------------------------------------------------- */
+/* ---- Cancellation -------------------------------------------------------- */
 
 static KSPIN_LOCK cancel_lock;
 
@@ -458,8 +453,7 @@ void io_cancel_thread_io(PETHREAD thread)
     KfLowerIrql(irql);
 }
 
-/* ---- Small routines
- * ------------------------------------------------------------- */
+/* ---- Small routines ------------------------------------------------------ */
 
 PEPROCESS NTAPI IoGetRequestorProcess(PIRP Irp)
 {

@@ -6,8 +6,7 @@
  */
 #include "iomech.h"
 
-/* ---- Completion routines ----------------------------------------------------
- */
+/* ---- Completion routines ------------------------------------------------- */
 
 #define ON_SUCCESS 1u
 #define ON_ERROR   2u
@@ -254,8 +253,7 @@ KTEST(iomech, an_allocated_irp_is_freed_or_reused_by_its_driver)
     IoDeleteDevice(device);
 }
 
-/* ---- Pending requests
- * -------------------------------------------------------- */
+/* ---- Pending requests ---------------------------------------------------- */
 
 /* A lower driver's IoMarkIrpPending reaches the sender's routine as
  * PendingReturned through a filter without a routine of its own;
@@ -297,8 +295,7 @@ KTEST(iomech, pending_returned_propagates_up_the_stack)
     delete_filter(top, bottom);
 }
 
-/* ---- Requests built for other drivers -------------------------------------
- */
+/* ---- Requests built for other drivers ------------------------------------ */
 
 #define IOCTL_MECH_ADD_ONE \
     CTL_CODE(0x8000, 0x901, METHOD_BUFFERED, FILE_ANY_ACCESS)

@@ -5,8 +5,7 @@
  */
 #include "iomech.h"
 
-/* ---- Cancellation ----------------------------------------------------------
- */
+/* ---- Cancellation -------------------------------------------------------- */
 
 static struct {
     ULONG calls;
@@ -122,8 +121,7 @@ KTEST_STOP(iomech, a_cancel_routine_holds_the_cancel_lock,
     IoCancelIrp(irp);
 }
 
-/* ---- StartIo ----------------------------------------------------------------
- */
+/* ---- StartIo ------------------------------------------------------------- */
 
 static struct {
     PIRP order[8];
@@ -296,8 +294,7 @@ KTEST(iomech, cancelling_a_queued_packet_takes_it_off_the_queue)
     free_irps(irps, 3, device);
 }
 
-/* ---- What stops the system -------------------------------------------------
- */
+/* ---- What stops the system ----------------------------------------------- */
 
 static NTSTATUS NTAPI complete_twice(PDEVICE_OBJECT device, PIRP irp)
 {

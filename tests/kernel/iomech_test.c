@@ -153,8 +153,7 @@ PIRP mech_own_irp(PDEVICE_OBJECT device, UCHAR major, PLONG completions)
     return irp;
 }
 
-/* ---- Devices ---------------------------------------------------------------
- */
+/* ---- Devices ------------------------------------------------------------- */
 
 KTEST(iomech, a_second_device_of_the_same_name_collides)
 {
@@ -336,8 +335,7 @@ KTEST(iomech, a_symbolic_link_names_the_device_until_deleted)
     IoDeleteDevice(device);
 }
 
-/* ---- Stacks and filters ----------------------------------------------------
- */
+/* ---- Stacks and filters -------------------------------------------------- */
 
 /* bottom, with middle and top attached in turn (NULL on failure). */
 static BOOLEAN make_stack(const WCHAR *name, PDRIVER_DISPATCH filter,
