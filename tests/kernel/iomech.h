@@ -50,9 +50,14 @@ NTSTATUS NTAPI mech_pass_down(PDEVICE_OBJECT device, PIRP irp);
 NTSTATUS NTAPI mech_copy_down(PDEVICE_OBJECT device, PIRP irp);
 NTSTATUS NTAPI mech_hold(PDEVICE_OBJECT device, PIRP irp);
 
+/* A sender's completion routine: counts in *completions and keeps the
+ * IRP (STATUS_MORE_PROCESSING_REQUIRED). */
+NTSTATUS NTAPI mech_take_back(PDEVICE_OBJECT device, PIRP irp,
+                              PVOID completions);
+
 /* A driver-allocated IRP for device with major as its next location's
  * function, whose completion routine (in the allocator's location) takes
- * it back and counts in *completions. Free it with IoFreeIrp. */
+ * it back (mech_take_back). Free it with IoFreeIrp. */
 PIRP mech_own_irp(PDEVICE_OBJECT device, UCHAR major, PLONG completions);
 
 #endif

@@ -207,10 +207,20 @@ KTEST(iomech, more_processing_required_stops_the_walk)
 static NTSTATUS NTAPI free_in_routine(PDEVICE_OBJECT device, PIRP irp,
                                       PVOID completions)
 {
-    UNREFERENCED_PARAMETER(device);
-    InterlockedIncrement(completions);
+    NTSTATUS status = mech_take_back(device, irp, completions);
+
     IoFreeIrp(irp);
-    return STATUS_MORE_PROCESSING_REQUIRED;
+    return status;
+}
+
+/* Sends irp (fresh or reused) as a major request to device; its
+ * completion routine frees it. */
+static NTSTATUS send_and_free(PDEVICE_OBJECT device, PIRP irp, UCHAR major,
+                              PLONG completions)
+{
+    IoGetNextIrpStackLocation(irp)->MajorFunction = major;
+    IoSetCompletionRoutine(irp, free_in_routine, completions, TRUE, TRUE, TRUE);
+    return IoCallDriver(device, irp);
 }
 
 /* A driver's own IRP: freed in its completion routine, or reused with
@@ -226,10 +236,8 @@ KTEST(iomech, an_allocated_irp_is_freed_or_reused_by_its_driver)
     KT_ASSERT(irp != NULL);
     KT_EXPECT_EQ(irp->StackCount, 1);
     KT_EXPECT_EQ(irp->CurrentLocation, 2);
-    IoGetNextIrpStackLocation(irp)->MajorFunction = IRP_MJ_WRITE;
-    IoSetCompletionRoutine(irp, free_in_routine, &completions, TRUE, TRUE,
-                           TRUE);
-    KT_EXPECT_EQ(IoCallDriver(device, irp), STATUS_SUCCESS);
+    KT_EXPECT_EQ(send_and_free(device, irp, IRP_MJ_WRITE, &completions),
+                 STATUS_SUCCESS);
     KT_EXPECT_EQ(completions, 1);
     KT_EXPECT_EQ(mech_ext(device)->seen[IRP_MJ_WRITE], 1);
 
@@ -243,11 +251,8 @@ KTEST(iomech, an_allocated_irp_is_freed_or_reused_by_its_driver)
     KT_EXPECT_EQ(irp->CurrentLocation, irp->StackCount + 1);
     KT_EXPECT(!irp->Cancel);
     KT_EXPECT(IoGetNextIrpStackLocation(irp)->CompletionRoutine == NULL);
-    irp->Flags = 0;
-    IoGetNextIrpStackLocation(irp)->MajorFunction = IRP_MJ_READ;
-    IoSetCompletionRoutine(irp, free_in_routine, &completions, TRUE, TRUE,
-                           TRUE);
-    KT_EXPECT_EQ(IoCallDriver(device, irp), STATUS_SUCCESS);
+    KT_EXPECT_EQ(send_and_free(device, irp, IRP_MJ_READ, &completions),
+                 STATUS_SUCCESS);
     KT_EXPECT_EQ(completions, 3);
     KT_EXPECT_EQ(mech_ext(device)->seen[IRP_MJ_READ], 2);
     IoDeleteDevice(device);
@@ -351,15 +356,23 @@ static NTSTATUS NTAPI answer_now_or_later(PDEVICE_OBJECT device, PIRP irp)
     return STATUS_PENDING;
 }
 
-/* NT's pattern for a built request: call, wait if pending, read the
- * status block. Returns IoCallDriver's status. */
-static NTSTATUS call_and_wait(PDEVICE_OBJECT device, PIRP irp, PKEVENT event)
+/* Sends a built request as NT's drivers do (call, wait if pending) and
+ * checks its end: pending when later, the event set, the status block
+ * written with success and information. */
+static void send_built(PDEVICE_OBJECT device, PIRP irp, PKEVENT event,
+                       const IO_STATUS_BLOCK *iosb, BOOLEAN later,
+                       ULONG_PTR information)
 {
-    NTSTATUS status = IoCallDriver(device, irp);
+    NTSTATUS status;
 
+    KT_ASSERT(irp != NULL);
+    status = IoCallDriver(device, irp);
+    KT_EXPECT_EQ(status, later ? STATUS_PENDING : STATUS_SUCCESS);
     if (status == STATUS_PENDING)
         KeWaitForSingleObject(event, Executive, KernelMode, FALSE, NULL);
-    return status;
+    KT_EXPECT(KeReadStateEvent(event));
+    KT_EXPECT_EQ(iosb->Status, STATUS_SUCCESS);
+    KT_EXPECT_EQ(iosb->Information, information);
 }
 
 /* IoBuildDeviceIoControlRequest: the event is set and the status block
@@ -379,18 +392,12 @@ KTEST(iomech, a_built_ioctl_signals_its_event_when_done)
     for (i = 0; i < ARRAYSIZE(inputs); i++) {
         KeInitializeEvent(&event, NotificationEvent, FALSE);
         iosb.Status = -1;
-        iosb.Information = 0;
         out = 0;
         later_irql = 0xFF;
         irp = IoBuildDeviceIoControlRequest(IOCTL_MECH_ADD_ONE, device,
                                             &inputs[i], sizeof inputs[i], &out,
                                             sizeof out, FALSE, &event, &iosb);
-        KT_ASSERT(irp != NULL);
-        KT_EXPECT_EQ(call_and_wait(device, irp, &event),
-                     i == 0 ? STATUS_SUCCESS : STATUS_PENDING);
-        KT_EXPECT(KeReadStateEvent(&event));
-        KT_EXPECT_EQ(iosb.Status, STATUS_SUCCESS);
-        KT_EXPECT_EQ(iosb.Information, sizeof out);
+        send_built(device, irp, &event, &iosb, i == 1, sizeof out);
         KT_EXPECT_EQ(out, inputs[i] + 1);
         KT_EXPECT_EQ(later_irql, i == 0 ? 0xFF : DISPATCH_LEVEL);
     }
@@ -423,12 +430,7 @@ KTEST(iomech, a_built_read_fills_the_buffer_and_signals)
         irp = IoBuildSynchronousFsdRequest(IRP_MJ_READ, device, buffer,
                                            sizeof buffer, &offsets[i], &event,
                                            &iosb);
-        KT_ASSERT(irp != NULL);
-        KT_EXPECT_EQ(call_and_wait(device, irp, &event),
-                     i == 0 ? STATUS_SUCCESS : STATUS_PENDING);
-        KT_EXPECT(KeReadStateEvent(&event));
-        KT_EXPECT_EQ(iosb.Status, STATUS_SUCCESS);
-        KT_EXPECT_EQ(iosb.Information, sizeof buffer);
+        send_built(device, irp, &event, &iosb, i == 1, sizeof buffer);
         KT_EXPECT_EQ(buffer[0], (UCHAR)offsets[i].LowPart);
         KT_EXPECT_EQ(buffer[15], (UCHAR)(offsets[i].LowPart + 15));
     }

@@ -46,6 +46,17 @@ static NTSTATUS NTAPI hold_cancelable(PDEVICE_OBJECT device, PIRP irp)
     return STATUS_PENDING;
 }
 
+/* A READ of the driver's own sent to device, pending there; NULL when it
+ * is not. */
+static PIRP send_read(PDEVICE_OBJECT device, PLONG completions)
+{
+    PIRP irp = mech_own_irp(device, IRP_MJ_READ, completions);
+
+    if (irp != NULL && IoCallDriver(device, irp) != STATUS_PENDING)
+        return NULL;
+    return irp;
+}
+
 /* IoCancelIrp calls the cancel routine at DISPATCH_LEVEL with the
  * caller's IRQL in CancelIrql, and returns TRUE; without a routine it
  * only marks the IRP and returns FALSE. */
@@ -57,9 +68,8 @@ KTEST(iomech, cancelling_calls_the_cancel_routine)
     PIRP irp;
 
     KT_ASSERT(device != NULL);
-    irp = mech_own_irp(device, IRP_MJ_READ, &completions);
-    KT_ASSERT(irp != NULL);
-    KT_EXPECT_EQ(IoCallDriver(device, irp), STATUS_PENDING);
+    RtlZeroMemory(&cancel_saw, sizeof cancel_saw);
+    KT_ASSERT((irp = send_read(device, &completions)) != NULL);
     KT_EXPECT(irp->CancelRoutine == cancel_held);
     KeRaiseIrql(APC_LEVEL, &irql);
     KT_EXPECT(IoCancelIrp(irp));
@@ -76,9 +86,7 @@ KTEST(iomech, cancelling_calls_the_cancel_routine)
     IoFreeIrp(irp);
 
     mech_ext(device)->handler = mech_hold;
-    irp = mech_own_irp(device, IRP_MJ_READ, &completions);
-    KT_ASSERT(irp != NULL);
-    KT_EXPECT_EQ(IoCallDriver(device, irp), STATUS_PENDING);
+    KT_ASSERT((irp = send_read(device, &completions)) != NULL);
     KT_EXPECT(!IoCancelIrp(irp));
     KT_EXPECT(irp->Cancel);
     KT_EXPECT_EQ(cancel_saw.calls, 1);
@@ -115,9 +123,7 @@ KTEST_STOP(iomech, a_cancel_routine_holds_the_cancel_lock,
     PIRP irp;
 
     KT_ASSERT(device != NULL);
-    irp = mech_own_irp(device, IRP_MJ_READ, &completions);
-    KT_ASSERT(irp != NULL);
-    IoCallDriver(device, irp);
+    KT_ASSERT((irp = send_read(device, &completions)) != NULL);
     IoCancelIrp(irp);
 }
 
@@ -166,26 +172,39 @@ static NTSTATUS NTAPI start_packet(PDEVICE_OBJECT device, PIRP irp)
     return STATUS_PENDING;
 }
 
-/* A device with StartIo, and n READs (keys[i]) sent to it, in order. */
-static PDEVICE_OBJECT start_reads(PIRP *irps, const ULONG *keys, ULONG n,
-                                  PLONG completions)
+/* A device with StartIo and the READs sent to it. */
+typedef struct startio_run {
+    PDEVICE_OBJECT device;
+    PIRP irps[5];
+    ULONG n;
+    LONG completions;
+} startio_run;
+
+/* Makes run's device and sends it n READs (keys[i], by key if keyed), in
+ * order. FALSE when memory is short. */
+static BOOLEAN start_reads(startio_run *run, const ULONG *keys, ULONG n,
+                           BOOLEAN keyed)
 {
-    PDEVICE_OBJECT device = mech_create_device(NULL, start_packet);
     ULONG i;
 
+    RtlZeroMemory(run, sizeof *run);
     RtlZeroMemory(&started, sizeof started);
     RtlZeroMemory(&cancel_saw, sizeof cancel_saw);
-    if (device == NULL)
-        return NULL;
-    mech_ext(device)->start_io = note_start;
-    for (i = 0; i < n; i++) {
-        irps[i] = mech_own_irp(device, IRP_MJ_READ, completions);
-        if (irps[i] == NULL)
-            return NULL;
-        IoGetNextIrpStackLocation(irps[i])->Parameters.Read.Key = keys[i];
-        IoCallDriver(device, irps[i]);
+    by_key = keyed;
+    run->device = mech_create_device(NULL, start_packet);
+    if (run->device == NULL)
+        return FALSE;
+    mech_ext(run->device)->start_io = note_start;
+    for (; run->n < n; run->n++) {
+        i = run->n;
+        run->irps[i] =
+            mech_own_irp(run->device, IRP_MJ_READ, &run->completions);
+        if (run->irps[i] == NULL)
+            return FALSE;
+        IoGetNextIrpStackLocation(run->irps[i])->Parameters.Read.Key = keys[i];
+        IoCallDriver(run->device, run->irps[i]);
     }
-    return device;
+    return TRUE;
 }
 
 /* Ends the device's current packet and starts the next. */
@@ -197,45 +216,42 @@ static void end_packet(PDEVICE_OBJECT device)
     mech_complete(irp, STATUS_SUCCESS, 0);
 }
 
-static void free_irps(PIRP *irps, ULONG n, PDEVICE_OBJECT device)
+static void end_run(startio_run *run)
 {
     ULONG i;
 
-    for (i = 0; i < n; i++)
-        IoFreeIrp(irps[i]);
-    IoDeleteDevice(device);
+    for (i = 0; i < run->n; i++)
+        IoFreeIrp(run->irps[i]);
+    IoDeleteDevice(run->device);
 }
+
+static const ULONG no_keys[3] = {0, 0, 0};
 
 /* The first packet starts at once (StartIo at DISPATCH_LEVEL, as the
  * device's CurrentIrp); the others wait their turn, first come first
  * started. */
 KTEST(iomech, start_packet_queues_while_the_device_is_busy)
 {
-    static const ULONG keys[3] = {0, 0, 0};
-    PIRP irps[3];
-    LONG completions = 0;
-    PDEVICE_OBJECT device;
+    startio_run run;
 
-    by_key = FALSE;
-    device = start_reads(irps, keys, 3, &completions);
-    KT_ASSERT(device != NULL);
+    KT_ASSERT(start_reads(&run, no_keys, 3, FALSE));
     KT_EXPECT_EQ(started.count, 1);
-    KT_EXPECT(started.order[0] == irps[0]);
-    KT_EXPECT(started.current == irps[0]);
+    KT_EXPECT(started.order[0] == run.irps[0]);
+    KT_EXPECT(started.current == run.irps[0]);
     KT_EXPECT_EQ(started.irql, DISPATCH_LEVEL);
-    KT_EXPECT(device->DeviceQueue.Busy);
-    end_packet(device);
+    KT_EXPECT(run.device->DeviceQueue.Busy);
+    end_packet(run.device);
     KT_EXPECT_EQ(started.count, 2);
-    KT_EXPECT(started.order[1] == irps[1]);
-    KT_EXPECT(device->CurrentIrp == irps[1]);
-    end_packet(device);
-    end_packet(device);
+    KT_EXPECT(started.order[1] == run.irps[1]);
+    KT_EXPECT(run.device->CurrentIrp == run.irps[1]);
+    end_packet(run.device);
+    end_packet(run.device);
     KT_EXPECT_EQ(started.count, 3);
-    KT_EXPECT(started.order[2] == irps[2]);
-    KT_EXPECT(device->CurrentIrp == NULL);
-    KT_EXPECT(!device->DeviceQueue.Busy);
-    KT_EXPECT_EQ(completions, 3);
-    free_irps(irps, 3, device);
+    KT_EXPECT(started.order[2] == run.irps[2]);
+    KT_EXPECT(run.device->CurrentIrp == NULL);
+    KT_EXPECT(!run.device->DeviceQueue.Busy);
+    KT_EXPECT_EQ(run.completions, 3);
+    end_run(&run);
 }
 
 /* Packets started with a key wait in key order (equal keys in arrival
@@ -244,21 +260,17 @@ KTEST(iomech, start_packet_with_a_key_sorts_the_queue)
 {
     static const ULONG keys[5] = {50, 30, 10, 20, 20};
     static const ULONG expected[5] = {0, 2, 3, 4, 1};
-    PIRP irps[5];
-    LONG completions = 0;
-    PDEVICE_OBJECT device;
+    startio_run run;
     ULONG i;
 
-    by_key = TRUE;
-    device = start_reads(irps, keys, 5, &completions);
-    KT_ASSERT(device != NULL);
+    KT_ASSERT(start_reads(&run, keys, 5, TRUE));
     for (i = 0; i < 5; i++)
-        end_packet(device);
+        end_packet(run.device);
     KT_EXPECT_EQ(started.count, 5);
     for (i = 0; i < 5; i++)
-        KT_EXPECT(started.order[i] == irps[expected[i]]);
-    KT_EXPECT_EQ(completions, 5);
-    free_irps(irps, 5, device);
+        KT_EXPECT(started.order[i] == run.irps[expected[i]]);
+    KT_EXPECT_EQ(run.completions, 5);
+    end_run(&run);
 }
 
 /* Cancelling a queued packet calls the CancelFunction given to
@@ -266,14 +278,10 @@ KTEST(iomech, start_packet_with_a_key_sorts_the_queue)
  * packet is no longer cancelable. */
 KTEST(iomech, cancelling_a_queued_packet_takes_it_off_the_queue)
 {
-    static const ULONG keys[3] = {0, 0, 0};
-    PIRP irps[3];
-    LONG completions = 0;
-    PDEVICE_OBJECT device;
+    startio_run run;
+    PIRP *irps = run.irps;
 
-    by_key = FALSE;
-    device = start_reads(irps, keys, 3, &completions);
-    KT_ASSERT(device != NULL);
+    KT_ASSERT(start_reads(&run, no_keys, 3, FALSE));
     KT_EXPECT(irps[1]->CancelRoutine == cancel_queued);
     KT_EXPECT(IoCancelIrp(irps[1]));
     KT_EXPECT_EQ(cancel_saw.calls, 1);
@@ -281,17 +289,17 @@ KTEST(iomech, cancelling_a_queued_packet_takes_it_off_the_queue)
     KT_EXPECT_EQ(cancel_saw.irql, DISPATCH_LEVEL);
     KT_EXPECT_EQ(cancel_saw.cancel_irql, PASSIVE_LEVEL);
     KT_EXPECT_EQ(irps[1]->IoStatus.Status, STATUS_CANCELLED);
-    KT_EXPECT_EQ(completions, 1);
+    KT_EXPECT_EQ(run.completions, 1);
     KT_EXPECT(!IoCancelIrp(irps[0])); /* started: not cancelable */
     KT_EXPECT(irps[0]->Cancel);
-    end_packet(device);
+    end_packet(run.device);
     KT_EXPECT_EQ(started.count, 2);
     KT_EXPECT(started.order[1] == irps[2]); /* the cancelled one skipped */
-    end_packet(device);
-    KT_EXPECT(!device->DeviceQueue.Busy);
+    end_packet(run.device);
+    KT_EXPECT(!run.device->DeviceQueue.Busy);
     KT_EXPECT_EQ(cancel_saw.calls, 1);
-    KT_EXPECT_EQ(completions, 3);
-    free_irps(irps, 3, device);
+    KT_EXPECT_EQ(run.completions, 3);
+    end_run(&run);
 }
 
 /* ---- What stops the system ----------------------------------------------- */

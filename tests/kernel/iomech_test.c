@@ -2,7 +2,8 @@
  * The I/O manager's mechanisms as a driver sees them, with built-in
  * drivers (IoCreateDriver): devices and their names, device stacks and
  * filters. The suite's driver and its helpers are here too (iomech.h);
- * iomech_irp_test.c and iomech_deferred_test.c hold the rest of it.
+ * iomech_irp_test.c, iomech_queue_test.c and iomech_deferred_test.c hold
+ * the rest of it.
  */
 #include "iomech.h"
 
@@ -86,16 +87,23 @@ PDEVICE_OBJECT mech_create_device(const WCHAR *name, PDRIVER_DISPATCH handler)
     return device;
 }
 
+/* Attributes for a kernel handle to name (string holds the name). */
+static void name_attributes(const WCHAR *name, UNICODE_STRING *string,
+                            OBJECT_ATTRIBUTES *attributes)
+{
+    RtlInitUnicodeString(string, name);
+    InitializeObjectAttributes(attributes, string,
+                               OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL,
+                               NULL);
+}
+
 NTSTATUS mech_open(const WCHAR *name, HANDLE *handle)
 {
     UNICODE_STRING string;
     OBJECT_ATTRIBUTES attributes;
     IO_STATUS_BLOCK iosb;
 
-    RtlInitUnicodeString(&string, name);
-    InitializeObjectAttributes(&attributes, &string,
-                               OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL,
-                               NULL);
+    name_attributes(name, &string, &attributes);
     return ZwOpenFile(handle, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE,
                       &attributes, &iosb, 0, FILE_SYNCHRONOUS_IO_NONALERT);
 }
@@ -133,8 +141,8 @@ NTSTATUS NTAPI mech_hold(PDEVICE_OBJECT device, PIRP irp)
     return STATUS_PENDING;
 }
 
-static NTSTATUS NTAPI take_back(PDEVICE_OBJECT device, PIRP irp,
-                                PVOID completions)
+NTSTATUS NTAPI mech_take_back(PDEVICE_OBJECT device, PIRP irp,
+                              PVOID completions)
 {
     UNREFERENCED_PARAMETER(device);
     UNREFERENCED_PARAMETER(irp);
@@ -149,7 +157,7 @@ PIRP mech_own_irp(PDEVICE_OBJECT device, UCHAR major, PLONG completions)
     if (irp == NULL)
         return NULL;
     IoGetNextIrpStackLocation(irp)->MajorFunction = major;
-    IoSetCompletionRoutine(irp, take_back, completions, TRUE, TRUE, TRUE);
+    IoSetCompletionRoutine(irp, mech_take_back, completions, TRUE, TRUE, TRUE);
     return irp;
 }
 
@@ -294,10 +302,7 @@ static NTSTATUS open_by_create(const WCHAR *name, HANDLE *handle,
     UNICODE_STRING string;
     OBJECT_ATTRIBUTES attributes;
 
-    RtlInitUnicodeString(&string, name);
-    InitializeObjectAttributes(&attributes, &string,
-                               OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL,
-                               NULL);
+    name_attributes(name, &string, &attributes);
     return ZwCreateFile(handle, GENERIC_READ | SYNCHRONIZE, &attributes, iosb,
                         NULL, 0, FILE_SHARE_READ, FILE_OPEN,
                         FILE_SYNCHRONOUS_IO_NONALERT, NULL, 0);
