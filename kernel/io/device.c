@@ -16,7 +16,7 @@ POBJECT_TYPE *IoDeviceObjectType = &io_device_type;
 
 static KSPIN_LOCK stack_lock; /* AttachedDevice links and StackSize */
 
-/* ---- Creation and deletion -------------------------------------------------- */
+/* ---- Creation and deletion ----------------------------------------------- */
 
 NTSTATUS NTAPI IoCreateDevice(PDRIVER_OBJECT DriverObject,
                               ULONG DeviceExtensionSize,
@@ -53,11 +53,13 @@ NTSTATUS NTAPI IoCreateDevice(PDRIVER_OBJECT DriverObject,
     InitializeObjectAttributes(&attributes, DeviceName,
                                OBJ_PERMANENT | OBJ_CASE_INSENSITIVE, NULL,
                                NULL);
+    /* The device holds its driver from now on: a failed insertion deletes
+     * it, and its delete procedure drops this reference. */
+    ObfReferenceObject(DriverObject);
     status = ob_insert_object(device, &attributes, 0, KernelMode, NULL);
     if (!NT_SUCCESS(status))
         return status; /* the object is gone */
     /* The creation's reference is the driver's, until IoDeleteDevice. */
-    ObfReferenceObject(DriverObject);
     device->NextDevice = DriverObject->DeviceObject;
     DriverObject->DeviceObject = device;
     *DeviceObject = device;
@@ -97,7 +99,7 @@ VOID NTAPI IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
     ObDereferenceObject(DeviceObject);   /* and the driver's reference */
 }
 
-/* ---- Symbolic links ---------------------------------------------------------- */
+/* ---- Symbolic links ------------------------------------------------------ */
 
 NTSTATUS NTAPI IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName,
                                     PUNICODE_STRING DeviceName)
@@ -106,10 +108,9 @@ NTSTATUS NTAPI IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName,
     HANDLE link;
     NTSTATUS status;
 
-    InitializeObjectAttributes(&attributes, SymbolicLinkName,
-                               OBJ_PERMANENT | OBJ_CASE_INSENSITIVE |
-                                   OBJ_KERNEL_HANDLE,
-                               NULL, NULL);
+    InitializeObjectAttributes(
+        &attributes, SymbolicLinkName,
+        OBJ_PERMANENT | OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
     status = ZwCreateSymbolicLinkObject(&link, SYMBOLIC_LINK_ALL_ACCESS,
                                         &attributes, DeviceName);
     if (NT_SUCCESS(status))
@@ -123,10 +124,9 @@ NTSTATUS NTAPI IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
     HANDLE link;
     NTSTATUS status;
 
-    InitializeObjectAttributes(&attributes, SymbolicLinkName,
-                               OBJ_CASE_INSENSITIVE | OBJ_OPENLINK |
-                                   OBJ_KERNEL_HANDLE,
-                               NULL, NULL);
+    InitializeObjectAttributes(
+        &attributes, SymbolicLinkName,
+        OBJ_CASE_INSENSITIVE | OBJ_OPENLINK | OBJ_KERNEL_HANDLE, NULL, NULL);
     status = ZwOpenSymbolicLinkObject(&link, DELETE, &attributes);
     if (!NT_SUCCESS(status))
         return status;
@@ -135,7 +135,7 @@ NTSTATUS NTAPI IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
     return STATUS_SUCCESS;
 }
 
-/* ---- Device stacks ------------------------------------------------------------- */
+/* ---- Device stacks ------------------------------------------------------- */
 
 PDEVICE_OBJECT NTAPI IoGetAttachedDevice(PDEVICE_OBJECT DeviceObject)
 {
@@ -193,7 +193,7 @@ VOID NTAPI IoDetachDevice(PDEVICE_OBJECT TargetDevice)
     ObDereferenceObject(TargetDevice);
 }
 
-/* ---- Opening files --------------------------------------------------------------- */
+/* ---- Opening files ------------------------------------------------------- */
 
 /* Sends IRP_MJ_CREATE for file to device's stack and waits for it. */
 static NTSTATUS send_create(PDEVICE_OBJECT device, PFILE_OBJECT file,
@@ -231,8 +231,8 @@ static NTSTATUS make_file(PDEVICE_OBJECT device, PUNICODE_STRING remaining,
                           const io_open_packet *open, PFILE_OBJECT *result)
 {
     PFILE_OBJECT file;
-    NTSTATUS status = ob_create_object(io_file_type, sizeof *file,
-                                       (PVOID *)&file);
+    NTSTATUS status =
+        ob_create_object(io_file_type, sizeof *file, (PVOID *)&file);
 
     if (!NT_SUCCESS(status))
         return status;
@@ -261,8 +261,8 @@ static NTSTATUS make_file(PDEVICE_OBJECT device, PUNICODE_STRING remaining,
 }
 
 NTSTATUS io_parse_device(PVOID object, PUNICODE_STRING remaining,
-                         ULONG attributes, KPROCESSOR_MODE mode,
-                         PVOID context, PVOID *result)
+                         ULONG attributes, KPROCESSOR_MODE mode, PVOID context,
+                         PVOID *result)
 {
     PDEVICE_OBJECT device = object;
     io_open_packet *open = context, defaults;
@@ -296,7 +296,7 @@ NTSTATUS io_parse_device(PVOID object, PUNICODE_STRING remaining,
     return STATUS_SUCCESS;
 }
 
-/* ---- IoGetDeviceObjectPointer ----------------------------------------------------- */
+/* ---- IoGetDeviceObjectPointer -------------------------------------------- */
 
 NTSTATUS NTAPI IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName,
                                         ACCESS_MASK DesiredAccess,

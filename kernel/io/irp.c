@@ -21,7 +21,7 @@
 
 io_finish_observer io_test_finish_observer;
 
-/* ---- Allocation --------------------------------------------------------------- */
+/* ---- Allocation ---------------------------------------------------------- */
 
 VOID NTAPI IoInitializeIrp(PIRP Irp, USHORT PacketSize, CCHAR StackSize)
 {
@@ -78,7 +78,7 @@ PIRP io_allocate_threaded_irp(CCHAR stack_size, KPROCESSOR_MODE mode)
     return irp;
 }
 
-/* ---- Calling drivers ------------------------------------------------------------ */
+/* ---- Calling drivers ----------------------------------------------------- */
 
 NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
@@ -104,7 +104,7 @@ NTSTATUS NTAPI IoSetCompletionRoutineEx(
     return STATUS_SUCCESS;
 }
 
-/* ---- Completion ------------------------------------------------------------------ */
+/* ---- Completion ---------------------------------------------------------- */
 
 /* Does a stack location's control ask for its routine on this outcome? */
 static BOOLEAN wanted(const IRP *irp, UCHAR control)
@@ -117,7 +117,8 @@ static BOOLEAN wanted(const IRP *irp, UCHAR control)
                               : (control & SL_INVOKE_ON_ERROR) != 0;
 }
 
-/* Runs the completion routines; FALSE when one took the IRP back. */
+/* Runs the completion routines; FALSE when one took the IRP back. When
+ * none did, the IRP is left one location past its stack. */
 static BOOLEAN run_completion_routines(PIRP irp)
 {
     while (irp->CurrentLocation <= irp->StackCount) {
@@ -143,6 +144,9 @@ static BOOLEAN run_completion_routines(PIRP irp)
             IoMarkIrpPending(irp);
         }
     }
+    /* Past the last location, as NT leaves it: completing the IRP again
+     * is then a MULTIPLE_IRP_COMPLETE_REQUESTS. */
+    IoSkipCurrentIrpStackLocation(irp);
     return TRUE;
 }
 
@@ -200,7 +204,7 @@ VOID FASTCALL IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
     KeInsertQueueApc(&Irp->Tail.Apc, file, NULL, PriorityBoost);
 }
 
-/* ---- Finishing in the requester ------------------------------------------------- */
+/* ---- Finishing in the requester ------------------------------------------ */
 
 PVOID io_allocate_system_buffer(ULONG length, ULONG output_length)
 {
@@ -221,8 +225,8 @@ static void free_system_buffer(PVOID buffer)
 static void copy_back(PIRP irp)
 {
     ULONG limit = *(PULONG)((PUCHAR)irp->AssociatedIrp.SystemBuffer - 16);
-    ULONG_PTR n = irp->IoStatus.Information < limit ? irp->IoStatus.Information
-                                                    : limit;
+    ULONG_PTR n =
+        irp->IoStatus.Information < limit ? irp->IoStatus.Information : limit;
     NTSTATUS status;
 
     if (n == 0 || irp->UserBuffer == NULL || NT_ERROR(irp->IoStatus.Status))
@@ -272,7 +276,8 @@ static void notify(PIRP irp, PFILE_OBJECT file)
                     free_user_apc, rundown_user_apc,
                     (PKNORMAL_ROUTINE)(PVOID)
                         irp->Overlay.AsynchronousParameters.UserApcRoutine,
-                    UserMode, irp->Overlay.AsynchronousParameters.UserApcContext);
+                    UserMode,
+                    irp->Overlay.AsynchronousParameters.UserApcContext);
     if (!KeInsertQueueApc(apc, irp->UserIosb, NULL, IO_NO_INCREMENT))
         ExFreePoolWithTag(apc, 'cpAI');
 }
@@ -340,7 +345,7 @@ NTSTATUS io_send_and_finish(PDEVICE_OBJECT device, PIRP irp, PKEVENT wait_on,
     return *final;
 }
 
-/* ---- Cancellation --------------------------------------------------------------- */
+/* ---- Cancellation -------------------------------------------------------- */
 
 static KSPIN_LOCK cancel_lock;
 
@@ -387,8 +392,8 @@ static PIRP next_to_cancel(PETHREAD thread, PFILE_OBJECT file)
          e = e->Flink) {
         PIRP irp = CONTAINING_RECORD(e, IRP, ThreadListEntry);
 
-        if (!irp->Cancel && (file == NULL ||
-                             irp->Tail.Overlay.OriginalFileObject == file))
+        if (!irp->Cancel &&
+            (file == NULL || irp->Tail.Overlay.OriginalFileObject == file))
             found = irp;
     }
     KfLowerIrql(irql);
@@ -402,8 +407,7 @@ static BOOLEAN has_irps(PETHREAD thread, PFILE_OBJECT file)
     KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
     BOOLEAN any = FALSE;
 
-    for (e = thread->IrpList.Flink; e != &thread->IrpList && !any;
-         e = e->Flink)
+    for (e = thread->IrpList.Flink; e != &thread->IrpList && !any; e = e->Flink)
         any = file == NULL || CONTAINING_RECORD(e, IRP, ThreadListEntry)
                                       ->Tail.Overlay.OriginalFileObject == file;
     KfLowerIrql(irql);
@@ -449,14 +453,15 @@ void io_cancel_thread_io(PETHREAD thread)
     KfLowerIrql(irql);
 }
 
-/* ---- Small routines ------------------------------------------------------------- */
+/* ---- Small routines ------------------------------------------------------ */
 
 PEPROCESS NTAPI IoGetRequestorProcess(PIRP Irp)
 {
     PETHREAD thread = Irp->Tail.Overlay.Thread;
 
-    return thread != NULL ? CONTAINING_RECORD(thread->Tcb.Process, EPROCESS, Pcb)
-                          : NULL;
+    return thread != NULL
+               ? CONTAINING_RECORD(thread->Tcb.Process, EPROCESS, Pcb)
+               : NULL;
 }
 
 BOOLEAN NTAPI IoIsOperationSynchronous(PIRP Irp)
