@@ -68,7 +68,8 @@ static NTSTATUS LookInProcess(ULONG ProcessId, PVOID Address, ULONG Index,
         return Status;
     /* The KPROCESS is the start of the EPROCESS, as on NT. */
     KeStackAttachProcess((PRKPROCESS)Process, &ApcState);
-    LessonWhere("attached");
+    LessonWhere(Index == 0 ? "attached to the first process"
+                           : "attached to the second process");
     View->Status = ReadUser(Address, &View->Value);
     if (NT_SUCCESS(View->Status)) {
         /* The same virtual address, another physical page per process. */

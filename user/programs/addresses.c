@@ -110,8 +110,8 @@ static BOOL judge(const ADDRESSES_RESULT *r)
            a->UserFrame != b->UserFrame ? "differ" : "are the same");
     printf("addresses.exe: the pool buffer at %p is %s page frame in both\n",
            r->PoolAddress, a->PoolFrame == b->PoolFrame ? "one" : "not one");
-    printf("addresses.exe: attached to the second, the pool held 0x%08lX "
-           "(from the first)\n",
+    printf("addresses.exe: attached to the second, pool held the first's "
+           "0x%08lX\n",
            (unsigned long)b->PoolValue[0]);
     return r->OwnValue == FIRST && user_differs && pool_same;
 }
