@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../../drivers/addresses/addresses.h"
+#include "second_copy.h"
 
 #define FIRST     0x11111111u
 #define SECOND    0x22222222u
@@ -46,29 +47,6 @@ static int second(void)
         return 1;
     WaitForSingleObject(done, INFINITE);
     return *WHERE_PTR == SECOND ? 0 : 1;
-}
-
-/* Starts the second process and waits for its value; its handle or NULL. */
-static HANDLE start_second(HANDLE ready, ULONG *pid)
-{
-    UNICODE_STRING image, line;
-    HANDLE process, thread;
-    PROCESS_BASIC_INFORMATION info;
-
-    RtlInitUnicodeString(&image, L"addresses.exe");
-    RtlInitUnicodeString(&line, L"addresses.exe second");
-    if (!NT_SUCCESS(NtlabCreateProcess(&process, &thread, &image, &line, 0)))
-        return NULL;
-    CloseHandle(thread);
-    if (WaitForSingleObject(ready, 10000) != WAIT_OBJECT_0 ||
-        !NT_SUCCESS(NtQueryInformationProcess(process, ProcessBasicInformation,
-                                              &info, sizeof info, NULL))) {
-        TerminateProcess(process, 1);
-        CloseHandle(process);
-        return NULL;
-    }
-    *pid = (ULONG)info.UniqueProcessId;
-    return process;
 }
 
 /* Asks the driver to look at the address in both processes. */
@@ -130,7 +108,8 @@ int main(int argc, char **argv)
     done = CreateEventW(NULL, TRUE, FALSE, DONE);
     if (ready == NULL || done == NULL || !put(FIRST))
         return 1;
-    process = start_second(ready, &pid);
+    process =
+        StartSecondCopy(L"addresses.exe", L"addresses.exe second", ready, &pid);
     if (process == NULL) {
         printf("addresses.exe: cannot start the second process\n");
         return 1;

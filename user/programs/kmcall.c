@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "../../drivers/kmcall/kmcall.h"
+#include "second_copy.h"
 
 #define COPY_READY L"KmCallCopyReady"
 
@@ -129,27 +130,15 @@ static int from_work_item(BOOL guarded)
 /* Starts the second copy and waits until it runs; its handle or NULL. */
 static HANDLE start_copy(ULONG *pid)
 {
-    UNICODE_STRING image, line;
-    HANDLE ready = CreateEventW(NULL, TRUE, FALSE, COPY_READY), process, thread;
-    PROCESS_BASIC_INFORMATION info;
+    HANDLE ready = CreateEventW(NULL, TRUE, FALSE, COPY_READY), process;
 
-    RtlInitUnicodeString(&image, L"kmcall.exe");
-    RtlInitUnicodeString(&line, L"kmcall.exe copy");
-    if (ready == NULL ||
-        !NT_SUCCESS(NtlabCreateProcess(&process, &thread, &image, &line, 0)))
+    if (ready == NULL)
         return NULL;
-    CloseHandle(thread);
-    if (WaitForSingleObject(ready, 10000) != WAIT_OBJECT_0 ||
-        !NT_SUCCESS(NtQueryInformationProcess(process, ProcessBasicInformation,
-                                              &info, sizeof info, NULL))) {
-        TerminateProcess(process, 1);
-        CloseHandle(process);
-        return NULL;
-    }
+    process = StartSecondCopy(L"kmcall.exe", L"kmcall.exe copy", ready, pid);
     CloseHandle(ready);
-    *pid = (ULONG)info.UniqueProcessId;
-    printf("kmcall.exe: started a second copy of me, process %lu\n",
-           (unsigned long)*pid);
+    if (process != NULL)
+        printf("kmcall.exe: started a second copy of me, process %lu\n",
+               (unsigned long)*pid);
     return process;
 }
 
