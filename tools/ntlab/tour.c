@@ -59,18 +59,21 @@ static void wrapped(const char *first, const char *rest, const char *colour,
 
     do {
         size_t room = WIDTH - strlen(lead), n = len < room ? len : room;
+        size_t skip = 0;
 
         if (n < len) { /* break at a blank when there is one */
             size_t b = n;
 
             while (b > room / 2 && text[b] != ' ')
                 b--;
-            if (text[b] == ' ')
-                n = b + 1;
+            if (text[b] == ' ') {
+                n = b;
+                skip = 1;
+            }
         }
         printf("%s%s%.*s%s\n", lead, colour, (int)n, text, OFF);
-        text += n;
-        len -= n;
+        text += n + skip;
+        len -= n + skip;
         lead = rest;
     } while (len > 0);
 }
@@ -381,8 +384,12 @@ static int run_scenario(const scenario *s, const char *heading)
 {
     int i, failed = 0;
 
-    if (!style->quiet)
-        printf("%s%s%s: %s%s\n", BOLD, heading, s->name, s->title, OFF);
+    if (!style->quiet) {
+        char *line = scn_format("%s%s: %s", heading, s->name, s->title);
+
+        wrapped("", "    ", BOLD, line, strlen(line));
+        free(line);
+    }
     for (i = 0; i < s->boot_count; i++) {
         const boot *b = &s->boots[i];
         outcome o;
