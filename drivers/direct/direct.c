@@ -35,8 +35,7 @@ static DRIVER_UNLOAD DirectUnload;
 static DRIVER_DISPATCH DirectCreateClose;
 static DRIVER_DISPATCH DirectDeviceControl;
 
-static NTSTATUS DirectComplete(PIRP Irp, NTSTATUS Status,
-                               ULONG_PTR Information)
+static NTSTATUS DirectComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
 {
     Irp->IoStatus.Status = Status;
     Irp->IoStatus.Information = Information;
@@ -78,8 +77,7 @@ static VOID DirectDpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
 
 /* The requester's thread, PASSIVE_LEVEL: check, keep the request, and
  * leave the work to the DPC. */
-static NTSTATUS NTAPI DirectDeviceControl(PDEVICE_OBJECT DeviceObject,
-                                          PIRP Irp)
+static NTSTATUS NTAPI DirectDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PDIRECT_EXTENSION Extension = DeviceObject->DeviceExtension;
     PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
@@ -101,8 +99,7 @@ static NTSTATUS NTAPI DirectDeviceControl(PDEVICE_OBJECT DeviceObject,
     return STATUS_PENDING;
 }
 
-static NTSTATUS NTAPI DirectCreateClose(PDEVICE_OBJECT DeviceObject,
-                                        PIRP Irp)
+static NTSTATUS NTAPI DirectCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     UNREFERENCED_PARAMETER(DeviceObject);
     return DirectComplete(Irp, STATUS_SUCCESS, 0);

@@ -30,8 +30,8 @@
 #include "neither.h"
 
 typedef struct _NEITHER_EXTENSION {
-    PIRP Irp;            /* the request the work item or the DPC ends */
-    PULONG KeptInput;    /* its Type3InputBuffer, kept for later: the bug */
+    PIRP Irp;         /* the request the work item or the DPC ends */
+    PULONG KeptInput; /* its Type3InputBuffer, kept for later: the bug */
     PIO_WORKITEM WorkItem;
     KTIMER Timer;
     KDPC Dpc;
@@ -127,8 +127,7 @@ static VOID NeitherDpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
 }
 
 /* The wrong way: keep the user address, end the request later. */
-static NTSTATUS NeitherLater(PDEVICE_OBJECT DeviceObject, PIRP Irp,
-                             ULONG Code)
+static NTSTATUS NeitherLater(PDEVICE_OBJECT DeviceObject, PIRP Irp, ULONG Code)
 {
     PNEITHER_EXTENSION Extension = DeviceObject->DeviceExtension;
     PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
@@ -167,8 +166,7 @@ static NTSTATUS NTAPI NeitherDeviceControl(PDEVICE_OBJECT DeviceObject,
     }
 }
 
-static NTSTATUS NTAPI NeitherCreateClose(PDEVICE_OBJECT DeviceObject,
-                                         PIRP Irp)
+static NTSTATUS NTAPI NeitherCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     UNREFERENCED_PARAMETER(DeviceObject);
     return NeitherComplete(Irp, STATUS_SUCCESS, 0);
@@ -209,9 +207,8 @@ NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT DriverObject,
     KeInitializeDpc(&Extension->Dpc, NeitherDpc, Extension);
     Extension->WorkItem = IoAllocateWorkItem(DeviceObject);
     RtlInitUnicodeString(&Link, L"\\DosDevices\\Neither");
-    Status = Extension->WorkItem != NULL
-                 ? IoCreateSymbolicLink(&Link, &Name)
-                 : STATUS_INSUFFICIENT_RESOURCES;
+    Status = Extension->WorkItem != NULL ? IoCreateSymbolicLink(&Link, &Name)
+                                         : STATUS_INSUFFICIENT_RESOURCES;
     if (!NT_SUCCESS(Status)) {
         if (Extension->WorkItem != NULL)
             IoFreeWorkItem(Extension->WorkItem);

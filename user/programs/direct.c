@@ -68,8 +68,7 @@ int main(int argc, char **argv)
     /* The second copy checks its own value at the same address. */
     if (Other != NULL)
         OtherStatus = OtherCopyFinish(Other);
-    return Status == STATUS_SUCCESS && *Out == MY_VALUE + 1 &&
-                   OtherStatus == 0
+    return Status == STATUS_SUCCESS && *Out == MY_VALUE + 1 && OtherStatus == 0
                ? 0
                : 1;
 }

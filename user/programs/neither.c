@@ -40,8 +40,7 @@ static NTSTATUS Ioctl(ULONG Code, PVOID In, ULONG InLength, PVOID Out,
 {
     IO_STATUS_BLOCK Iosb = {0};
     NTSTATUS Status = NtDeviceIoControlFile(Device, NULL, NULL, NULL, &Iosb,
-                                            Code, In, InLength, Out,
-                                            OutLength);
+                                            Code, In, InLength, Out, OutLength);
 
     *Information = Iosb.Information;
     return Status;
@@ -53,8 +52,7 @@ static int Right(void)
     ULONG_PTR Information;
     NTSTATUS Status;
 
-    printf("neither.exe: sending the address of 0x%08X (%p)\n", In,
-           (PVOID)&In);
+    printf("neither.exe: sending the address of 0x%08X (%p)\n", In, (PVOID)&In);
     Status = Ioctl(IOCTL_NEITHER_NOW, &In, sizeof In, &Out, sizeof Out,
                    &Information);
     printf("neither.exe: status 0x%08X, got 0x%08X back\n", Status, Out);
@@ -93,8 +91,8 @@ static NTSTATUS Later(ULONG Code, const char *How, ULONG_PTR *Read)
     if (Mine == NULL)
         return STATUS_NO_MEMORY;
     *Mine = MY_VALUE;
-    printf("neither.exe: 0x%08X at %p; the driver will read it %s\n",
-           *Mine, (PVOID)Mine, How);
+    printf("neither.exe: 0x%08X at %p; the driver will read it %s\n", *Mine,
+           (PVOID)Mine, How);
     return Ioctl(Code, (PVOID)Mine, sizeof(ULONG), NULL, 0, Read);
 }
 

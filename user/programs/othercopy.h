@@ -28,8 +28,8 @@ static inline volatile ULONG *OtherCopyMapAddress(void)
     PVOID Base = (PVOID)OTHER_COPY_ADDRESS;
     SIZE_T Size = 0x1000;
 
-    if (!NT_SUCCESS(NtAllocateVirtualMemory(NtCurrentProcess(), &Base, 0,
-                                            &Size, MEM_RESERVE | MEM_COMMIT,
+    if (!NT_SUCCESS(NtAllocateVirtualMemory(NtCurrentProcess(), &Base, 0, &Size,
+                                            MEM_RESERVE | MEM_COMMIT,
                                             PAGE_READWRITE)))
         return NULL;
     return (volatile ULONG *)Base;
@@ -54,8 +54,8 @@ static inline int OtherCopyMain(const char *Program, const char *ValueText)
     volatile ULONG *Data = NULL;
     HANDLE Ready, Done;
 
-    if (!NT_SUCCESS(OtherCopyEvent(L"\\BaseNamedObjects\\OtherCopyReady",
-                                   &Ready)) ||
+    if (!NT_SUCCESS(
+            OtherCopyEvent(L"\\BaseNamedObjects\\OtherCopyReady", &Ready)) ||
         !NT_SUCCESS(
             OtherCopyEvent(L"\\BaseNamedObjects\\OtherCopyDone", &Done)))
         return 3;
@@ -65,8 +65,8 @@ static inline int OtherCopyMain(const char *Program, const char *ValueText)
             return 2;
         *Data = Value;
         printf("%s: second copy (PID %u): 0x%08X at %p, running\n", Program,
-               (ULONG)(ULONG_PTR)NtCurrentTeb()->ClientId.UniqueProcess,
-               Value, (PVOID)Data);
+               (ULONG)(ULONG_PTR)NtCurrentTeb()->ClientId.UniqueProcess, Value,
+               (PVOID)Data);
     } else {
         printf("%s: second copy (PID %u): nothing at %p, running\n", Program,
                (ULONG)(ULONG_PTR)NtCurrentTeb()->ClientId.UniqueProcess,
@@ -77,8 +77,8 @@ static inline int OtherCopyMain(const char *Program, const char *ValueText)
     while (NtWaitForSingleObject(Done, FALSE, &Zero) == STATUS_TIMEOUT)
         ;
     if (Data != NULL && *Data != Value) {
-        printf("%s: second copy: 0x%08X at %p, where I wrote 0x%08X\n",
-               Program, *Data, (PVOID)Data, Value);
+        printf("%s: second copy: 0x%08X at %p, where I wrote 0x%08X\n", Program,
+               *Data, (PVOID)Data, Value);
         return 4;
     }
     printf("%s: second copy: my data is as I left it\n", Program);
@@ -107,8 +107,8 @@ static inline HANDLE OtherCopyStart(const char *Image, ULONG Value)
     ImageName.Length = ImageName.MaximumLength =
         (USHORT)(strlen(Image) * sizeof(WCHAR));
     RtlInitUnicodeString(&CommandLine, Line);
-    if (!NT_SUCCESS(NtlabCreateProcess(&Process, &Thread, &ImageName,
-                                       &CommandLine, 0)))
+    if (!NT_SUCCESS(
+            NtlabCreateProcess(&Process, &Thread, &ImageName, &CommandLine, 0)))
         return NULL;
     NtClose(Thread);
     NtWaitForSingleObject(Ready, FALSE, NULL);
