@@ -21,6 +21,7 @@
 
 #define LESSON_DRIVER "direct"
 #include "../lesson.h"
+#include "../lessondevice.h"
 
 #include "direct.h"
 
@@ -32,16 +33,7 @@ typedef struct _DIRECT_EXTENSION {
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD DirectUnload;
-static DRIVER_DISPATCH DirectCreateClose;
 static DRIVER_DISPATCH DirectDeviceControl;
-
-static NTSTATUS DirectComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
-{
-    Irp->IoStatus.Status = Status;
-    Irp->IoStatus.Information = Information;
-    IoCompleteRequest(Irp, IO_NO_INCREMENT);
-    return Status;
-}
 
 /* DISPATCH_LEVEL, in whatever process was current when the timer expired:
  * only system addresses are safe here, and only resident memory. */
@@ -63,7 +55,7 @@ static VOID DirectDpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
      * are left: the request fails, the system does not. */
     Output = MmGetSystemAddressForMdlSafe(Irp->MdlAddress, NormalPagePriority);
     if (Output == NULL) {
-        DirectComplete(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+        LessonComplete(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
         return;
     }
     *Output = *Input + 1;
@@ -72,7 +64,7 @@ static VOID DirectDpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
              *Output, (PVOID)Output, MmGetMdlVirtualAddress(Irp->MdlAddress));
     /* Completion may happen at DISPATCH_LEVEL, in any process: the I/O
      * manager finishes it in the requester's thread (an APC). */
-    DirectComplete(Irp, STATUS_SUCCESS, sizeof(ULONG));
+    LessonComplete(Irp, STATUS_SUCCESS, sizeof(ULONG));
 }
 
 /* The requester's thread, PASSIVE_LEVEL: check, keep the request, and
@@ -85,66 +77,46 @@ static NTSTATUS NTAPI DirectDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
     LessonWhere("dispatch routine");
     if (Stack->Parameters.DeviceIoControl.IoControlCode != IOCTL_DIRECT_LATER)
-        return DirectComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
+        return LessonComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
     /* An output length of zero gives no MDL. */
     if (Stack->Parameters.DeviceIoControl.InputBufferLength < sizeof(ULONG) ||
         Stack->Parameters.DeviceIoControl.OutputBufferLength < sizeof(ULONG) ||
         Irp->MdlAddress == NULL)
-        return DirectComplete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
+        return LessonComplete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
     if (Extension->Irp != NULL)
-        return DirectComplete(Irp, STATUS_DEVICE_BUSY, 0);
+        return LessonComplete(Irp, STATUS_DEVICE_BUSY, 0);
     Extension->Irp = Irp;
     IoMarkIrpPending(Irp);
     KeSetTimer(&Extension->Timer, DueTime, &Extension->Dpc);
     return STATUS_PENDING;
 }
 
-static NTSTATUS NTAPI DirectCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
-{
-    UNREFERENCED_PARAMETER(DeviceObject);
-    return DirectComplete(Irp, STATUS_SUCCESS, 0);
-}
-
 static VOID NTAPI DirectUnload(PDRIVER_OBJECT DriverObject)
 {
     PDEVICE_OBJECT DeviceObject = DriverObject->DeviceObject;
     PDIRECT_EXTENSION Extension = DeviceObject->DeviceExtension;
-    UNICODE_STRING Link;
 
     KeCancelTimer(&Extension->Timer);
-    RtlInitUnicodeString(&Link, L"\\DosDevices\\Direct");
-    IoDeleteSymbolicLink(&Link);
-    IoDeleteDevice(DeviceObject);
+    LessonDeleteDevice(DeviceObject, L"\\DosDevices\\Direct");
 }
 
 NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT DriverObject,
                            PUNICODE_STRING RegistryPath)
 {
-    UNICODE_STRING Name, Link;
     PDEVICE_OBJECT DeviceObject;
     PDIRECT_EXTENSION Extension;
     NTSTATUS Status;
 
     UNREFERENCED_PARAMETER(RegistryPath);
-    RtlInitUnicodeString(&Name, L"\\Device\\Direct");
-    Status = IoCreateDevice(DriverObject, sizeof(DIRECT_EXTENSION), &Name,
-                            DIRECT_DEVICE_TYPE, 0, FALSE, &DeviceObject);
+    Status = LessonCreateDevice(DriverObject, L"\\Device\\Direct",
+                                L"\\DosDevices\\Direct", DIRECT_DEVICE_TYPE,
+                                sizeof(DIRECT_EXTENSION), &DeviceObject);
     if (!NT_SUCCESS(Status))
         return Status;
     Extension = DeviceObject->DeviceExtension;
-    RtlZeroMemory(Extension, sizeof *Extension);
     KeInitializeTimer(&Extension->Timer);
     KeInitializeDpc(&Extension->Dpc, DirectDpc, Extension);
-    RtlInitUnicodeString(&Link, L"\\DosDevices\\Direct");
-    Status = IoCreateSymbolicLink(&Link, &Name);
-    if (!NT_SUCCESS(Status)) {
-        IoDeleteDevice(DeviceObject);
-        return Status;
-    }
-    DriverObject->MajorFunction[IRP_MJ_CREATE] = DirectCreateClose;
-    DriverObject->MajorFunction[IRP_MJ_CLOSE] = DirectCreateClose;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = DirectDeviceControl;
     DriverObject->DriverUnload = DirectUnload;
-    DeviceObject->Flags &= ~DO_DEVICE_INITIALIZING;
     return STATUS_SUCCESS;
 }

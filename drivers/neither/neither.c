@@ -26,6 +26,7 @@
 
 #define LESSON_DRIVER "neither"
 #include "../lesson.h"
+#include "../lessondevice.h"
 
 #include "neither.h"
 
@@ -39,17 +40,7 @@ typedef struct _NEITHER_EXTENSION {
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD NeitherUnload;
-static DRIVER_DISPATCH NeitherCreateClose;
 static DRIVER_DISPATCH NeitherDeviceControl;
-
-static NTSTATUS NeitherComplete(PIRP Irp, NTSTATUS Status,
-                                ULONG_PTR Information)
-{
-    Irp->IoStatus.Status = Status;
-    Irp->IoStatus.Information = Information;
-    IoCompleteRequest(Irp, IO_NO_INCREMENT);
-    return Status;
-}
 
 /* The right way: in the requester's context, probed, inside __try. */
 static NTSTATUS NeitherNow(PIRP Irp)
@@ -61,7 +52,7 @@ static NTSTATUS NeitherNow(PIRP Irp)
 
     if (Stack->Parameters.DeviceIoControl.InputBufferLength < sizeof(ULONG) ||
         Stack->Parameters.DeviceIoControl.OutputBufferLength < sizeof(ULONG))
-        return NeitherComplete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
+        return LessonComplete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
     __try {
         /* The probes raise if the range is not all in user space: without
          * them a program could have the driver read or write the kernel. */
@@ -78,7 +69,7 @@ static NTSTATUS NeitherNow(PIRP Irp)
         Status = GetExceptionCode();
     }
     DbgPrint("neither: dispatch routine: status 0x%08X\n", Status);
-    return NeitherComplete(Irp, Status, NT_SUCCESS(Status) ? sizeof(ULONG) : 0);
+    return LessonComplete(Irp, Status, NT_SUCCESS(Status) ? sizeof(ULONG) : 0);
 }
 
 /* Reads the kept address, with or without __try, and ends the request
@@ -101,7 +92,7 @@ static VOID NeitherReadKept(PNEITHER_EXTENSION Extension, BOOLEAN UseTry)
     DbgPrint("neither: read 0x%08X at %p: status 0x%08X\n", Value,
              Extension->KeptInput, Status);
     Extension->Irp = NULL;
-    NeitherComplete(Irp, Status, Value);
+    LessonComplete(Irp, Status, Value);
 }
 
 /* A system worker thread: System process, PASSIVE_LEVEL. The System
@@ -134,7 +125,7 @@ static NTSTATUS NeitherLater(PDEVICE_OBJECT DeviceObject, PIRP Irp, ULONG Code)
     LARGE_INTEGER DueTime = {.QuadPart = -50 * 10000}; /* 50 ms */
 
     if (Extension->Irp != NULL)
-        return NeitherComplete(Irp, STATUS_DEVICE_BUSY, 0);
+        return LessonComplete(Irp, STATUS_DEVICE_BUSY, 0);
     Extension->Irp = Irp;
     Extension->KeptInput = Stack->Parameters.DeviceIoControl.Type3InputBuffer;
     IoMarkIrpPending(Irp);
@@ -162,63 +153,44 @@ static NTSTATUS NTAPI NeitherDeviceControl(PDEVICE_OBJECT DeviceObject,
     case IOCTL_NEITHER_DPC:
         return NeitherLater(DeviceObject, Irp, Code);
     default:
-        return NeitherComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
+        return LessonComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
     }
-}
-
-static NTSTATUS NTAPI NeitherCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
-{
-    UNREFERENCED_PARAMETER(DeviceObject);
-    return NeitherComplete(Irp, STATUS_SUCCESS, 0);
 }
 
 static VOID NTAPI NeitherUnload(PDRIVER_OBJECT DriverObject)
 {
     PDEVICE_OBJECT DeviceObject = DriverObject->DeviceObject;
     PNEITHER_EXTENSION Extension = DeviceObject->DeviceExtension;
-    UNICODE_STRING Link;
 
     KeCancelTimer(&Extension->Timer);
     IoFreeWorkItem(Extension->WorkItem);
-    RtlInitUnicodeString(&Link, L"\\DosDevices\\Neither");
-    IoDeleteSymbolicLink(&Link);
-    IoDeleteDevice(DeviceObject);
+    LessonDeleteDevice(DeviceObject, L"\\DosDevices\\Neither");
 }
 
 NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT DriverObject,
                            PUNICODE_STRING RegistryPath)
 {
-    UNICODE_STRING Name, Link;
     PDEVICE_OBJECT DeviceObject;
     PNEITHER_EXTENSION Extension;
     NTSTATUS Status;
 
     UNREFERENCED_PARAMETER(RegistryPath);
-    RtlInitUnicodeString(&Name, L"\\Device\\Neither");
-    Status = IoCreateDevice(DriverObject, sizeof(NEITHER_EXTENSION), &Name,
-                            NEITHER_DEVICE_TYPE, 0, FALSE, &DeviceObject);
+    /* Neither DO_BUFFERED_IO nor DO_DIRECT_IO: those are for reads and
+     * writes; a device control's buffers follow its code's method. */
+    Status = LessonCreateDevice(DriverObject, L"\\Device\\Neither",
+                                L"\\DosDevices\\Neither", NEITHER_DEVICE_TYPE,
+                                sizeof(NEITHER_EXTENSION), &DeviceObject);
     if (!NT_SUCCESS(Status))
         return Status;
-    /* Neither DO_BUFFERED_IO nor DO_DIRECT_IO: only the IOCTL code's
-     * method matters for device controls, and it is METHOD_NEITHER. */
     Extension = DeviceObject->DeviceExtension;
-    RtlZeroMemory(Extension, sizeof *Extension);
     KeInitializeTimer(&Extension->Timer);
     KeInitializeDpc(&Extension->Dpc, NeitherDpc, Extension);
     Extension->WorkItem = IoAllocateWorkItem(DeviceObject);
-    RtlInitUnicodeString(&Link, L"\\DosDevices\\Neither");
-    Status = Extension->WorkItem != NULL ? IoCreateSymbolicLink(&Link, &Name)
-                                         : STATUS_INSUFFICIENT_RESOURCES;
-    if (!NT_SUCCESS(Status)) {
-        if (Extension->WorkItem != NULL)
-            IoFreeWorkItem(Extension->WorkItem);
-        IoDeleteDevice(DeviceObject);
-        return Status;
+    if (Extension->WorkItem == NULL) {
+        LessonDeleteDevice(DeviceObject, L"\\DosDevices\\Neither");
+        return STATUS_INSUFFICIENT_RESOURCES;
     }
-    DriverObject->MajorFunction[IRP_MJ_CREATE] = NeitherCreateClose;
-    DriverObject->MajorFunction[IRP_MJ_CLOSE] = NeitherCreateClose;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = NeitherDeviceControl;
     DriverObject->DriverUnload = NeitherUnload;
-    DeviceObject->Flags &= ~DO_DEVICE_INITIALIZING;
     return STATUS_SUCCESS;
 }
