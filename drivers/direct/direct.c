@@ -59,9 +59,8 @@ static VOID DirectDpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
         return;
     }
     *Output = *Input + 1;
-    DbgPrint("direct: wrote 0x%08X at %p, the system address of the "
-             "program's buffer at %p\n",
-             *Output, (PVOID)Output, MmGetMdlVirtualAddress(Irp->MdlAddress));
+    DbgPrint("direct: wrote 0x%08X at %p, the system address for %p\n", *Output,
+             (PVOID)Output, MmGetMdlVirtualAddress(Irp->MdlAddress));
     /* Completion may happen at DISPATCH_LEVEL, in any process: the I/O
      * manager finishes it in the requester's thread (an APC). */
     LessonComplete(Irp, STATUS_SUCCESS, sizeof(ULONG));

@@ -91,15 +91,15 @@ static NTSTATUS Later(ULONG Code, const char *How, ULONG_PTR *Read)
     if (Mine == NULL)
         return STATUS_NO_MEMORY;
     *Mine = MY_VALUE;
-    printf("neither.exe: 0x%08X at %p; the driver will read it %s\n", *Mine,
-           (PVOID)Mine, How);
+    printf("neither.exe: 0x%08X at %p, for %s to read\n", *Mine, (PVOID)Mine,
+           How);
     return Ioctl(Code, (PVOID)Mine, sizeof(ULONG), NULL, 0, Read);
 }
 
 static int WorkItem(ULONG Code)
 {
     ULONG_PTR Read;
-    NTSTATUS Status = Later(Code, "from a work item", &Read);
+    NTSTATUS Status = Later(Code, "a work item", &Read);
 
     /* Only with __try do we get here. */
     printf("neither.exe: status 0x%08X for a good buffer\n", Status);
@@ -114,11 +114,10 @@ static int Dpc(ULONG OtherValue)
 
     if (Other == NULL)
         return 1;
-    Status = Later(IOCTL_NEITHER_DPC, "from a DPC", &Read);
+    Status = Later(IOCTL_NEITHER_DPC, "a DPC", &Read);
     /* With nothing mapped in the second copy, we never get here. */
-    printf("neither.exe: status 0x%08X, the driver read 0x%08X: %s\n", Status,
-           (ULONG)Read,
-           Read == OTHER_VALUE ? "the second copy's data, not mine"
+    printf("neither.exe: status 0x%08X, read 0x%08X: %s\n", Status, (ULONG)Read,
+           Read == OTHER_VALUE ? "the second copy's data"
            : Read == MY_VALUE  ? "mine"
                                : "what?");
     OtherCopyFinish(Other);
