@@ -319,8 +319,8 @@ static void init_timer(PVOID object, const LONG *args)
 
 /* The APC's kernel routine, and its rundown when its thread ends first:
  * the queued APC's reference on the timer goes. */
-static VOID timer_apc_done(PKAPC apc, PKNORMAL_ROUTINE *normal,
-                                 PVOID *context, PVOID *arg1, PVOID *arg2)
+static VOID timer_apc_done(PKAPC apc, PKNORMAL_ROUTINE *normal, PVOID *context,
+                           PVOID *arg1, PVOID *arg2)
 {
     UNREFERENCED_PARAMETER(normal);
     UNREFERENCED_PARAMETER(context);

@@ -434,6 +434,7 @@ int scenario_run(const char *word, const scenario_style *how)
     else
         printf("\n%s%s: %d expectation%s did not hold.%s\n", RED, s->name,
                failed, failed == 1 ? "" : "s", OFF);
+    scn_free(s);
     return failed == 0 ? 0 : 1;
 }
 
@@ -446,6 +447,14 @@ static const char intro[] =
     "were current, and at which IRQL. Some boots stop the system on purpose,\n"
     "with NT's stop screen; the tour then goes on with a fresh boot. Run one\n"
     "scenario alone with 'ntlab run NAME'; 'ntlab list' lists them.\n";
+
+/* Frees names[from..n) and returns status. */
+static int free_names(char **names, int from, int n, int status)
+{
+    for (; from < n; from++)
+        free(names[from]);
+    return status;
+}
 
 int scenario_tour(const scenario_style *how)
 {
@@ -466,8 +475,9 @@ int scenario_tour(const scenario_style *how)
         scenario *s = scn_parse(path != NULL ? path : names[i]);
         int f;
 
+        free(path);
         if (s == NULL)
-            return 2;
+            return free_names(names, i, n, 2);
         snprintf(heading, sizeof heading, "[%d/%d] ", i + 1, n);
         if (!style->quiet)
             printf("\n%.*s\n", WIDTH - 2,
@@ -477,7 +487,8 @@ int scenario_tour(const scenario_style *how)
         if (style->quiet)
             summary_line(s, f);
         failed += f != 0;
-        free(path);
+        scn_free(s);
+        free(names[i]);
     }
     if (failed == 0)
         printf("\n%sThe tour is over: %d scenarios, every expectation "
@@ -499,10 +510,12 @@ int scenario_list(void)
         char *path = scn_builtin_path(names[i]);
         scenario *s = scn_parse(path != NULL ? path : names[i]);
 
-        if (s == NULL)
-            return 2;
-        printf("%-12s %s\n", s->name, s->title);
         free(path);
+        if (s == NULL)
+            return free_names(names, i, n, 2);
+        printf("%-12s %s\n", s->name, s->title);
+        scn_free(s);
+        free(names[i]);
     }
     return 0;
 }

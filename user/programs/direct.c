@@ -10,7 +10,7 @@
  * Exit status 0 when our buffer got the value and the second copy's data
  * is untouched; 1 otherwise.
  */
-#include <ntdll.h>
+#include <windows.h>
 #include <stdio.h>
 #include <string.h>
 

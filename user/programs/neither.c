@@ -20,7 +20,7 @@
  *   other VALUE       the second copy (othercopy.h).
  * Exit status 1 when things did not go the way the lesson says.
  */
-#include <ntdll.h>
+#include <windows.h>
 #include <stdio.h>
 #include <string.h>
 

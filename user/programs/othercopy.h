@@ -15,10 +15,11 @@
 #ifndef OTHERCOPY_H
 #define OTHERCOPY_H
 
-#include <ntdll.h>
+#include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include "second_copy.h"
 
 #define OTHER_COPY_ADDRESS ((ULONG_PTR)NTLAB_VA_BASE + 0x10000000u)
 
@@ -85,33 +86,32 @@ static inline int OtherCopyMain(const char *Program, const char *ValueText)
     return 0;
 }
 
+/* Copies Text into Wide (64 characters at most). */
+static inline PCWSTR OtherCopyWiden(const char *Text, WCHAR *Wide)
+{
+    ULONG i;
+
+    for (i = 0; Text[i] != '\0' && i < 63; i++)
+        Wide[i] = (WCHAR)Text[i];
+    Wide[i] = 0;
+    return Wide;
+}
+
 /* Starts "Image other Value" (Image: this program, "neither.exe") and
  * waits until it runs; its process handle, or NULL. */
 static inline HANDLE OtherCopyStart(const char *Image, ULONG Value)
 {
-    WCHAR Line[64];
+    WCHAR ImageName[64], CommandLine[64];
     char Text[64];
-    UNICODE_STRING ImageName, CommandLine;
-    HANDLE Ready, Process, Thread;
-    ULONG i;
+    HANDLE Ready, Process;
+    ULONG Pid;
 
     if (!NT_SUCCESS(
             OtherCopyEvent(L"\\BaseNamedObjects\\OtherCopyReady", &Ready)))
         return NULL;
     snprintf(Text, sizeof Text, "%s other 0x%X", Image, Value);
-    for (i = 0; Text[i] != '\0'; i++)
-        Line[i] = (WCHAR)Text[i];
-    Line[i] = 0;
-    /* The image's name is the command line's first word. */
-    ImageName.Buffer = Line;
-    ImageName.Length = ImageName.MaximumLength =
-        (USHORT)(strlen(Image) * sizeof(WCHAR));
-    RtlInitUnicodeString(&CommandLine, Line);
-    if (!NT_SUCCESS(
-            NtlabCreateProcess(&Process, &Thread, &ImageName, &CommandLine, 0)))
-        return NULL;
-    NtClose(Thread);
-    NtWaitForSingleObject(Ready, FALSE, NULL);
+    Process = StartSecondCopy(OtherCopyWiden(Image, ImageName),
+                              OtherCopyWiden(Text, CommandLine), Ready, &Pid);
     NtClose(Ready);
     return Process;
 }
