@@ -27,17 +27,17 @@
 
 #define LESSON_DRIVER "handles"
 #include "../lesson.h"
+#include "../lesson_device.h"
 
 #include "handles.h"
 
 #define HANDLES_TAG 'dnaH'
 
-static const WCHAR DeviceName[] = L"\\Device\\Handles";
-static const WCHAR LinkName[] = L"\\DosDevices\\Handles";
+#define DEVICE_NAME L"\\Device\\Handles"
+#define LINK_NAME   L"\\DosDevices\\Handles" /* \\.\Handles */
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD HandlesUnload;
-static DRIVER_DISPATCH HandlesCreateClose;
 static DRIVER_DISPATCH HandlesDeviceControl;
 static IO_WORKITEM_ROUTINE HandlesWorkItem;
 
@@ -54,14 +54,6 @@ typedef struct LOOKUP {
     KPROCESSOR_MODE Mode; /* who the handle is from: UserMode or KernelMode */
     PKEVENT Event;        /* what the dispatch routine found, or NULL */
 } LOOKUP;
-
-static NTSTATUS Complete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
-{
-    Irp->IoStatus.Status = Status;
-    Irp->IoStatus.Information = Information;
-    IoCompleteRequest(Irp, IO_NO_INCREMENT);
-    return Status;
-}
 
 /* ObReferenceObjectByHandle for an event, with a line saying what it
  * gave; Mode says whose handle it is. */
@@ -103,7 +95,7 @@ static VOID HandlesWorkItem(PDEVICE_OBJECT DeviceObject, PVOID Context)
     if (Work->Event != NULL)
         ObDereferenceObject(Work->Event);
     IoFreeWorkItem(Work->Item);
-    Complete(Work->Irp, STATUS_SUCCESS, sizeof *Result);
+    LessonComplete(Work->Irp, STATUS_SUCCESS, sizeof *Result);
     ExFreePoolWithTag(Work, HANDLES_TAG);
 }
 
@@ -164,20 +156,22 @@ static NTSTATUS HandlesDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
     LessonWhere("dispatch routine");
     if (Stack->Parameters.DeviceIoControl.OutputBufferLength < sizeof *Result)
-        return Complete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
+        return LessonComplete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
     Work = ExAllocatePoolWithTag(NonPagedPool, sizeof *Work, HANDLES_TAG);
     if (Work == NULL)
-        return Complete(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+        return LessonComplete(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
     RtlZeroMemory(Work, sizeof *Work);
     Status =
         ChooseHandle(Irp, Stack->Parameters.DeviceIoControl.IoControlCode,
                      Stack->Parameters.DeviceIoControl.InputBufferLength, Work);
-    Work->Item = NT_SUCCESS(Status) ? IoAllocateWorkItem(DeviceObject) : NULL;
-    if (Work->Item == NULL) {
+    if (NT_SUCCESS(Status)) {
+        Work->Item = IoAllocateWorkItem(DeviceObject);
+        if (Work->Item == NULL)
+            Status = STATUS_INSUFFICIENT_RESOURCES;
+    }
+    if (!NT_SUCCESS(Status)) {
         ExFreePoolWithTag(Work, HANDLES_TAG);
-        return Complete(
-            Irp, NT_SUCCESS(Status) ? STATUS_INSUFFICIENT_RESOURCES : Status,
-            0);
+        return LessonComplete(Irp, Status, 0);
     }
 
     /* Here, in the program's process, its handles are the ones that count.
@@ -192,48 +186,28 @@ static NTSTATUS HandlesDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     return STATUS_PENDING;
 }
 
-static NTSTATUS HandlesCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
-{
-    UNREFERENCED_PARAMETER(DeviceObject);
-    return Complete(Irp, STATUS_SUCCESS, 0);
-}
-
 /* ---- Loading and unloading: the System process --------------------------- */
 
 static VOID HandlesUnload(PDRIVER_OBJECT DriverObject)
 {
-    UNICODE_STRING Link;
-
     LessonWhere("unload");
     /* A kernel handle may be closed from any process. */
     if (KernelHandle != NULL)
         ZwClose(KernelHandle);
-    RtlInitUnicodeString(&Link, LinkName);
-    IoDeleteSymbolicLink(&Link);
-    IoDeleteDevice(DriverObject->DeviceObject);
+    LessonDeleteDevice(DriverObject, LINK_NAME);
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
-    UNICODE_STRING Name, Link;
-    PDEVICE_OBJECT DeviceObject;
     NTSTATUS Status;
 
     UNREFERENCED_PARAMETER(RegistryPath);
     LessonWhere("DriverEntry");
-    RtlInitUnicodeString(&Name, DeviceName);
-    Status = IoCreateDevice(DriverObject, 0, &Name, FILE_DEVICE_UNKNOWN,
-                            FILE_DEVICE_SECURE_OPEN, FALSE, &DeviceObject);
+    Status = LessonCreateDevice(DriverObject, DEVICE_NAME, LINK_NAME);
     if (!NT_SUCCESS(Status))
         return Status;
-    RtlInitUnicodeString(&Link, LinkName);
-    Status = IoCreateSymbolicLink(&Link, &Name);
-    if (!NT_SUCCESS(Status)) {
-        IoDeleteDevice(DeviceObject);
-        return Status;
-    }
-    DriverObject->MajorFunction[IRP_MJ_CREATE] = HandlesCreateClose;
-    DriverObject->MajorFunction[IRP_MJ_CLOSE] = HandlesCreateClose;
+    DriverObject->MajorFunction[IRP_MJ_CREATE] = LessonCreateClose;
+    DriverObject->MajorFunction[IRP_MJ_CLOSE] = LessonCreateClose;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = HandlesDeviceControl;
     DriverObject->DriverUnload = HandlesUnload;
     return STATUS_SUCCESS;

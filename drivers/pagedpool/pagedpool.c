@@ -31,17 +31,17 @@
 
 #define LESSON_DRIVER "pagedpool"
 #include "../lesson.h"
+#include "../lesson_device.h"
 
 #include "pagedpool.h"
 
 #define PAGEDPOOL_TAG 'lPpP'
 
-static const WCHAR DeviceName[] = L"\\Device\\PagedPool";
-static const WCHAR LinkName[] = L"\\DosDevices\\PagedPool";
+#define DEVICE_NAME L"\\Device\\PagedPool"
+#define LINK_NAME   L"\\DosDevices\\PagedPool" /* \\.\PagedPool */
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD PagedPoolUnload;
-static DRIVER_DISPATCH PagedPoolCreateClose;
 static DRIVER_DISPATCH PagedPoolDeviceControl;
 
 /* Both written once by DriverEntry and freed by the unload routine. */
@@ -132,20 +132,6 @@ static VOID ReadInDpc(READER *Reader)
 
 /* ---- Dispatch routines --------------------------------------------------- */
 
-static NTSTATUS Complete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
-{
-    Irp->IoStatus.Status = Status;
-    Irp->IoStatus.Information = Information;
-    IoCompleteRequest(Irp, IO_NO_INCREMENT);
-    return Status;
-}
-
-static NTSTATUS PagedPoolCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
-{
-    UNREFERENCED_PARAMETER(DeviceObject);
-    return Complete(Irp, STATUS_SUCCESS, 0);
-}
-
 static NTSTATUS PagedPoolDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
@@ -157,10 +143,10 @@ static NTSTATUS PagedPoolDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     UNREFERENCED_PARAMETER(DeviceObject);
     LessonWhere("dispatch routine");
     if (Stack->Parameters.DeviceIoControl.IoControlCode != IOCTL_PAGEDPOOL_READ)
-        return Complete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
+        return LessonComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
     if (Stack->Parameters.DeviceIoControl.InputBufferLength < sizeof *Query ||
         Stack->Parameters.DeviceIoControl.OutputBufferLength < sizeof *Seen)
-        return Complete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
+        return LessonComplete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
 
     /* One system buffer holds the query, then the answer. */
     Reader.Block = Query->NonPaged ? NonPagedBlock : PagedBlock;
@@ -174,44 +160,22 @@ static NTSTATUS PagedPoolDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
     Status = ReadInSystemThread(&Reader);
     if (!NT_SUCCESS(Status))
-        return Complete(Irp, Status, 0);
+        return LessonComplete(Irp, Status, 0);
     Seen->SystemThread = Reader.Seen;
 
     ReadInDpc(&Reader);
     Seen->Dpc = Reader.Seen;
-    return Complete(Irp, STATUS_SUCCESS, sizeof *Seen);
+    return LessonComplete(Irp, STATUS_SUCCESS, sizeof *Seen);
 }
 
 /* ---- Loading and unloading ----------------------------------------------- */
 
 static VOID PagedPoolUnload(PDRIVER_OBJECT DriverObject)
 {
-    UNICODE_STRING Link;
-
     LessonWhere("unload");
-    RtlInitUnicodeString(&Link, LinkName);
-    IoDeleteSymbolicLink(&Link);
-    IoDeleteDevice(DriverObject->DeviceObject);
+    LessonDeleteDevice(DriverObject, LINK_NAME);
     ExFreePoolWithTag(PagedBlock, PAGEDPOOL_TAG);
     ExFreePoolWithTag(NonPagedBlock, PAGEDPOOL_TAG);
-}
-
-static NTSTATUS CreateDevice(PDRIVER_OBJECT DriverObject)
-{
-    UNICODE_STRING Name, Link;
-    PDEVICE_OBJECT DeviceObject;
-    NTSTATUS Status;
-
-    RtlInitUnicodeString(&Name, DeviceName);
-    Status = IoCreateDevice(DriverObject, 0, &Name, FILE_DEVICE_UNKNOWN,
-                            FILE_DEVICE_SECURE_OPEN, FALSE, &DeviceObject);
-    if (!NT_SUCCESS(Status))
-        return Status;
-    RtlInitUnicodeString(&Link, LinkName);
-    Status = IoCreateSymbolicLink(&Link, &Name);
-    if (!NT_SUCCESS(Status))
-        IoDeleteDevice(DeviceObject);
-    return Status;
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
@@ -234,11 +198,11 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     DbgPrint("pagedpool: DriverEntry: wrote 0x%X to nonpaged pool at %p\n",
              *NonPagedBlock, NonPagedBlock);
 
-    Status = CreateDevice(DriverObject);
+    Status = LessonCreateDevice(DriverObject, DEVICE_NAME, LINK_NAME);
     if (!NT_SUCCESS(Status))
         goto failed;
-    DriverObject->MajorFunction[IRP_MJ_CREATE] = PagedPoolCreateClose;
-    DriverObject->MajorFunction[IRP_MJ_CLOSE] = PagedPoolCreateClose;
+    DriverObject->MajorFunction[IRP_MJ_CREATE] = LessonCreateClose;
+    DriverObject->MajorFunction[IRP_MJ_CLOSE] = LessonCreateClose;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = PagedPoolDeviceControl;
     DriverObject->DriverUnload = PagedPoolUnload;
     return STATUS_SUCCESS;
