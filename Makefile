@@ -48,7 +48,7 @@ I386_FLAGS := $(COMMON) $(FREESTANDING) -m32 -nostdlib
 KERNEL_SRC := $(sort $(wildcard kernel/*.c kernel/*/*.c))
 KTEST_SRC := $(sort $(wildcard tests/kernel/*.c))
 HAL_SRC := $(sort $(wildcard hal/hosted/*.c)) hal/hosted/switch.S
-NTLAB_SRC := tools/ntlab/main.c
+NTLAB_SRC := $(sort $(wildcard tools/ntlab/*.c))
 KBENCH_SRC := $(sort $(wildcard bench/kbench_*.c))
 BENCH_SRC := bench/main.c bench/baseline.c
 
@@ -136,6 +136,20 @@ $(foreach d,$(DRIVER_NAMES),$(eval $(call driver_rule,$(d))))
 .PHONY: drivers
 drivers: $(DRIVERS)
 all check: drivers
+
+# ---- Scenarios --------------------------------------------------------------
+# The built-in scenarios (scenarios/*.scn and the tour's order, scenarios/tour)
+# go next to ntlab in $(BUILD)/scenarios, where it finds them.
+SCENARIO_FILES := $(patsubst scenarios/%,$(BUILD)/scenarios/%,\
+                    $(wildcard scenarios/*.scn) scenarios/tour)
+
+$(BUILD)/scenarios/%: scenarios/%
+	@mkdir -p $(@D)
+	@cp $< $@
+
+.PHONY: scenarios
+scenarios: $(SCENARIO_FILES)
+all check: scenarios
 
 # ---- The SDK ----------------------------------------------------------------
 # $(BUILD)/sdk.mk is what a Makefile outside this tree includes to build

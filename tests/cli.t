@@ -53,14 +53,14 @@ run test no_such_suite
 expect_status 2 "an unknown suite exits 2"
 grep -q "no test suite or test named 'no_such_suite'" "$tmp/out" && ok "an unknown suite is named" || not_ok "an unknown suite is named"
 
-run
+run report
 expect_status 0 "the report exits 0"
 grep -Eq '^  self-tests  [1-9][0-9]* passed, 0 failed$' "$tmp/out" && ok "the report counts the self-tests" || not_ok "the report counts the self-tests"
 grep -q '^  processes   Idle (PID 0, .*System (PID 4' "$tmp/out" && ok "the report names Idle and System" || not_ok "the report names Idle and System"
 
-run --memory 4
+run --memory 4 report
 expect_status 0 "boots in 4 MiB"
-run --memory 1024
+run --memory 1024 report
 expect_status 0 "boots in 1024 MiB"
 grep -q 'memory      1024 MB, 262144 pages' "$tmp/out" && ok "1024 MiB is 262144 pages" || not_ok "1024 MiB is 262144 pages"
 
@@ -138,14 +138,14 @@ one_error_line "a --driver file that cannot be read" "^ntlab: cannot read '.*non
 run --driver README.md run hello.exe
 one_error_line "a --driver file must be a .sys" "^ntlab: --driver: 'README.md' is not a .sys file"
 run run
-one_error_line "run needs a program" "^ntlab: run needs a PROGRAM"
+one_error_line "run needs a scenario or a program" "^ntlab: run needs a SCENARIO or a PROGRAM"
 
 # The window cannot be reserved: something already sits in it.
 base=$("$NTLAB" --version | sed -n 's/.*guest window at \(0x[0-9a-f]*\).*/\1/p')
 occupy_at=$(printf '0x%x' $((base + 0x20000000)))
 if gcc -shared -fPIC -o "$tmp/occupy.so" tests/host/occupy.c 2>"$tmp/err"; then
     NTLAB_OCCUPY=$occupy_at LD_PRELOAD="$tmp/occupy.so" ASAN_OPTIONS=verify_asan_link_order=0 \
-        "$NTLAB" >"$tmp/out" 2>"$tmp/err"
+        "$NTLAB" report >"$tmp/out" 2>"$tmp/err"
     status=$?
     one_error_line "an occupied window is one line, status 2" "^ntlab: cannot reserve the guest address window"
 else

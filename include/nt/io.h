@@ -202,6 +202,10 @@ NTKERNELAPI BOOLEAN NTAPI KeInsertByKeyDeviceQueue(
 /* The next entry, or NULL (and the queue no longer busy). */
 NTKERNELAPI PKDEVICE_QUEUE_ENTRY NTAPI
 KeRemoveDeviceQueue(PKDEVICE_QUEUE DeviceQueue);
+/* The first entry whose key is at least SortKey, else the first entry;
+ * NULL (and the queue no longer busy) when it is empty. */
+NTKERNELAPI PKDEVICE_QUEUE_ENTRY NTAPI
+KeRemoveByKeyDeviceQueue(PKDEVICE_QUEUE DeviceQueue, ULONG SortKey);
 NTKERNELAPI BOOLEAN NTAPI KeRemoveEntryDeviceQueue(
     PKDEVICE_QUEUE DeviceQueue, PKDEVICE_QUEUE_ENTRY DeviceQueueEntry);
 
@@ -497,6 +501,10 @@ NTKERNELAPI VOID NTAPI IoStartPacket(PDEVICE_OBJECT DeviceObject, PIRP Irp,
                                      PULONG Key, PDRIVER_CANCEL CancelFunction);
 NTKERNELAPI VOID NTAPI IoStartNextPacket(PDEVICE_OBJECT DeviceObject,
                                          BOOLEAN Cancelable);
+/* The next one is the first queued with a key of at least Key (else the
+ * first queued). */
+NTKERNELAPI VOID NTAPI IoStartNextPacketByKey(PDEVICE_OBJECT DeviceObject,
+                                              BOOLEAN Cancelable, ULONG Key);
 
 /* Requests from drivers to drivers (threaded: they finish like a
  * service's, with the event set and the status block written). */

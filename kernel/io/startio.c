@@ -42,30 +42,44 @@ VOID NTAPI IoStartPacket(PDEVICE_OBJECT DeviceObject, PIRP Irp, PULONG Key,
     KfLowerIrql(irql);
 }
 
-/* The device is done with its current IRP: starts the next queued one. */
-VOID NTAPI IoStartNextPacket(PDEVICE_OBJECT DeviceObject, BOOLEAN Cancelable)
+/* The device is done with its current IRP: starts the next queued one
+ * (the first with a key of at least *key, when key is given). */
+static void start_next(PDEVICE_OBJECT device, BOOLEAN cancelable,
+                       const ULONG *key)
 {
     PKDEVICE_QUEUE_ENTRY entry;
     KIRQL irql;
     PIRP irp;
 
-    if (Cancelable)
+    if (cancelable)
         IoAcquireCancelSpinLock(&irql);
     else
         irql = KfRaiseIrql(DISPATCH_LEVEL > KeGetCurrentIrql()
                                ? DISPATCH_LEVEL
                                : KeGetCurrentIrql());
-    DeviceObject->CurrentIrp = NULL;
-    entry = KeRemoveDeviceQueue(&DeviceObject->DeviceQueue);
+    device->CurrentIrp = NULL;
+    entry = key != NULL ? KeRemoveByKeyDeviceQueue(&device->DeviceQueue, *key)
+                        : KeRemoveDeviceQueue(&device->DeviceQueue);
     irp = entry != NULL
               ? CONTAINING_RECORD(entry, IRP, Tail.Overlay.DeviceQueueEntry)
               : NULL;
-    DeviceObject->CurrentIrp = irp;
-    if (Cancelable)
+    device->CurrentIrp = irp;
+    if (cancelable)
         IoReleaseCancelSpinLock(DISPATCH_LEVEL);
     if (irp != NULL)
-        DeviceObject->DriverObject->DriverStartIo(DeviceObject, irp);
+        device->DriverObject->DriverStartIo(device, irp);
     KfLowerIrql(irql);
+}
+
+VOID NTAPI IoStartNextPacket(PDEVICE_OBJECT DeviceObject, BOOLEAN Cancelable)
+{
+    start_next(DeviceObject, Cancelable, NULL);
+}
+
+VOID NTAPI IoStartNextPacketByKey(PDEVICE_OBJECT DeviceObject,
+                                  BOOLEAN Cancelable, ULONG Key)
+{
+    start_next(DeviceObject, Cancelable, &Key);
 }
 
 /* ---- Requests for other drivers ------------------------------------------ */

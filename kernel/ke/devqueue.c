@@ -68,21 +68,43 @@ BOOLEAN NTAPI KeInsertByKeyDeviceQueue(PKDEVICE_QUEUE DeviceQueue,
     return insert(DeviceQueue, DeviceQueueEntry, TRUE, SortKey);
 }
 
-PKDEVICE_QUEUE_ENTRY NTAPI KeRemoveDeviceQueue(PKDEVICE_QUEUE DeviceQueue)
+/* Removes the first entry whose key is at least key (by_key), else the
+ * head; an empty queue becomes idle and gives NULL. */
+static PKDEVICE_QUEUE_ENTRY remove(PKDEVICE_QUEUE queue, BOOLEAN by_key,
+                                   ULONG key)
 {
     PKDEVICE_QUEUE_ENTRY entry = NULL;
+    PLIST_ENTRY e;
 
-    require_dispatch(DeviceQueue);
-    KeAcquireSpinLockAtDpcLevel(&DeviceQueue->Lock);
-    if (IsListEmpty(&DeviceQueue->DeviceListHead)) {
-        DeviceQueue->Busy = FALSE;
+    require_dispatch(queue);
+    KeAcquireSpinLockAtDpcLevel(&queue->Lock);
+    if (IsListEmpty(&queue->DeviceListHead)) {
+        queue->Busy = FALSE;
     } else {
-        entry = CONTAINING_RECORD(RemoveHeadList(&DeviceQueue->DeviceListHead),
-                                  KDEVICE_QUEUE_ENTRY, DeviceListEntry);
+        e = queue->DeviceListHead.Flink;
+        while (by_key && e != &queue->DeviceListHead &&
+               CONTAINING_RECORD(e, KDEVICE_QUEUE_ENTRY, DeviceListEntry)
+                       ->SortKey < key)
+            e = e->Flink;
+        if (e == &queue->DeviceListHead)
+            e = queue->DeviceListHead.Flink;
+        RemoveEntryList(e);
+        entry = CONTAINING_RECORD(e, KDEVICE_QUEUE_ENTRY, DeviceListEntry);
         entry->Inserted = FALSE;
     }
-    KeReleaseSpinLockFromDpcLevel(&DeviceQueue->Lock);
+    KeReleaseSpinLockFromDpcLevel(&queue->Lock);
     return entry;
+}
+
+PKDEVICE_QUEUE_ENTRY NTAPI KeRemoveDeviceQueue(PKDEVICE_QUEUE DeviceQueue)
+{
+    return remove(DeviceQueue, FALSE, 0);
+}
+
+PKDEVICE_QUEUE_ENTRY NTAPI KeRemoveByKeyDeviceQueue(PKDEVICE_QUEUE DeviceQueue,
+                                                    ULONG SortKey)
+{
+    return remove(DeviceQueue, TRUE, SortKey);
 }
 
 BOOLEAN NTAPI KeRemoveEntryDeviceQueue(PKDEVICE_QUEUE DeviceQueue,

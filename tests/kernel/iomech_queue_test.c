@@ -273,6 +273,31 @@ KTEST(iomech, start_packet_with_a_key_sorts_the_queue)
     end_run(&run);
 }
 
+/* IoStartNextPacketByKey starts the first packet whose key is at least
+ * the one given, or, when there is none, the first in the queue. */
+KTEST(iomech, start_next_packet_by_key)
+{
+    static const ULONG keys[5] = {50, 30, 10, 20, 20};
+    static const ULONG next_keys[4] = {25, 100, 15, 0};
+    startio_run run;
+    PIRP irp;
+    ULONG i;
+
+    KT_ASSERT(start_reads(&run, keys, 5, TRUE));
+    for (i = 0; i < 4; i++) {
+        irp = run.device->CurrentIrp;
+        IoStartNextPacketByKey(run.device, TRUE, next_keys[i]);
+        mech_complete(irp, STATUS_SUCCESS, 0);
+    }
+    KT_EXPECT_EQ(started.count, 5);
+    for (i = 0; i < 5; i++)
+        KT_EXPECT(started.order[i] == run.irps[i]);
+    end_packet(run.device);
+    KT_EXPECT(!run.device->DeviceQueue.Busy);
+    KT_EXPECT_EQ(run.completions, 5);
+    end_run(&run);
+}
+
 /* Cancelling a queued packet calls the CancelFunction given to
  * IoStartPacket, which takes it out of the device queue; the started
  * packet is no longer cancelable. */

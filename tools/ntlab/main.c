@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../../hal/hosted/hosted.h"
+#include "scenario.h"
 
 #define MEMORY_MIN_MB     4
 #define MEMORY_MAX_MB     1024
@@ -24,12 +25,16 @@ static const char usage[] =
     "usage: ntlab [options] [command]\n"
     "\n"
     "commands:\n"
-    "  (none)               boot, run the self-tests, print a short report\n"
-    "  test [SUITE[.NAME]]  boot and run in-kernel tests, printing TAP\n"
-    "  test --list          list the test suites\n"
+    "  (none)               the tour: every built-in scenario, narrated\n"
+    "  list                 list the built-in scenarios\n"
+    "  run SCENARIO         run a built-in scenario (or a FILE.scn) and check\n"
+    "                       what it must show; exit 0 when all of it held\n"
     "  run PROGRAM [ARG...] boot, load the --driver files, run PROGRAM (a\n"
     "                       program built with ntlab, or a file), unload\n"
     "                       the drivers; exit with PROGRAM's exit status\n"
+    "  report               boot, run the self-tests, print a short report\n"
+    "  test [SUITE[.NAME]]  boot and run in-kernel tests, printing TAP\n"
+    "  test --list          list the test suites\n"
     "  modules              boot, load the --driver files, list the loaded\n"
     "                       driver images with their address ranges\n"
     "  help                 show this text\n"
@@ -51,14 +56,41 @@ static const char usage[] =
     "  --trim               trim all pageable memory at every clock tick, so\n"
     "                       that paged memory touched at DISPATCH_LEVEL is\n"
     "                       seldom resident\n"
+    "  --quiet              the tour and scenarios: one line per scenario\n"
     "  --help, --version\n"
     "\n"
     "exit status: 0 success, 1 a test failed, 2 bad input, 3 the system\n"
     "stopped (bug check), 4 the system hung (every thread waits for ever);\n"
+    "the tour and scenarios: 1 when an expectation did not hold;\n"
     "run: PROGRAM's exit status (1 when it is not from 0 to 255)\n";
 
 static hosted_options opts;
 static char run_line[4096];
+
+/* The host-side commands: the tour, list, and run of a scenario. */
+static enum { BOOT, TOUR, LIST, SCENARIO } host_command = BOOT;
+static const char *scenario_word;
+static scenario_style style;
+static char *forwarded[24]; /* the boot options given, for scenario boots */
+
+static bool is_option(const char *arg, const char *name);
+
+/* Keeps argv[from..to] when argv[from] is an option that a scenario's
+ * boots repeat. */
+static void forward(char **argv, int from, int to)
+{
+    static const char *const boot_options[] = {
+        "--memory", "--pagefile", "--seed", "--realtime", "--trim", "--strict",
+    };
+    size_t k;
+
+    for (k = 0; k < ARRAYSIZE(boot_options); k++)
+        if (is_option(argv[from], boot_options[k]))
+            break;
+    for (; k < ARRAYSIZE(boot_options) && from <= to; from++)
+        if (style.option_count < (int)ARRAYSIZE(forwarded))
+            forwarded[style.option_count++] = argv[from];
+}
 
 /* Adds FILE as a boot module (--program, --driver, run's PROGRAM) and
  * returns the name the kernel knows it by (its file name). */
@@ -185,7 +217,16 @@ static bool is_option(const char *arg, const char *name)
 static void set_command(int nwords, char **words)
 {
     if (nwords == 0) {
-        opts.boot.command = "report";
+        host_command = TOUR;
+        return;
+    }
+    if (strcmp(words[0], "report") == 0 || strcmp(words[0], "list") == 0) {
+        if (nwords > 1)
+            hosted_die("%s takes no argument, not '%s'", words[0], words[1]);
+        if (strcmp(words[0], "list") == 0)
+            host_command = LIST;
+        else
+            opts.boot.command = "report";
         return;
     }
     if (strcmp(words[0], "help") == 0) {
@@ -209,6 +250,22 @@ static void set_command(int nwords, char **words)
         opts.boot.argument = words[1];
 }
 
+/* The tour, list and run of a scenario: the host runs child boots. */
+static int host_side(int command)
+{
+    if (opts.program_count > 0)
+        hosted_die("--driver and --program do not go with scenarios (a "
+                   "scenario names its own drivers and programs)");
+    style.options = forwarded;
+    style.colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
+                   (getenv("TERM") == NULL || strcmp(getenv("TERM"), "dumb"));
+    if (command == LIST)
+        return scenario_list();
+    if (command == SCENARIO)
+        return scenario_run(scenario_word, &style);
+    return scenario_tour(&style);
+}
+
 int main(int argc, char **argv)
 {
     char *words[4];
@@ -221,6 +278,7 @@ int main(int argc, char **argv)
     set_seed("1");
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int from = i;
 
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
@@ -241,6 +299,8 @@ int main(int argc, char **argv)
             opts.boot.trim = TRUE;
         } else if (strcmp(a, "--strict") == 0) {
             opts.boot.strict = TRUE;
+        } else if (strcmp(a, "--quiet") == 0) {
+            style.quiet = true;
         } else if (is_option(a, "--program")) {
             add_module(option_value(argc, argv, &i, "--program"), "--program");
         } else if (is_option(a, "--driver")) {
@@ -248,7 +308,17 @@ int main(int argc, char **argv)
         } else if (nwords == 0 && strcmp(a, "run") == 0) {
             /* Everything after PROGRAM is PROGRAM's. */
             if (i + 1 >= argc)
-                hosted_die("run needs a PROGRAM (try 'ntlab --help')");
+                hosted_die("run needs a SCENARIO or a PROGRAM (try 'ntlab "
+                           "--help')");
+            if (scenario_is_one(argv[i + 1])) {
+                if (i + 2 < argc)
+                    hosted_die("run %s: a scenario takes no arguments, not "
+                               "'%s'",
+                               argv[i + 1], argv[i + 2]);
+                host_command = SCENARIO;
+                scenario_word = argv[i + 1];
+                break;
+            }
             set_run(argc, argv, i + 1);
             break;
         } else if (is_option(a, "--child-test")) {
@@ -261,18 +331,23 @@ int main(int argc, char **argv)
         } else {
             hosted_die("too many arguments (try 'ntlab --help')");
         }
+        forward(argv, from, i);
     }
     if (pagefile == NULL) {
         snprintf(twice, sizeof twice, "%u", opts.boot.ram_pages / 128);
         pagefile = twice;
     }
     set_pagefile(pagefile);
-    if (opts.boot.command == NULL)
-        set_command(nwords, words);
-    else if (nwords > 0)
+    if (nwords > 0 && (host_command == SCENARIO || opts.boot.command))
         hosted_die("%s takes no other command",
-                   strcmp(opts.boot.command, "run") == 0 ? "run"
-                                                         : "--child-test");
+                   host_command == SCENARIO ||
+                           strcmp(opts.boot.command, "run") == 0
+                       ? "run"
+                       : "--child-test");
+    if (opts.boot.command == NULL && host_command == BOOT)
+        set_command(nwords, words);
+    if (host_command != BOOT)
+        exit(host_side(host_command));
     opts.child_args[0] = "--memory";
     opts.child_args[1] = memory_arg;
     opts.child_args[2] = "--seed";
