@@ -33,8 +33,8 @@ static KSPIN_LOCK lock; /* guards runs and wanted */
 static TIMERDPC_RUNS runs;
 static ULONG wanted; /* runs to make; 0 while the timer is stopped */
 
-/* "timer DPC, tick N": LessonWhere takes a routine name, and a DPC can
- * build none (no formatting at DISPATCH_LEVEL in this small driver). */
+/* LessonWhere takes the routine's name as a string; the kernel exports
+ * no sprintf, so each tick's name is spelled out. */
 static const char *const tick_names[TIMERDPC_MAX_TICKS] = {
     "timer DPC, tick 1", "timer DPC, tick 2", "timer DPC, tick 3",
     "timer DPC, tick 4", "timer DPC, tick 5", "timer DPC, tick 6",
@@ -150,9 +150,9 @@ static VOID unload(PDRIVER_OBJECT DriverObject)
 
     UNREFERENCED_PARAMETER(DriverObject);
     LessonWhere("unload");
-    /* The timer and the DPC live in this image: neither may outlive it.
-     * After the cancel, a DPC already queued has run (this one CPU ran
-     * it as soon as KeCancelTimer dropped IRQL), or is taken out here. */
+    /* The timer, the DPC and its routine live in this image: none may
+     * outlive it. Cancel the timer, then take out a DPC an expiry may
+     * have queued (on one CPU, none can be running while we are here). */
     KeCancelTimer(&timer);
     KeRemoveQueueDpc(&dpc);
     IoDeleteSymbolicLink(&link);
