@@ -33,14 +33,17 @@ static inline const char *LessonIrqlName(KIRQL Irql)
     }
 }
 
+/* The process named is the one whose user half is mapped: the attached
+ * one in a thread attached by KeStackAttachProcess (PsGetCurrentProcess),
+ * where PsGetCurrentProcessId would still give the thread's own. */
 static inline VOID LessonWhere(const char *Routine)
 {
     KIRQL Irql = KeGetCurrentIrql();
+    PEPROCESS Process = PsGetCurrentProcess();
 
     DbgPrint("%s: %s: process %s (PID %u), thread %u, IRQL %u (%s)\n",
-             LESSON_DRIVER, Routine,
-             PsGetProcessImageFileName(PsGetCurrentProcess()),
-             (ULONG)(ULONG_PTR)PsGetCurrentProcessId(),
+             LESSON_DRIVER, Routine, PsGetProcessImageFileName(Process),
+             (ULONG)(ULONG_PTR)PsGetProcessId(Process),
              (ULONG)(ULONG_PTR)PsGetCurrentThreadId(), (ULONG)Irql,
              LessonIrqlName(Irql));
 }

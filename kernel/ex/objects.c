@@ -8,19 +8,36 @@
 #include "../ke/ke.h"
 #include "../mm/mm.h"
 #include "../ob/ob.h"
+#include "../ps/ps.h"
 
 static POBJECT_TYPE event_type, semaphore_type, mutant_type, timer_type;
 POBJECT_TYPE *ExEventObjectType = &event_type;
 POBJECT_TYPE *ExSemaphoreObjectType = &semaphore_type;
 
-/* A timer's body: the kernel timer (waits see it first). */
+/*
+ * A timer's body: the kernel timer (waits see it first) and, when it was
+ * set with an APC routine, the DPC that queues the APC to the thread that
+ * set it each time the timer expires. A queued APC holds a reference on the
+ * timer; the timer holds one on the thread while the APC goes with it.
+ */
 typedef struct ex_timer {
     KTIMER timer;
+    KDPC dpc;
+    KAPC apc;
+    KSPIN_LOCK lock;     /* guards apc_set and apc_thread */
+    BOOLEAN apc_set;     /* an APC routine goes with the timer */
+    PETHREAD apc_thread; /* referenced while apc_set */
 } ex_timer;
+
+static void drop_timer_apc(ex_timer *timer);
 
 static void delete_timer(PVOID object)
 {
-    KeCancelTimer(&((ex_timer *)object)->timer);
+    ex_timer *timer = object;
+
+    KeCancelTimer(&timer->timer);
+    KeRemoveQueueDpc(&timer->dpc);
+    drop_timer_apc(timer);
 }
 
 void ex_init_objects(void)
@@ -287,9 +304,95 @@ NTSTATUS NTAPI NtReleaseMutant(HANDLE MutantHandle, PLONG PreviousCount)
 
 /* ---- Timers -------------------------------------------------------------- */
 
+static VOID timer_dpc(PKDPC dpc, PVOID context, PVOID arg1, PVOID arg2);
+
 static void init_timer(PVOID object, const LONG *args)
 {
-    KeInitializeTimerEx(&((ex_timer *)object)->timer, (TIMER_TYPE)args[0]);
+    ex_timer *timer = object;
+
+    KeInitializeTimerEx(&timer->timer, (TIMER_TYPE)args[0]);
+    KeInitializeDpc(&timer->dpc, timer_dpc, timer);
+    KeInitializeSpinLock(&timer->lock);
+    timer->apc_set = FALSE;
+    timer->apc_thread = NULL;
+}
+
+/* The APC's kernel routine, and its rundown when its thread ends first:
+ * the queued APC's reference on the timer goes. */
+static VOID timer_apc_done(PKAPC apc, PKNORMAL_ROUTINE *normal, PVOID *context,
+                           PVOID *arg1, PVOID *arg2)
+{
+    UNREFERENCED_PARAMETER(normal);
+    UNREFERENCED_PARAMETER(context);
+    UNREFERENCED_PARAMETER(arg1);
+    UNREFERENCED_PARAMETER(arg2);
+    ObDereferenceObject(CONTAINING_RECORD(apc, ex_timer, apc));
+}
+
+static VOID timer_apc_rundown(PKAPC apc)
+{
+    ObDereferenceObject(CONTAINING_RECORD(apc, ex_timer, apc));
+}
+
+/* The timer expired (DISPATCH_LEVEL, any thread): queues the APC with the
+ * time, unless it is still queued from the last expiry or its thread is
+ * ending. */
+static VOID timer_dpc(PKDPC dpc, PVOID context, PVOID arg1, PVOID arg2)
+{
+    ex_timer *timer = context;
+    LARGE_INTEGER now;
+
+    UNREFERENCED_PARAMETER(dpc);
+    UNREFERENCED_PARAMETER(arg1);
+    UNREFERENCED_PARAMETER(arg2);
+    KeQuerySystemTime(&now);
+    KeAcquireSpinLockAtDpcLevel(&timer->lock);
+    if (timer->apc_set) {
+        ObReferenceObject(timer);
+        if (!KeInsertQueueApc(&timer->apc, (PVOID)(ULONG_PTR)now.LowPart,
+                              (PVOID)(LONG_PTR)now.HighPart, IO_NO_INCREMENT))
+            ObDereferenceObject(timer);
+    }
+    KeReleaseSpinLockFromDpcLevel(&timer->lock);
+}
+
+/* The timer no longer has an APC routine: a queued APC is taken back and
+ * the thread let go. PASSIVE_LEVEL. */
+static void drop_timer_apc(ex_timer *timer)
+{
+    PETHREAD thread;
+    BOOLEAN dequeued = FALSE;
+    KIRQL irql;
+
+    KeAcquireSpinLock(&timer->lock, &irql);
+    thread = timer->apc_thread;
+    if (timer->apc_set)
+        dequeued = ke_remove_queue_apc(&timer->apc);
+    timer->apc_set = FALSE;
+    timer->apc_thread = NULL;
+    KeReleaseSpinLock(&timer->lock, irql);
+    if (dequeued)
+        ObDereferenceObject(timer);
+    if (thread != NULL)
+        ObDereferenceObject(thread);
+}
+
+/* From now on each expiry queues routine(context, time) to the current
+ * thread as a user APC (user callers) or a kernel one. */
+static void set_timer_apc(ex_timer *timer, PTIMER_APC_ROUTINE routine,
+                          PVOID context, KPROCESSOR_MODE mode)
+{
+    PETHREAD thread = PsGetCurrentThread();
+    KIRQL irql;
+
+    ObReferenceObject(thread);
+    KeAcquireSpinLock(&timer->lock, &irql);
+    KeInitializeApc(&timer->apc, &thread->Tcb, CurrentApcEnvironment,
+                    timer_apc_done, timer_apc_rundown,
+                    (PKNORMAL_ROUTINE)(PVOID)routine, mode, context);
+    timer->apc_thread = thread;
+    timer->apc_set = TRUE;
+    KeReleaseSpinLock(&timer->lock, irql);
 }
 
 NTSTATUS NTAPI NtCreateTimer(PHANDLE TimerHandle, ACCESS_MASK DesiredAccess,
@@ -321,37 +424,47 @@ static NTSTATUS put_boolean(PBOOLEAN out, BOOLEAN value)
 
 /*
  * Sets the timer to expire at DueTime (absolute, or relative if negative)
- * and then every Period ms. ntlab does not run timer APCs yet: a call with
- * a TimerApcRoutine fails with STATUS_NOT_SUPPORTED and sets nothing.
+ * and then every Period ms. With a TimerApcRoutine, each expiry queues it
+ * to the calling thread as an APC, with TimerContext and the time of the
+ * expiry; it runs when the thread waits alertably, and a new NtSetTimer or
+ * NtCancelTimer takes back one still queued. A thread that ends lets its
+ * APCs go, and the timer runs on without them. ResumeTimer asks to wake a
+ * sleeping machine: ntlab never sleeps, so it sets the timer and answers
+ * STATUS_TIMER_RESUME_IGNORED, as NT does without that power support.
  */
 NTSTATUS NTAPI NtSetTimer(HANDLE TimerHandle, PLARGE_INTEGER DueTime,
                           PTIMER_APC_ROUTINE TimerApcRoutine,
                           PVOID TimerContext, BOOLEAN ResumeTimer, LONG Period,
                           PBOOLEAN PreviousState)
 {
+    KPROCESSOR_MODE mode = ExGetPreviousMode();
     LARGE_INTEGER due;
     NTSTATUS status;
     ex_timer *timer;
     BOOLEAN was;
 
-    UNREFERENCED_PARAMETER(TimerContext);
-    UNREFERENCED_PARAMETER(ResumeTimer);
-    if (TimerApcRoutine != NULL)
-        return STATUS_NOT_SUPPORTED;
     if (Period < 0)
         return STATUS_INVALID_PARAMETER_6;
-    status = mm_capture(ExGetPreviousMode(), DueTime, sizeof due, sizeof(ULONG),
-                        &due);
+    status = mm_capture(mode, DueTime, sizeof due, sizeof(ULONG), &due);
     if (!NT_SUCCESS(status))
         return status;
     status =
         reference(TimerHandle, TIMER_MODIFY_STATE, timer_type, (PVOID *)&timer);
     if (!NT_SUCCESS(status))
         return status;
+    KeCancelTimer(&timer->timer);
+    KeRemoveQueueDpc(&timer->dpc);
     was = KeReadStateTimer(&timer->timer);
-    KeSetTimerEx(&timer->timer, due, Period, NULL);
+    drop_timer_apc(timer);
+    if (TimerApcRoutine != NULL)
+        set_timer_apc(timer, TimerApcRoutine, TimerContext, mode);
+    KeSetTimerEx(&timer->timer, due, Period,
+                 TimerApcRoutine != NULL ? &timer->dpc : NULL);
     ObDereferenceObject(timer);
-    return put_boolean(PreviousState, was);
+    status = put_boolean(PreviousState, was);
+    if (NT_SUCCESS(status) && ResumeTimer)
+        status = STATUS_TIMER_RESUME_IGNORED;
+    return status;
 }
 
 NTSTATUS NTAPI NtCancelTimer(HANDLE TimerHandle, PBOOLEAN CurrentState)
@@ -364,6 +477,8 @@ NTSTATUS NTAPI NtCancelTimer(HANDLE TimerHandle, PBOOLEAN CurrentState)
     if (!NT_SUCCESS(status))
         return status;
     KeCancelTimer(&timer->timer);
+    KeRemoveQueueDpc(&timer->dpc);
+    drop_timer_apc(timer);
     state = KeReadStateTimer(&timer->timer);
     ObDereferenceObject(timer);
     return put_boolean(CurrentState, state);

@@ -22,10 +22,10 @@ VOID NTAPI IoStartPacket(PDEVICE_OBJECT DeviceObject, PIRP Irp, PULONG Key,
     IoAcquireCancelSpinLock(&irql);
     if (CancelFunction != NULL)
         IoSetCancelRoutine(Irp, CancelFunction);
-    queued = Key != NULL
-                 ? KeInsertByKeyDeviceQueue(&DeviceObject->DeviceQueue, entry,
-                                            *Key)
-                 : KeInsertDeviceQueue(&DeviceObject->DeviceQueue, entry);
+    queued =
+        Key != NULL
+            ? KeInsertByKeyDeviceQueue(&DeviceObject->DeviceQueue, entry, *Key)
+            : KeInsertDeviceQueue(&DeviceObject->DeviceQueue, entry);
     if (!queued) {
         DeviceObject->CurrentIrp = Irp;
         IoReleaseCancelSpinLock(DISPATCH_LEVEL);

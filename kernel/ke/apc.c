@@ -125,6 +125,34 @@ BOOLEAN NTAPI KeInsertQueueApc(PRKAPC Apc, PVOID SystemArgument1,
     return TRUE;
 }
 
+/*
+ * Takes Apc off its thread's queue if it is queued there (its routines will
+ * not run); TRUE if it was. When its queue empties in the thread's current
+ * environment, nothing of that kind is pending any more. Any IRQL up to
+ * DISPATCH_LEVEL.
+ */
+BOOLEAN ke_remove_queue_apc(KAPC *apc)
+{
+    KIRQL irql = ki_lock_dispatcher();
+    KTHREAD *thread = apc->Thread;
+    KAPC_STATE *state = thread->ApcStatePointer[apc->ApcStateIndex];
+    BOOLEAN was = apc->Inserted;
+
+    if (was) {
+        RemoveEntryList(&apc->ApcListEntry);
+        apc->Inserted = FALSE;
+        if (IsListEmpty(&state->ApcListHead[(int)apc->ApcMode]) &&
+            state == &thread->ApcState) {
+            if (apc->ApcMode == KernelMode)
+                state->KernelApcPending = FALSE;
+            else
+                state->UserApcPending = FALSE;
+        }
+    }
+    ki_unlock_dispatcher(irql);
+    return was;
+}
+
 /* Calls an APC's kernel routine; it may change what runs next. */
 static void call_kernel_routine(KAPC *apc, PKNORMAL_ROUTINE *normal,
                                 PVOID *context, PVOID *arg1, PVOID *arg2)

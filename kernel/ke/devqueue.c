@@ -111,9 +111,9 @@ BOOLEAN NTAPI KeRemoveEntryDeviceQueue(PKDEVICE_QUEUE DeviceQueue,
                                        PKDEVICE_QUEUE_ENTRY DeviceQueueEntry)
 {
     BOOLEAN was;
-    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL > KeGetCurrentIrql()
-                                 ? DISPATCH_LEVEL
-                                 : KeGetCurrentIrql());
+    KIRQL irql =
+        KfRaiseIrql(DISPATCH_LEVEL > KeGetCurrentIrql() ? DISPATCH_LEVEL
+                                                        : KeGetCurrentIrql());
 
     KeAcquireSpinLockAtDpcLevel(&DeviceQueue->Lock);
     was = DeviceQueueEntry->Inserted;

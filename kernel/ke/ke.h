@@ -313,6 +313,7 @@ void ki_deliver_apc(void);
 void ki_flush_apcs(KTHREAD *thread);
 /* A user APC is queued: user mode (once it exists) delivers it. */
 BOOLEAN ke_user_apc_pending(const KTHREAD *thread);
+BOOLEAN ke_remove_queue_apc(KAPC *apc);
 
 /* ---- Processes (process.c) ----------------------------------------------- */
 

@@ -125,8 +125,8 @@ NTSTATUS mm_probe(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
      * page fails now. */
     last = (volatile UCHAR *)p + size - 1;
     for (page = p; NT_SUCCESS(status);
-         page = (volatile UCHAR *)(((ULONG_PTR)page & ~(ULONG_PTR)(PAGE_SIZE -
-                                                                   1)) +
+         page = (volatile UCHAR *)(((ULONG_PTR)page &
+                                    ~(ULONG_PTR)(PAGE_SIZE - 1)) +
                                    PAGE_SIZE)) {
         status = guarded((void *)page, page, 1);
         if ((ULONG_PTR)page >= ((ULONG_PTR)last & ~(ULONG_PTR)(PAGE_SIZE - 1)))
@@ -135,32 +135,32 @@ NTSTATUS mm_probe(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
     return NT_SUCCESS(status) ? guarded((void *)last, last, 1) : status;
 }
 
-NTSTATUS mm_capture(KPROCESSOR_MODE mode, const volatile void *p, SIZE_T size,
-                    ULONG alignment, void *out)
+/* Copies size bytes from from to to, once user (one of the two) has
+ * passed the checks for a user-mode caller. */
+static NTSTATUS copy_checked(KPROCESSOR_MODE mode, const volatile void *user,
+                             SIZE_T size, ULONG alignment, void *to,
+                             const volatile void *from)
 {
     NTSTATUS status;
 
     if (size == 0)
         return STATUS_SUCCESS;
     if (mode == UserMode) {
-        status = check_user_range(p, size, alignment);
+        status = check_user_range(user, size, alignment);
         if (!NT_SUCCESS(status))
             return status;
     }
-    return guarded(out, p, size);
+    return guarded(to, from, size);
+}
+
+NTSTATUS mm_capture(KPROCESSOR_MODE mode, const volatile void *p, SIZE_T size,
+                    ULONG alignment, void *out)
+{
+    return copy_checked(mode, p, size, alignment, out, p);
 }
 
 NTSTATUS mm_give_back(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
                       ULONG alignment, const void *value)
 {
-    NTSTATUS status;
-
-    if (size == 0)
-        return STATUS_SUCCESS;
-    if (mode == UserMode) {
-        status = check_user_range(p, size, alignment);
-        if (!NT_SUCCESS(status))
-            return status;
-    }
-    return guarded((void *)p, value, size);
+    return copy_checked(mode, p, size, alignment, (void *)p, value);
 }

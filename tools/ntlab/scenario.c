@@ -438,7 +438,11 @@ scenario *scn_parse(const char *path)
     free(copy);
     text = read_file(path);
     if (text == NULL || parse_lines(&p, text) < 0 || check_whole(&p) < 0) {
+        /* The pending boot's partial contents count as a boot for freeing. */
+        if (p.pending != NULL && p.pending == &s->boots[s->boot_count])
+            s->boot_count++;
         free(text);
+        scn_free(s);
         return NULL;
     }
     free(text);
@@ -494,4 +498,34 @@ int scn_builtin_names(char **names, int max)
     }
     free(text);
     return n;
+}
+
+void scn_free(scenario *s)
+{
+    int i, k;
+
+    if (s == NULL)
+        return;
+    for (i = 0; i < s->boot_count; i++) {
+        boot *b = &s->boots[i];
+
+        for (k = 0; k < b->option_count; k++)
+            free(b->options[k]);
+        for (k = 0; k < b->driver_count; k++)
+            free(b->drivers[k]);
+        for (k = 0; k < b->arg_count; k++)
+            free(b->args[k]);
+        for (k = 0; k < b->expect_count; k++) {
+            free(b->expects[k].source);
+            free(b->expects[k].text);
+        }
+        free(b->program);
+        free(b->program_name);
+    }
+    for (i = 0; i < s->say_count; i++)
+        free(s->says[i].text);
+    free(s->path);
+    free(s->dir);
+    free(s->title);
+    free(s);
 }

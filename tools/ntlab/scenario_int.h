@@ -63,6 +63,7 @@ typedef struct scenario {
 
 /* NULL after a line on stderr when the file is bad. */
 scenario *scn_parse(const char *path);
+void scn_free(scenario *s);
 char *scn_builtin_path(const char *name);
 int scn_builtin_names(char **names, int max);
 const char *scn_exe_dir(void);

@@ -59,18 +59,21 @@ static void wrapped(const char *first, const char *rest, const char *colour,
 
     do {
         size_t room = WIDTH - strlen(lead), n = len < room ? len : room;
+        size_t skip = 0;
 
         if (n < len) { /* break at a blank when there is one */
             size_t b = n;
 
             while (b > room / 2 && text[b] != ' ')
                 b--;
-            if (text[b] == ' ')
-                n = b + 1;
+            if (text[b] == ' ') {
+                n = b;
+                skip = 1;
+            }
         }
         printf("%s%s%.*s%s\n", lead, colour, (int)n, text, OFF);
-        text += n;
-        len -= n;
+        text += n + skip;
+        len -= n + skip;
         lead = rest;
     } while (len > 0);
 }
@@ -381,8 +384,12 @@ static int run_scenario(const scenario *s, const char *heading)
 {
     int i, failed = 0;
 
-    if (!style->quiet)
-        printf("%s%s%s: %s%s\n", BOLD, heading, s->name, s->title, OFF);
+    if (!style->quiet) {
+        char *line = scn_format("%s%s: %s", heading, s->name, s->title);
+
+        wrapped("", "    ", BOLD, line, strlen(line));
+        free(line);
+    }
     for (i = 0; i < s->boot_count; i++) {
         const boot *b = &s->boots[i];
         outcome o;
@@ -434,6 +441,7 @@ int scenario_run(const char *word, const scenario_style *how)
     else
         printf("\n%s%s: %d expectation%s did not hold.%s\n", RED, s->name,
                failed, failed == 1 ? "" : "s", OFF);
+    scn_free(s);
     return failed == 0 ? 0 : 1;
 }
 
@@ -446,6 +454,14 @@ static const char intro[] =
     "were current, and at which IRQL. Some boots stop the system on purpose,\n"
     "with NT's stop screen; the tour then goes on with a fresh boot. Run one\n"
     "scenario alone with 'ntlab run NAME'; 'ntlab list' lists them.\n";
+
+/* Frees names[from..n) and returns status. */
+static int free_names(char **names, int from, int n, int status)
+{
+    for (; from < n; from++)
+        free(names[from]);
+    return status;
+}
 
 int scenario_tour(const scenario_style *how)
 {
@@ -466,8 +482,9 @@ int scenario_tour(const scenario_style *how)
         scenario *s = scn_parse(path != NULL ? path : names[i]);
         int f;
 
+        free(path);
         if (s == NULL)
-            return 2;
+            return free_names(names, i, n, 2);
         snprintf(heading, sizeof heading, "[%d/%d] ", i + 1, n);
         if (!style->quiet)
             printf("\n%.*s\n", WIDTH - 2,
@@ -477,7 +494,8 @@ int scenario_tour(const scenario_style *how)
         if (style->quiet)
             summary_line(s, f);
         failed += f != 0;
-        free(path);
+        scn_free(s);
+        free(names[i]);
     }
     if (failed == 0)
         printf("\n%sThe tour is over: %d scenarios, every expectation "
@@ -499,10 +517,12 @@ int scenario_list(void)
         char *path = scn_builtin_path(names[i]);
         scenario *s = scn_parse(path != NULL ? path : names[i]);
 
-        if (s == NULL)
-            return 2;
-        printf("%-12s %s\n", s->name, s->title);
         free(path);
+        if (s == NULL)
+            return free_names(names, i, n, 2);
+        printf("%-12s %s\n", s->name, s->title);
+        scn_free(s);
+        free(names[i]);
     }
     return 0;
 }

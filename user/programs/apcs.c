@@ -2,6 +2,8 @@
  * User APCs: queued to a thread, they run when it waits alertably (the
  * wait returns STATUS_USER_APC) or calls NtTestAlert, never in a
  * non-alertable wait; and they run on the thread they were queued to.
+ * A timer set with an APC routine queues it at each expiry, and
+ * NtCancelTimer takes back one still queued.
  * Exit status: 0, or the number of the first check that failed.
  */
 #include <ntdll.h>
@@ -34,6 +36,51 @@ static LARGE_INTEGER ms(LONGLONG n)
 
     t.QuadPart = -n * 10000;
     return t;
+}
+
+static volatile int timer_runs;
+static volatile PVOID timer_context;
+static volatile LONGLONG timer_time;
+
+static VOID NTAPI timer_routine(PVOID context, ULONG low, LONG high)
+{
+    timer_runs++;
+    timer_context = context;
+    timer_time = ((LONGLONG)high << 32) | low;
+}
+
+/* Timer APCs; 0, or the number of the check that failed. */
+static int timer_apcs(void)
+{
+    LARGE_INTEGER due = ms(5), brief = ms(30), forever = ms(60000), now;
+    HANDLE timer;
+    int i;
+
+    CHECK(20, NT_SUCCESS(NtCreateTimer(&timer, TIMER_ALL_ACCESS, NULL,
+                                       NotificationTimer)));
+    CHECK(21, NtSetTimer(timer, &due, timer_routine, (PVOID)0x77, FALSE, 0,
+                         NULL) == STATUS_SUCCESS);
+    CHECK(22, NtDelayExecution(FALSE, &brief) == STATUS_SUCCESS);
+    CHECK(23, timer_runs == 0); /* expired, queued, not yet run */
+    CHECK(24, NtDelayExecution(TRUE, &forever) == STATUS_USER_APC);
+    NtQuerySystemTime(&now);
+    CHECK(25, timer_runs == 1 && timer_context == (PVOID)0x77);
+    CHECK(26, timer_time <= now.QuadPart &&
+                  timer_time > now.QuadPart - 10000000);
+    CHECK(27, NtSetTimer(timer, &due, timer_routine, (PVOID)0x78, TRUE, 10,
+                         NULL) == STATUS_TIMER_RESUME_IGNORED);
+    for (i = 0; i < 3; i++)
+        CHECK(28, NtDelayExecution(TRUE, &forever) == STATUS_USER_APC);
+    CHECK(29, timer_runs == 4 && timer_context == (PVOID)0x78);
+    CHECK(30, NtDelayExecution(FALSE, &brief) == STATUS_SUCCESS);
+    CHECK(31, NT_SUCCESS(NtCancelTimer(timer, NULL)));
+    CHECK(32, NtTestAlert() == STATUS_SUCCESS && timer_runs == 4);
+    CHECK(33, NtSetTimer(timer, &due, timer_routine, NULL, FALSE, 0, NULL) ==
+                  STATUS_SUCCESS);
+    CHECK(34, NT_SUCCESS(NtClose(timer))); /* the APC goes with it */
+    CHECK(35, NtDelayExecution(TRUE, &brief) == STATUS_SUCCESS);
+    CHECK(36, timer_runs == 4);
+    return 0;
 }
 
 static HANDLE waiting_started;
@@ -78,5 +125,5 @@ int main(void)
     CHECK(12, runs == 3 && args_seen[0] == 9 &&
                   ran_on != NtCurrentTeb()->ClientId.UniqueThread);
     NtClose(thread);
-    return 0;
+    return timer_apcs();
 }
