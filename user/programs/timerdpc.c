@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../../drivers/timerdpc/timerdpc.h"
+#include "second_copy.h"
 
 #define TURNS          4
 #define TICKS_PER_TURN 2 /* TURNS * TICKS_PER_TURN <= TIMERDPC_MAX_TICKS */
@@ -89,44 +90,22 @@ static int take_turns(int role, HANDLE mine, HANDLE other)
     return failed;
 }
 
-static HANDLE start_child(void)
-{
-    UNICODE_STRING image = RTL_CONSTANT_STRING(L"timerdpc.exe");
-    UNICODE_STRING line = RTL_CONSTANT_STRING(L"timerdpc.exe child");
-    HANDLE process, thread;
-
-    if (!NT_SUCCESS(NtlabCreateProcess(&process, &thread, &image, &line, 0)))
-        return NULL;
-    CloseHandle(thread);
-    return process;
-}
-
-static ULONG process_id(HANDLE process)
-{
-    PROCESS_BASIC_INFORMATION info;
-
-    if (!NT_SUCCESS(NtQueryInformationProcess(process, ProcessBasicInformation,
-                                              &info, sizeof info, NULL)))
-        return 0;
-    return (ULONG)info.UniqueProcessId;
-}
-
 /* The parent's side: the child, the timer, the turns, the tally. */
 static int parent(HANDLE parent_turn, HANDLE child_turn)
 {
-    HANDLE child = start_child();
     TIMERDPC_RUNS runs;
-    ULONG mine = 0, its = 0, i, child_id;
+    ULONG mine = 0, its = 0, i, child_id = 0;
     DWORD code = 1;
+    HANDLE child;
     int failed;
 
+    /* The child sets parent_turn once it is ready to wait for its turn. */
+    child = StartSecondCopy(L"timerdpc.exe", L"timerdpc.exe child", parent_turn,
+                            &child_id);
     if (child == NULL) {
         printf("timerdpc.exe: cannot start the child\n");
         return 1;
     }
-    child_id = process_id(child);
-    /* The child sets our event once it is ready and waiting. */
-    WaitForSingleObject(parent_turn, INFINITE);
     if (!start_timer(TURNS * TICKS_PER_TURN)) {
         printf("timerdpc.exe: cannot start the timer: error %u\n",
                (unsigned)GetLastError());
