@@ -275,7 +275,9 @@ static int parse_expect(parser *p, char *rest)
         return fail(p, "expect must follow a run");
     if (b->expect_count == MAX_EXPECTS)
         return fail(p, "too many expectations for one run");
-    e = &b->expects[b->expect_count];
+    /* Counted at once, so that freeing the scenario frees what it holds
+     * even when the rest of the statement is bad. */
+    e = &b->expects[b->expect_count++];
     memset(e, 0, sizeof *e);
     e->line = p->line;
     e->source = scn_strdup(rest);
@@ -306,7 +308,6 @@ static int parse_expect(parser *p, char *rest)
                     "no line PATTERN",
                     kind);
     }
-    b->expect_count++;
     return 0;
 }
 
