@@ -98,7 +98,7 @@ bad "a scenario needs a title" 1 "the scenario has no title$"
 printf 'title t\n' >"$tmp/bad.scn"
 bad "a scenario must run something" 1 "the scenario runs nothing"
 printf 'title t\nrun hello.exe\ndriver iotest.sys\n' >"$tmp/bad.scn"
-bad "a driver with no run after it" 2 "boot or driver after the last run"
+bad "a driver with no run after it" 3 "boot or driver after the last run"
 run run "$tmp/none.scn"
 one_error_line "a scenario file that does not exist" "^ntlab: cannot read $tmp/none.scn"
 run run "$tmp/mine.scn" extra

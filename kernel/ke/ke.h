@@ -255,7 +255,8 @@ static inline void ki_checkpoint(void)
         ki_checkpoint_slow();
 }
 /* From the idle loop: waits until the next timer is due (virtual time jumps
- * there). Returns FALSE when no timer is set: nothing can ever happen. */
+ * there; to the next tick only while a tick DPC is set, so that it runs at
+ * every tick). Returns FALSE when no timer is set: nothing can ever happen. */
 BOOLEAN ki_idle_wait(void);
 /* Has the clock interrupt queue dpc at every tick (NULL: none). */
 void ke_set_tick_dpc(PKDPC dpc);

@@ -45,6 +45,33 @@ KTEST_STOP(option_trim, paged_pool_touched_at_dispatch_level_stops,
     (void)*p;
 }
 
+static VOID touch_dpc(PKDPC dpc, PVOID context, PVOID arg1, PVOID arg2)
+{
+    UNREFERENCED_PARAMETER(dpc);
+    UNREFERENCED_PARAMETER(arg1);
+    UNREFERENCED_PARAMETER(arg2);
+    (void)*(volatile ULONG *)context;
+}
+
+/* The CPU idles while the timer runs down, yet each tick still trims: the
+ * timer's DPC finds the block paged out. */
+KTEST_STOP(option_trim, paged_pool_touched_by_a_timer_dpc_after_idling_stops,
+           IRQL_NOT_LESS_OR_EQUAL)
+{
+    volatile ULONG *p = ExAllocatePoolWithTag(PagedPool, 16, TAG);
+    LARGE_INTEGER due = {.QuadPart = -3 * (LONGLONG)KeQueryTimeIncrement()};
+    static KTIMER timer;
+    static KDPC dpc;
+
+    *p = 5;
+    ktest_expect_params(KTEST_P1 | KTEST_P2 | KTEST_P3, HAL_PTR_VA(p),
+                        DISPATCH_LEVEL, 0, 0);
+    KeInitializeTimer(&timer);
+    KeInitializeDpc(&dpc, touch_dpc, (PVOID)p);
+    KeSetTimer(&timer, due, &dpc);
+    KeWaitForSingleObject(&timer, Executive, KernelMode, FALSE, NULL);
+}
+
 /* option_strict (ntlab --strict): user code cannot reach system space; by
  * default it can (it is trusted). */
 KTEST(option_strict, user_code_cannot_read_kernel_memory)

@@ -66,7 +66,8 @@ char *scn_format(const char *fmt, ...)
 typedef struct parser {
     scenario *s;
     int line;
-    boot *pending; /* the boot the next run runs */
+    boot *pending;    /* the boot the next run runs */
+    int pending_line; /* its last boot or driver statement */
 } parser;
 
 static int fail(const parser *p, const char *fmt, ...)
@@ -171,6 +172,7 @@ static int parse_boot(parser *p, char *rest)
 
     if (b == NULL || n < 0)
         return fail(p, "too many boots or options");
+    p->pending_line = p->line;
     for (i = 0; i < n; i++) {
         bool known = false;
 
@@ -199,6 +201,7 @@ static int parse_driver(parser *p, const char *rest)
 
     if (b == NULL || b->driver_count == MAX_DRIVERS)
         return fail(p, "too many boots or drivers");
+    p->pending_line = p->line;
     if (n < 5 || strcmp(rest + n - 4, ".sys") != 0 || strchr(rest, ' '))
         return fail(p, "driver: '%s' is not a .sys file", rest);
     path = find_file(p->s, rest);
@@ -275,9 +278,7 @@ static int parse_expect(parser *p, char *rest)
         return fail(p, "expect must follow a run");
     if (b->expect_count == MAX_EXPECTS)
         return fail(p, "too many expectations for one run");
-    /* Counted at once, so that freeing the scenario frees what it holds
-     * even when the rest of the statement is bad. */
-    e = &b->expects[b->expect_count++];
+    e = &b->expects[b->expect_count++]; /* freed with s, even if bad */
     memset(e, 0, sizeof *e);
     e->line = p->line;
     e->source = scn_strdup(rest);
@@ -406,14 +407,16 @@ static int check_whole(parser *p)
 {
     scenario *s = p->s;
 
-    p->line = s->boot_count > 0 ? s->boots[0].line : 1;
+    p->line = 1;
     if (s->title == NULL)
         return fail(p, "the scenario has no title");
+    p->line = p->pending_line;
     if (p->pending != NULL &&
         (p->pending->driver_count > 0 || p->pending->option_count > 0))
         return fail(p, "boot or driver after the last run: no run follows");
     if (p->pending != NULL)
         s->boot_count--; /* narration after the last run */
+    p->line = 1;
     if (s->boot_count == 0)
         return fail(p, "the scenario runs nothing (no run statement)");
     return 0;
