@@ -21,6 +21,7 @@
 
 #define LESSON_DRIVER "addresses"
 #include "../lesson.h"
+#include "../lessondevice.h"
 
 #include "addresses.h"
 
@@ -28,7 +29,6 @@
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD AddressesUnload;
-static DRIVER_DISPATCH AddressesCreateClose;
 static DRIVER_DISPATCH AddressesDeviceControl;
 
 static const WCHAR DeviceName[] = L"\\Device\\Addresses";
@@ -136,30 +136,15 @@ static NTSTATUS NTAPI AddressesDeviceControl(PDEVICE_OBJECT DeviceObject,
     return Status;
 }
 
-static NTSTATUS NTAPI AddressesCreateClose(PDEVICE_OBJECT DeviceObject,
-                                           PIRP Irp)
-{
-    UNREFERENCED_PARAMETER(DeviceObject);
-    Irp->IoStatus.Status = STATUS_SUCCESS;
-    Irp->IoStatus.Information = 0;
-    IoCompleteRequest(Irp, IO_NO_INCREMENT);
-    return STATUS_SUCCESS;
-}
-
 static VOID NTAPI AddressesUnload(PDRIVER_OBJECT DriverObject)
 {
-    UNICODE_STRING Link;
-
-    RtlInitUnicodeString(&Link, LinkName);
-    IoDeleteSymbolicLink(&Link);
-    IoDeleteDevice(DriverObject->DeviceObject);
+    LessonDeleteDevice(DriverObject->DeviceObject, LinkName);
     ExFreePoolWithTag(Pool, ADDRESSES_TAG);
 }
 
 NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT DriverObject,
                            PUNICODE_STRING RegistryPath)
 {
-    UNICODE_STRING Name, Link;
     PDEVICE_OBJECT Device;
     NTSTATUS Status;
 
@@ -169,21 +154,12 @@ NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT DriverObject,
     Pool = ExAllocatePoolWithTag(PagedPool, 2 * sizeof(ULONG), ADDRESSES_TAG);
     if (Pool == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
-    RtlInitUnicodeString(&Name, DeviceName);
-    Status = IoCreateDevice(DriverObject, 0, &Name, FILE_DEVICE_UNKNOWN, 0,
-                            FALSE, &Device);
-    if (NT_SUCCESS(Status)) {
-        RtlInitUnicodeString(&Link, LinkName);
-        Status = IoCreateSymbolicLink(&Link, &Name);
-        if (!NT_SUCCESS(Status))
-            IoDeleteDevice(Device);
-    }
+    Status = LessonCreateDevice(DriverObject, DeviceName, LinkName,
+                                FILE_DEVICE_UNKNOWN, 0, &Device);
     if (!NT_SUCCESS(Status)) {
         ExFreePoolWithTag(Pool, ADDRESSES_TAG);
         return Status;
     }
-    DriverObject->MajorFunction[IRP_MJ_CREATE] = AddressesCreateClose;
-    DriverObject->MajorFunction[IRP_MJ_CLOSE] = AddressesCreateClose;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = AddressesDeviceControl;
     DriverObject->DriverUnload = AddressesUnload;
     return STATUS_SUCCESS;

@@ -27,7 +27,7 @@
 
 #define LESSON_DRIVER "handles"
 #include "../lesson.h"
-#include "../lesson_device.h"
+#include "../lessondevice.h"
 
 #include "handles.h"
 
@@ -194,20 +194,20 @@ static VOID HandlesUnload(PDRIVER_OBJECT DriverObject)
     /* A kernel handle may be closed from any process. */
     if (KernelHandle != NULL)
         ZwClose(KernelHandle);
-    LessonDeleteDevice(DriverObject, LINK_NAME);
+    LessonDeleteDevice(DriverObject->DeviceObject, LINK_NAME);
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
+    PDEVICE_OBJECT Device;
     NTSTATUS Status;
 
     UNREFERENCED_PARAMETER(RegistryPath);
     LessonWhere("DriverEntry");
-    Status = LessonCreateDevice(DriverObject, DEVICE_NAME, LINK_NAME);
+    Status = LessonCreateDevice(DriverObject, DEVICE_NAME, LINK_NAME,
+                                FILE_DEVICE_UNKNOWN, 0, &Device);
     if (!NT_SUCCESS(Status))
         return Status;
-    DriverObject->MajorFunction[IRP_MJ_CREATE] = LessonCreateClose;
-    DriverObject->MajorFunction[IRP_MJ_CLOSE] = LessonCreateClose;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = HandlesDeviceControl;
     DriverObject->DriverUnload = HandlesUnload;
     return STATUS_SUCCESS;

@@ -30,8 +30,8 @@ typedef struct extension {
     PDEVICE_OBJECT below; /* LOWER for MAIN; the filtered one for FILTER */
     ULONG length;         /* what was written (data devices) */
     UCHAR data[256];
-    PIRP waiting;         /* a request the DPC, the ISR or the timer ends */
-    PIRP parked;          /* IOCTL_IOTEST_PARK's */
+    PIRP waiting; /* a request the DPC, the ISR or the timer ends */
+    PIRP parked;  /* IOCTL_IOTEST_PARK's */
     KTIMER timer;
     KDPC timer_dpc;
     KDPC forward_dpc;
@@ -114,8 +114,7 @@ static VOID timer_dpc(PKDPC dpc, PVOID context, PVOID arg1, PVOID arg2)
     complete(irp, STATUS_SUCCESS, bump_buffered(irp));
 }
 
-static NTSTATUS NTAPI forwarded(PDEVICE_OBJECT device, PIRP irp,
-                                PVOID context)
+static NTSTATUS NTAPI forwarded(PDEVICE_OBJECT device, PIRP irp, PVOID context)
 {
     UNREFERENCED_PARAMETER(device);
     UNREFERENCED_PARAMETER(context);
@@ -171,8 +170,8 @@ static VOID NTAPI work_routine(PDEVICE_OBJECT device, PVOID context)
     record(IOTEST_WORK_ITEM);
     KeInitializeEvent(&done, NotificationEvent, FALSE);
     irp = IoBuildDeviceIoControlRequest(IOCTL_IOTEST_WORK_ITEM, e->below, in,
-                                        sizeof in, out, sizeof out, TRUE,
-                                        &done, &iosb);
+                                        sizeof in, out, sizeof out, TRUE, &done,
+                                        &iosb);
     if (irp == NULL) {
         complete(original, STATUS_INSUFFICIENT_RESOURCES, 0);
         return;
@@ -273,8 +272,7 @@ static void unpark(PDEVICE_OBJECT device, PFILE_OBJECT file)
 
     IoAcquireCancelSpinLock(&irql);
     irp = e->parked;
-    if (irp == NULL ||
-        IoGetCurrentIrpStackLocation(irp)->FileObject != file ||
+    if (irp == NULL || IoGetCurrentIrpStackLocation(irp)->FileObject != file ||
         IoSetCancelRoutine(irp, NULL) == NULL) {
         IoReleaseCancelSpinLock(irql);
         return;
@@ -366,9 +364,9 @@ static NTSTATUS device_control(PDEVICE_OBJECT device, PIRP irp)
         if (out != 0 && system == NULL)
             return complete(irp, STATUS_INSUFFICIENT_RESOURCES, 0);
         if (code == IOCTL_IOTEST_OUT_DIRECT)
-            return complete(irp, STATUS_SUCCESS,
-                            bump(irp->AssociatedIrp.SystemBuffer, in, system,
-                                 out));
+            return complete(
+                irp, STATUS_SUCCESS,
+                bump(irp->AssociatedIrp.SystemBuffer, in, system, out));
         for (i = 0; i < out; i++)
             information += system[i];
         return complete(irp, STATUS_SUCCESS, information);

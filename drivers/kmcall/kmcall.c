@@ -18,6 +18,7 @@
 
 #define LESSON_DRIVER "kmcall"
 #include "../lesson.h"
+#include "../lessondevice.h"
 
 #include "kmcall.h"
 
@@ -36,7 +37,6 @@ typedef struct _KMCALL_EXTENSION {
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD KmCallUnload;
-static DRIVER_DISPATCH KmCallCreateClose;
 static DRIVER_DISPATCH KmCallDeviceControl;
 static IO_WORKITEM_ROUTINE KmCallWorkItem;
 static KDEFERRED_ROUTINE KmCallDpc;
@@ -171,25 +171,13 @@ static NTSTATUS NTAPI KmCallDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     }
 }
 
-static NTSTATUS NTAPI KmCallCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
-{
-    UNREFERENCED_PARAMETER(DeviceObject);
-    Irp->IoStatus.Status = STATUS_SUCCESS;
-    Irp->IoStatus.Information = 0;
-    IoCompleteRequest(Irp, IO_NO_INCREMENT);
-    return STATUS_SUCCESS;
-}
-
 static VOID NTAPI KmCallUnload(PDRIVER_OBJECT DriverObject)
 {
-    UNICODE_STRING Link;
     PKMCALL_EXTENSION Ext = DriverObject->DeviceObject->DeviceExtension;
 
     KeCancelTimer(&Ext->Timer);
     IoFreeWorkItem(Ext->WorkItem);
-    RtlInitUnicodeString(&Link, LinkName);
-    IoDeleteSymbolicLink(&Link);
-    IoDeleteDevice(DriverObject->DeviceObject);
+    LessonDeleteDevice(DriverObject->DeviceObject, LinkName);
     ExFreePoolWithTag(Secret, KMCALL_TAG);
 }
 
@@ -207,7 +195,6 @@ static VOID KmCallFillKernel(PKMCALL_EXTENSION Ext)
 NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT DriverObject,
                            PUNICODE_STRING RegistryPath)
 {
-    UNICODE_STRING Name, Link;
     PDEVICE_OBJECT Device;
     PKMCALL_EXTENSION Ext;
     NTSTATUS Status;
@@ -219,28 +206,20 @@ NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT DriverObject,
         return STATUS_INSUFFICIENT_RESOURCES;
     *Secret = KMCALL_SECRET;
 
-    RtlInitUnicodeString(&Name, DeviceName);
-    Status = IoCreateDevice(DriverObject, sizeof *Ext, &Name,
-                            FILE_DEVICE_UNKNOWN, 0, FALSE, &Device);
+    Status = LessonCreateDevice(DriverObject, DeviceName, LinkName,
+                                FILE_DEVICE_UNKNOWN, sizeof *Ext, &Device);
     if (!NT_SUCCESS(Status))
         goto fail;
     Ext = Device->DeviceExtension;
-    RtlZeroMemory(Ext, sizeof *Ext);
     KmCallFillKernel(Ext);
     KeInitializeTimer(&Ext->Timer);
     KeInitializeDpc(&Ext->Dpc, KmCallDpc, Ext);
     Ext->WorkItem = IoAllocateWorkItem(Device);
-    RtlInitUnicodeString(&Link, LinkName);
-    Status = Ext->WorkItem == NULL ? STATUS_INSUFFICIENT_RESOURCES
-                                   : IoCreateSymbolicLink(&Link, &Name);
-    if (!NT_SUCCESS(Status)) {
-        if (Ext->WorkItem != NULL)
-            IoFreeWorkItem(Ext->WorkItem);
-        IoDeleteDevice(Device);
+    if (Ext->WorkItem == NULL) {
+        LessonDeleteDevice(Device, LinkName);
+        Status = STATUS_INSUFFICIENT_RESOURCES;
         goto fail;
     }
-    DriverObject->MajorFunction[IRP_MJ_CREATE] = KmCallCreateClose;
-    DriverObject->MajorFunction[IRP_MJ_CLOSE] = KmCallCreateClose;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = KmCallDeviceControl;
     DriverObject->DriverUnload = KmCallUnload;
     return STATUS_SUCCESS;

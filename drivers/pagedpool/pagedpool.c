@@ -31,7 +31,7 @@
 
 #define LESSON_DRIVER "pagedpool"
 #include "../lesson.h"
-#include "../lesson_device.h"
+#include "../lessondevice.h"
 
 #include "pagedpool.h"
 
@@ -173,13 +173,14 @@ static NTSTATUS PagedPoolDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 static VOID PagedPoolUnload(PDRIVER_OBJECT DriverObject)
 {
     LessonWhere("unload");
-    LessonDeleteDevice(DriverObject, LINK_NAME);
+    LessonDeleteDevice(DriverObject->DeviceObject, LINK_NAME);
     ExFreePoolWithTag(PagedBlock, PAGEDPOOL_TAG);
     ExFreePoolWithTag(NonPagedBlock, PAGEDPOOL_TAG);
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
+    PDEVICE_OBJECT Device;
     NTSTATUS Status;
 
     UNREFERENCED_PARAMETER(RegistryPath);
@@ -198,11 +199,10 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     DbgPrint("pagedpool: DriverEntry: wrote 0x%X to nonpaged pool at %p\n",
              *NonPagedBlock, NonPagedBlock);
 
-    Status = LessonCreateDevice(DriverObject, DEVICE_NAME, LINK_NAME);
+    Status = LessonCreateDevice(DriverObject, DEVICE_NAME, LINK_NAME,
+                                FILE_DEVICE_UNKNOWN, 0, &Device);
     if (!NT_SUCCESS(Status))
         goto failed;
-    DriverObject->MajorFunction[IRP_MJ_CREATE] = LessonCreateClose;
-    DriverObject->MajorFunction[IRP_MJ_CLOSE] = LessonCreateClose;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = PagedPoolDeviceControl;
     DriverObject->DriverUnload = PagedPoolUnload;
     return STATUS_SUCCESS;

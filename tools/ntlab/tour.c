@@ -87,7 +87,10 @@ static void show_says(const scenario *s, int before)
             continue;
         if (shown++ == 0)
             putchar('\n');
-        wrapped("  ", "  ", "", s->says[i].text, strlen(s->says[i].text));
+        if (s->says[i].text[0] == '\0')
+            putchar('\n');
+        else
+            wrapped("  ", "  ", "", s->says[i].text, strlen(s->says[i].text));
     }
 }
 
