@@ -22,6 +22,7 @@
  */
 #define LESSON_DRIVER "filter"
 #include "../lesson.h"
+#include "../lessondevice.h"
 
 #include "filter.h"
 
@@ -60,14 +61,6 @@ static const char *where_name(BOOLEAN filter, UCHAR major)
     }
 }
 
-static NTSTATUS complete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
-{
-    Irp->IoStatus.Status = Status;
-    Irp->IoStatus.Information = Information;
-    IoCompleteRequest(Irp, IO_NO_INCREMENT);
-    return Status;
-}
-
 /* ---- The lower device ---------------------------------------------------- */
 
 /* Ends the request the lower device left pending: at DISPATCH_LEVEL, in
@@ -84,8 +77,8 @@ static VOID lower_timer_dpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
     UNREFERENCED_PARAMETER(Arg2);
     LessonWhere("lower device's timer DPC");
     lower_waiting = NULL;
-    complete(irp, STATUS_SUCCESS,
-             stack->Parameters.DeviceIoControl.InputBufferLength);
+    LessonComplete(irp, STATUS_SUCCESS,
+                   stack->Parameters.DeviceIoControl.InputBufferLength);
 }
 
 /* The lower device knows nothing of the filter: it echoes what it got. */
@@ -99,18 +92,18 @@ static NTSTATUS lower_dispatch(PIRP Irp)
 
     LessonWhere(where_name(FALSE, stack->MajorFunction));
     if (stack->MajorFunction != IRP_MJ_DEVICE_CONTROL)
-        return complete(Irp, STATUS_SUCCESS, 0);
+        return LessonComplete(Irp, STATUS_SUCCESS, 0);
     if ((code != IOCTL_FILTER_ECHO && code != IOCTL_FILTER_ECHO_LATER) ||
         out < in)
-        return complete(Irp, STATUS_INVALID_PARAMETER, 0);
+        return LessonComplete(Irp, STATUS_INVALID_PARAMETER, 0);
     DbgPrint("filter: lower device echoes \"%.*s\"\n", (int)in,
              (PCHAR)Irp->AssociatedIrp.SystemBuffer);
     /* METHOD_BUFFERED: input and output share the system buffer, so the
      * echo is already in place; Information says how much goes back. */
     if (code == IOCTL_FILTER_ECHO)
-        return complete(Irp, STATUS_SUCCESS, in);
+        return LessonComplete(Irp, STATUS_SUCCESS, in);
     if (lower_waiting != NULL)
-        return complete(Irp, STATUS_DEVICE_BUSY, 0);
+        return LessonComplete(Irp, STATUS_DEVICE_BUSY, 0);
     IoMarkIrpPending(Irp);
     lower_waiting = Irp;
     KeSetTimer(&lower_timer, due, &lower_dpc);
@@ -201,15 +194,13 @@ static NTSTATUS dispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
 static VOID unload(PDRIVER_OBJECT DriverObject)
 {
-    UNICODE_STRING link = RTL_CONSTANT_STRING(L"\\DosDevices\\FilterLower");
-
     UNREFERENCED_PARAMETER(DriverObject);
     LessonWhere("unload");
     KeCancelTimer(&lower_timer);
-    IoDeleteSymbolicLink(&link);
+    /* The filter comes off the stack before either device goes. */
     IoDetachDevice(below_filter);
     IoDeleteDevice(filter_device);
-    IoDeleteDevice(lower_device);
+    LessonDeleteDevice(lower_device, L"\\DosDevices\\FilterLower");
 }
 
 /* The filter device, attached over the lower one. */
@@ -233,8 +224,6 @@ static NTSTATUS attach_filter(PDRIVER_OBJECT DriverObject)
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
-    UNICODE_STRING name = RTL_CONSTANT_STRING(L"\\Device\\FilterLower");
-    UNICODE_STRING link = RTL_CONSTANT_STRING(L"\\DosDevices\\FilterLower");
     NTSTATUS status;
     ULONG i;
 
@@ -242,23 +231,20 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     LessonWhere("DriverEntry");
     KeInitializeTimer(&lower_timer);
     KeInitializeDpc(&lower_dpc, lower_timer_dpc, NULL);
-    status = IoCreateDevice(DriverObject, 0, &name, FILTER_DEVICE_TYPE, 0,
-                            FALSE, &lower_device);
+    status = LessonCreateDevice(DriverObject, L"\\Device\\FilterLower",
+                                L"\\DosDevices\\FilterLower",
+                                FILTER_DEVICE_TYPE, 0, &lower_device);
     if (!NT_SUCCESS(status))
         return status;
     lower_device->Flags |= DO_BUFFERED_IO;
-    lower_device->Flags &= ~DO_DEVICE_INITIALIZING;
     status = attach_filter(DriverObject);
-    if (NT_SUCCESS(status))
-        status = IoCreateSymbolicLink(&link, &name);
     if (!NT_SUCCESS(status)) {
-        if (filter_device != NULL) {
-            IoDetachDevice(below_filter);
-            IoDeleteDevice(filter_device);
-        }
-        IoDeleteDevice(lower_device);
+        LessonDeleteDevice(lower_device, L"\\DosDevices\\FilterLower");
         return status;
     }
+    /* Both devices' requests, every kind, come to dispatch, which tells
+     * them apart (this replaces the create and close LessonCreateDevice
+     * set: the filter must see those too). */
     for (i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++)
         DriverObject->MajorFunction[i] = dispatch;
     DriverObject->DriverUnload = unload;

@@ -16,12 +16,13 @@
  */
 #define LESSON_DRIVER "timerdpc"
 #include "../lesson.h"
+#include "../lessondevice.h"
 
 #include "timerdpc.h"
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD unload;
-static DRIVER_DISPATCH dispatch;
+static DRIVER_DISPATCH device_control;
 static KDEFERRED_ROUTINE timer_dpc;
 
 /* Everything here is in the driver's image, which is nonpaged: the DPC
@@ -112,42 +113,32 @@ static NTSTATUS query(PIRP Irp, ULONG OutputLength)
     KeAcquireSpinLock(&lock, &irql);
     RtlCopyMemory(Irp->AssociatedIrp.SystemBuffer, &runs, sizeof runs);
     KeReleaseSpinLock(&lock, irql);
-    Irp->IoStatus.Information = sizeof runs;
     return STATUS_SUCCESS;
 }
 
-/* Every request: create and close succeed, the two IOCTLs do their work. */
-static NTSTATUS dispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+/* IRP_MJ_DEVICE_CONTROL: the two IOCTLs. */
+static NTSTATUS device_control(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
-    NTSTATUS status = STATUS_SUCCESS;
+    ULONG in = stack->Parameters.DeviceIoControl.InputBufferLength;
+    ULONG out = stack->Parameters.DeviceIoControl.OutputBufferLength;
+    NTSTATUS status;
 
     UNREFERENCED_PARAMETER(DeviceObject);
-    Irp->IoStatus.Information = 0;
-    if (stack->MajorFunction == IRP_MJ_DEVICE_CONTROL) {
-        switch (stack->Parameters.DeviceIoControl.IoControlCode) {
-        case IOCTL_TIMERDPC_START:
-            status =
-                start(Irp, stack->Parameters.DeviceIoControl.InputBufferLength);
-            break;
-        case IOCTL_TIMERDPC_QUERY:
-            status = query(
-                Irp, stack->Parameters.DeviceIoControl.OutputBufferLength);
-            break;
-        default:
-            status = STATUS_INVALID_DEVICE_REQUEST;
-            break;
-        }
+    switch (stack->Parameters.DeviceIoControl.IoControlCode) {
+    case IOCTL_TIMERDPC_START:
+        return LessonComplete(Irp, start(Irp, in), 0);
+    case IOCTL_TIMERDPC_QUERY:
+        status = query(Irp, out);
+        return LessonComplete(Irp, status,
+                              NT_SUCCESS(status) ? sizeof runs : 0);
+    default:
+        return LessonComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
     }
-    Irp->IoStatus.Status = status;
-    IoCompleteRequest(Irp, IO_NO_INCREMENT);
-    return status;
 }
 
 static VOID unload(PDRIVER_OBJECT DriverObject)
 {
-    UNICODE_STRING link = RTL_CONSTANT_STRING(L"\\DosDevices\\TimerDpc");
-
     UNREFERENCED_PARAMETER(DriverObject);
     LessonWhere("unload");
     /* The timer, the DPC and its routine live in this image: none may
@@ -155,16 +146,12 @@ static VOID unload(PDRIVER_OBJECT DriverObject)
      * have queued (on one CPU, none can be running while we are here). */
     KeCancelTimer(&timer);
     KeRemoveQueueDpc(&dpc);
-    IoDeleteSymbolicLink(&link);
-    IoDeleteDevice(device);
+    LessonDeleteDevice(device, L"\\DosDevices\\TimerDpc");
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
-    UNICODE_STRING name = RTL_CONSTANT_STRING(L"\\Device\\TimerDpc");
-    UNICODE_STRING link = RTL_CONSTANT_STRING(L"\\DosDevices\\TimerDpc");
     NTSTATUS status;
-    ULONG i;
 
     UNREFERENCED_PARAMETER(RegistryPath);
     LessonWhere("DriverEntry");
@@ -172,19 +159,13 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     /* A notification timer with a DPC: the DPC is what runs on expiry. */
     KeInitializeTimerEx(&timer, NotificationTimer);
     KeInitializeDpc(&dpc, timer_dpc, NULL);
-    status = IoCreateDevice(DriverObject, 0, &name, TIMERDPC_DEVICE_TYPE, 0,
-                            FALSE, &device);
+    status = LessonCreateDevice(DriverObject, L"\\Device\\TimerDpc",
+                                L"\\DosDevices\\TimerDpc", TIMERDPC_DEVICE_TYPE,
+                                0, &device);
     if (!NT_SUCCESS(status))
         return status;
-    status = IoCreateSymbolicLink(&link, &name);
-    if (!NT_SUCCESS(status)) {
-        IoDeleteDevice(device);
-        return status;
-    }
-    for (i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++)
-        DriverObject->MajorFunction[i] = dispatch;
-    DriverObject->DriverUnload = unload;
     device->Flags |= DO_BUFFERED_IO;
-    device->Flags &= ~DO_DEVICE_INITIALIZING;
+    DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = device_control;
+    DriverObject->DriverUnload = unload;
     return STATUS_SUCCESS;
 }
