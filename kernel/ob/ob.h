@@ -225,9 +225,10 @@ NTSTATUS ob_close_handle(ob_handle_table *table, HANDLE handle,
 ob_handle_table *ob_process_table(PEPROCESS process);
 
 /* Counts a new handle to object held by process (the counts and the
- * exclusive rule). */
+ * exclusive rule). Below DISPATCH_LEVEL: the header may be paged. */
 NTSTATUS ob_count_handle(PVOID object, PEPROCESS process);
-/* A handle to object with granted access, held by process, went away. */
+/* A handle to object with granted access, held by process, went away.
+ * Below DISPATCH_LEVEL, as for ob_count_handle. */
 void ob_uncount_handle(PVOID object, PEPROCESS process, ACCESS_MASK granted);
 
 /* ---- The namespace (namespace.c) ----------------------------------------- */

@@ -17,8 +17,14 @@ static struct {
     BOOLEAN queued;
 } deferred;
 
+/* Guards every object's handle_count and exclusive_process. A fast mutex,
+ * not DISPATCH_LEVEL: the header of a paged object (a directory, a link)
+ * may have to be brought back from the paging file while it is held. */
+static FAST_MUTEX handle_count_lock;
+
 void ob_init(void)
 {
+    ExInitializeFastMutex(&handle_count_lock);
     ob_init_namespace();
 }
 
@@ -202,9 +208,9 @@ BOOLEAN ob_reference_if_alive(PVOID object)
 NTSTATUS ob_count_handle(PVOID object, PEPROCESS process)
 {
     ob_header *h = OB_HEADER(object);
-    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
     NTSTATUS status = STATUS_SUCCESS;
 
+    ExAcquireFastMutex(&handle_count_lock);
     if ((h->flags & OB_FLAG_EXCLUSIVE) && h->exclusive_process != NULL &&
         h->exclusive_process != process) {
         status = STATUS_ACCESS_DENIED;
@@ -214,20 +220,21 @@ NTSTATUS ob_count_handle(PVOID object, PEPROCESS process)
         h->handle_count++;
         h->type->TotalNumberOfHandles++;
     }
-    KfLowerIrql(irql);
+    ExReleaseFastMutex(&handle_count_lock);
     return status;
 }
 
 void ob_uncount_handle(PVOID object, PEPROCESS process, ACCESS_MASK granted)
 {
     ob_header *h = OB_HEADER(object);
-    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
-    LONG left = --h->handle_count;
+    LONG left;
 
+    ExAcquireFastMutex(&handle_count_lock);
+    left = --h->handle_count;
     h->type->TotalNumberOfHandles--;
     if (left == 0)
         h->exclusive_process = NULL;
-    KfLowerIrql(irql);
+    ExReleaseFastMutex(&handle_count_lock);
     if (h->type->info.close != NULL)
         h->type->info.close(process, object, granted, (ULONG)left);
     if (left == 0 && h->directory != NULL && !(h->flags & OB_FLAG_PERMANENT))

@@ -3,6 +3,7 @@
  * names, directories and symbolic links, duplication, and what NtClose
  * does with a bad handle.
  */
+#include "../../kernel/mm/pager.h"
 #include "../../kernel/ob/ob.h"
 #include "kt_util.h"
 
@@ -349,6 +350,31 @@ KTEST(ob, names_are_relative_to_a_root_directory_handle)
     KT_EXPECT_EQ(ZwOpenEvent(&again, EVENT_ALL_ACCESS, &a),
                  STATUS_OBJECT_PATH_SYNTAX_BAD); /* relative names only */
     ZwClose(ev);
+    ZwClose(dir);
+}
+
+/* Directories live in paged pool: a handle to one is counted in and out
+ * while its object may be out of memory, so the counts are kept below
+ * DISPATCH_LEVEL, where the page can be brought back. */
+KTEST(ob, handles_to_paged_objects_are_counted_while_trimmed)
+{
+    UNICODE_STRING name;
+    OBJECT_ATTRIBUTES a = attributes_for(&name, L"\\BaseNamedObjects", 0);
+    PEPROCESS process = PsGetCurrentProcess();
+    HANDLE dir;
+    PVOID object;
+
+    KT_ASSERT(
+        NT_SUCCESS(ZwOpenDirectoryObject(&dir, DIRECTORY_ALL_ACCESS, &a)));
+    object = object_of(dir);
+    mm_trim_all(TRUE);
+    KT_EXPECT(!(mm_read_pte(HAL_PTR_VA(object)) & X86_PTE_VALID));
+    KT_EXPECT_EQ(ob_count_handle(object, process), STATUS_SUCCESS);
+    KT_EXPECT_EQ(ob_handle_count(object), 2);
+    mm_trim_all(TRUE);
+    KT_EXPECT(!(mm_read_pte(HAL_PTR_VA(object)) & X86_PTE_VALID));
+    ob_uncount_handle(object, process, 0);
+    KT_EXPECT_EQ(ob_handle_count(object), 1);
     ZwClose(dir);
 }
 
