@@ -32,10 +32,12 @@ if cmp -s "$tmp/files" "$tmp/tour"; then ok "the tour runs every scenario file";
 
 run list
 expect_status 0 "list exits 0"
-[ "$(wc -l <"$tmp/out")" -eq "$(wc -l <"$tmp/tour")" ] && ok "list names each scenario" || not_ok "list names each scenario"
+grep -o '^[a-z0-9_-]*' "$tmp/out" | grep . | sort >"$tmp/listed"
+cmp -s "$tmp/listed" "$tmp/tour" && ok "list names each scenario" || not_ok "list names each scenario"
+[ "$(awk 'length > 80' "$tmp/out" | wc -l)" -eq 0 ] && ok "list fits 80 columns" || not_ok "list fits 80 columns"
 
 # Each built-in scenario holds.
-for name in $(awk '{ print $1 }' "$tmp/out"); do
+for name in $(cat "$tmp/listed"); do
     run --quiet run "$name"
     expect_status 0 "scenario $name holds"
 done
@@ -48,6 +50,14 @@ grep -q '^The tour is over: [0-9]* scenarios, every expectation held\.$' "$tmp/o
 ! grep -q "$(printf '\033')" "$tmp/out" && ok "no colours when stdout is not a terminal" || not_ok "no colours when stdout is not a terminal"
 run --quiet
 [ "$status" -eq 0 ] && [ "$(grep -c '^ok ' "$tmp/out")" -eq "$(wc -l <"$tmp/tour")" ] && ok "--quiet: one line per scenario" || not_ok "--quiet: one line per scenario"
+[ "$(awk 'length > 80' "$tmp/out" | wc -l)" -eq 0 ] && ok "--quiet fits 80 columns" || not_ok "--quiet fits 80 columns"
+# On a terminal (script(1) makes one), colours; with NO_COLOR, none.
+if command -v script >/dev/null 2>&1; then
+    script -qec "$NTLAB --quiet" /dev/null >"$tmp/out" 2>&1
+    grep -q "$(printf '\033')\[32mok" "$tmp/out" && ok "colours on a terminal" || not_ok "colours on a terminal"
+    NO_COLOR=1 script -qec "$NTLAB --quiet" /dev/null >"$tmp/out" 2>&1
+    ! grep -q "$(printf '\033')" "$tmp/out" && ok "NO_COLOR turns them off" || not_ok "NO_COLOR turns them off"
+fi
 
 # A scenario of one's own, next to its file.
 cat >"$tmp/mine.scn" <<'SCN'

@@ -418,12 +418,15 @@ static int run_scenario(const scenario *s, const char *heading)
     return failed;
 }
 
+/* "ok      NAME         TITLE", wrapped under the title. */
 static void summary_line(const scenario *s, int failed)
 {
-    if (failed == 0)
-        printf("%sok%s      %-12s %s\n", GREEN, OFF, s->name, s->title);
-    else
-        printf("%sFAILED%s  %-12s %s\n", RED, OFF, s->name, s->title);
+    char *line = scn_format("%-8s%-12s %s", failed == 0 ? "ok" : "FAILED",
+                            s->name, s->title);
+
+    wrapped("", "                     ", failed == 0 ? GREEN : RED, line,
+            strlen(line));
+    free(line);
 }
 
 int scenario_run(const char *word, const scenario_style *how)
@@ -513,9 +516,11 @@ int scenario_tour(const scenario_style *how)
 
 int scenario_list(void)
 {
-    char *names[MAX_SCENARIOS];
+    static const scenario_style plain;
+    char *names[MAX_SCENARIOS], *line;
     int n = scn_builtin_names(names, MAX_SCENARIOS), i;
 
+    style = &plain;
     for (i = 0; i < n; i++) {
         char *path = scn_builtin_path(names[i]);
         scenario *s = scn_parse(path != NULL ? path : names[i]);
@@ -523,7 +528,9 @@ int scenario_list(void)
         free(path);
         if (s == NULL)
             return free_names(names, i, n, 2);
-        printf("%-12s %s\n", s->name, s->title);
+        line = scn_format("%-12s %s", s->name, s->title);
+        wrapped("", "             ", "", line, strlen(line));
+        free(line);
         scn_free(s);
         free(names[i]);
     }
