@@ -15,6 +15,8 @@
  * This one only reads the current process's ID and its own nonpaged data.
  */
 #define LESSON_DRIVER "timerdpc"
+#include <ntstrsafe.h>
+
 #include "../lesson.h"
 #include "../lessondevice.h"
 
@@ -34,13 +36,6 @@ static KSPIN_LOCK lock; /* guards runs and wanted */
 static TIMERDPC_RUNS runs;
 static ULONG wanted; /* runs to make; 0 while the timer is stopped */
 
-/* LessonWhere takes the routine's name as a string; the kernel exports
- * no sprintf, so each tick's name is spelled out. */
-static const char *const tick_names[TIMERDPC_MAX_TICKS] = {
-    "timer DPC, tick 1", "timer DPC, tick 2", "timer DPC, tick 3",
-    "timer DPC, tick 4", "timer DPC, tick 5", "timer DPC, tick 6",
-    "timer DPC, tick 7", "timer DPC, tick 8"};
-
 /*
  * The timer's DPC: at DISPATCH_LEVEL, in the context of the thread the
  * clock interrupted. Nobody asked for it from that thread; it is there by
@@ -48,6 +43,7 @@ static const char *const tick_names[TIMERDPC_MAX_TICKS] = {
  */
 static VOID timer_dpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
 {
+    char name[32];
     ULONG n;
 
     UNREFERENCED_PARAMETER(Dpc);
@@ -61,7 +57,8 @@ static VOID timer_dpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
         KeReleaseSpinLockFromDpcLevel(&lock);
         return;
     }
-    LessonWhere(tick_names[n]);
+    RtlStringCbPrintfA(name, sizeof name, "timer DPC, tick %u", n + 1);
+    LessonWhere(name);
     /* PsGetCurrentProcessId is whatever process the CPU was in. */
     runs.ProcessId[n] = (ULONG)(ULONG_PTR)PsGetCurrentProcessId();
     runs.Runs = n + 1;

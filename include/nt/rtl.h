@@ -285,6 +285,19 @@ NTSYSAPI ULONG NTAPI vDbgPrintExWithPrefix(PCCH Prefix, ULONG ComponentId,
                                            va_list arglist);
 
 /*
+ * The kernel's bounded formatting, as NT exports it (the formats are
+ * DbgPrint's). _vsnprintf writes at most Count characters: when the whole
+ * text fits with room for its NUL it returns its length; when it fills
+ * Buffer exactly, it returns Count and writes no NUL; when it does not
+ * fit, it returns -1 and writes the first Count characters, no NUL.
+ * ntstrsafe.h's RtlStringCb/CchPrintfA are the safe way to use them.
+ */
+NTSYSAPI int _vsnprintf(char *Buffer, size_t Count, const char *Format,
+                        va_list ArgList);
+NTSYSAPI int _snprintf(char *Buffer, size_t Count, const char *Format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
  * ntlab is always a debug (checked) build: KdPrint and KdPrintEx, which
  * NT's free builds compile to nothing, are DbgPrint and DbgPrintEx. Their
  * arguments take double parentheses: KdPrint(("x %d\n", x)).

@@ -6,7 +6,7 @@
 /* The output being built: bytes past size are counted, not stored. */
 struct out {
     char *buf;
-    ULONG size;
+    ULONG room; /* characters that may be stored */
     ULONG len;
 };
 
@@ -19,7 +19,7 @@ struct spec {
 
 static void put(struct out *o, char c)
 {
-    if (o->len + 1 < o->size)
+    if (o->len < o->room)
         o->buf[o->len] = c;
     o->len++;
 }
@@ -271,9 +271,9 @@ static const char *convert(struct out *o, const char *fmt, va_list *ap)
     return fmt + 1;
 }
 
-ULONG rtl_vsnprintf(char *buf, ULONG size, const char *fmt, va_list ap)
+ULONG rtl_vformat(char *buf, ULONG room, const char *fmt, va_list ap)
 {
-    struct out o = {buf, size, 0};
+    struct out o = {buf, room, 0};
     va_list args;
 
     va_copy(args, ap);
@@ -284,9 +284,16 @@ ULONG rtl_vsnprintf(char *buf, ULONG size, const char *fmt, va_list ap)
             fmt = convert(&o, fmt + 1, &args);
     }
     va_end(args);
-    if (size > 0)
-        buf[o.len < size ? o.len : size - 1] = '\0';
     return o.len;
+}
+
+ULONG rtl_vsnprintf(char *buf, ULONG size, const char *fmt, va_list ap)
+{
+    ULONG n = rtl_vformat(buf, size > 0 ? size - 1 : 0, fmt, ap);
+
+    if (size > 0)
+        buf[n < size ? n : size - 1] = '\0';
+    return n;
 }
 
 ULONG rtl_snprintf(char *buf, ULONG size, const char *fmt, ...)

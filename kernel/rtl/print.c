@@ -133,3 +133,26 @@ VOID NTAPI RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName,
              (PCSTR)VoidFileName, LineNumber);
     DbgBreakPoint();
 }
+
+/* ---- Bounded formatting ---- */
+
+int _vsnprintf(char *Buffer, size_t Count, const char *Format, va_list ArgList)
+{
+    ULONG room = Count > 0xFFFFFFFFu ? 0xFFFFFFFFu : (ULONG)Count;
+    ULONG n = rtl_vformat(Buffer, room, Format, ArgList);
+
+    if (n < room)
+        Buffer[n] = '\0';
+    return n <= room && n <= 0x7FFFFFFFu ? (int)n : -1;
+}
+
+int _snprintf(char *Buffer, size_t Count, const char *Format, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, Format);
+    n = _vsnprintf(Buffer, Count, Format, ap);
+    va_end(ap);
+    return n;
+}

@@ -17,6 +17,8 @@
  * returns the length the whole output would have.
  */
 ULONG rtl_vsnprintf(char *buf, ULONG size, const char *fmt, va_list ap);
+/* The same, storing at most room characters and no NUL. */
+ULONG rtl_vformat(char *buf, ULONG room, const char *fmt, va_list ap);
 ULONG rtl_snprintf(char *buf, ULONG size, const char *fmt, ...);
 
 /* Memory for the string routines: paged pool in the kernel, the heap in

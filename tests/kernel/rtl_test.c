@@ -6,6 +6,8 @@
 #include "../../kernel/ktest/ktest.h"
 #include "../../kernel/rtl/rtl.h"
 
+#include <ntstrsafe.h>
+
 #define TAG_USTR 'rtsU' /* the pool tag of Unicode strings Rtl allocates */
 
 /* Does s hold exactly the NUL-terminated text? */
@@ -463,4 +465,52 @@ KTEST(rtl, dbgprint_formats_counted_strings)
     KdPrint(("# KdPrint: %s\n", "as DbgPrint"));
     KdPrintEx((DPFLTR_DEFAULT_ID, DPFLTR_TRACE_LEVEL, "not shown: trace\n"));
     KdPrintEx((DPFLTR_DEFAULT_ID, DPFLTR_MASK | 1, "# KdPrintEx: mask 1\n"));
+}
+
+/* _snprintf as NT's: the length when the text fits with its NUL; Count
+ * and no NUL when it fills the buffer exactly; -1 and Count characters,
+ * no NUL, when it does not fit. Nothing is written past Count. */
+KTEST(rtl, snprintf_counts_and_truncates_as_nt)
+{
+    char buf[8];
+
+    RtlFillMemory(buf, sizeof buf, 'X');
+    KT_EXPECT_EQ(_snprintf(buf, 6, "%s", "abc"), 3);
+    KT_EXPECT_STR_EQ(buf, "abc");
+    RtlFillMemory(buf, sizeof buf, 'X');
+    KT_EXPECT_EQ(_snprintf(buf, 4, "ab%d", 12), 4);
+    KT_EXPECT(RtlEqualMemory(buf, "ab12XXXX", 8));
+    RtlFillMemory(buf, sizeof buf, 'X');
+    KT_EXPECT_EQ(_snprintf(buf, 4, "%s", "abcdef"), -1);
+    KT_EXPECT(RtlEqualMemory(buf, "abcdXXXX", 8));
+    KT_EXPECT_EQ(_snprintf(buf, 0, "%s", "abc"), -1);
+}
+
+/* ntstrsafe.h: results always end in a NUL inside the buffer; a cut is
+ * STATUS_BUFFER_OVERFLOW, a bad size STATUS_INVALID_PARAMETER. */
+KTEST(rtl, ntstrsafe_narrow_routines)
+{
+    char buf[8];
+    size_t n;
+
+    KT_EXPECT_EQ(RtlStringCbPrintfA(buf, sizeof buf, "%u-%s", 42u, "ab"),
+                 STATUS_SUCCESS);
+    KT_EXPECT_STR_EQ(buf, "42-ab");
+    KT_EXPECT_EQ(RtlStringCbPrintfA(buf, sizeof buf, "%s", "1234567"),
+                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(RtlStringCbPrintfA(buf, sizeof buf, "%s", "12345678"),
+                 STATUS_BUFFER_OVERFLOW);
+    KT_EXPECT_STR_EQ(buf, "1234567");
+    KT_EXPECT_EQ(RtlStringCbPrintfA(buf, 0, "x"), STATUS_INVALID_PARAMETER);
+    KT_EXPECT_EQ(RtlStringCchCopyA(buf, sizeof buf, "abc"), STATUS_SUCCESS);
+    KT_EXPECT_EQ(RtlStringCchCatA(buf, sizeof buf, "defg"), STATUS_SUCCESS);
+    KT_EXPECT_STR_EQ(buf, "abcdefg");
+    KT_EXPECT_EQ(RtlStringCchCatA(buf, sizeof buf, "h"),
+                 STATUS_BUFFER_OVERFLOW);
+    KT_EXPECT_EQ(RtlStringCbCopyA(buf, 4, "abcdef"), STATUS_BUFFER_OVERFLOW);
+    KT_EXPECT_STR_EQ(buf, "abc");
+    KT_EXPECT_EQ(RtlStringCchLengthA(buf, sizeof buf, &n), STATUS_SUCCESS);
+    KT_EXPECT_EQ(n, 3);
+    KT_EXPECT_EQ(RtlStringCchLengthA(buf, 3, &n), STATUS_INVALID_PARAMETER);
+    KT_EXPECT_EQ(n, 0);
 }
