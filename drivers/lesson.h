@@ -3,7 +3,7 @@
  * of their routines runs, in one line that the tour shows and the
  * scenarios check:
  *
- *   kmcall: dispatch routine: process kmcall.exe (PID 12), thread 16, IRQL 0 (PASSIVE_LEVEL)
+ *   kmcall: dispatch routine: process kmcall.exe (PID 24), thread 28, IRQL 0 (PASSIVE_LEVEL)
  *
  * A driver defines LESSON_DRIVER (its name) before including this file,
  * then calls LessonWhere("dispatch routine") at the top of a routine.

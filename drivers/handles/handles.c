@@ -2,7 +2,7 @@
  * handles.sys: the same handle value, looked up from two contexts.
  *
  * The lesson. A handle is an index into the handle table of a process:
- * the value 0x24 means one object in one process and something else, or
+ * the value 0x8 means one object in one process and something else, or
  * nothing, in another. ObReferenceObjectByHandle looks a handle up in the
  * table of the process that is current when it is called.
  *

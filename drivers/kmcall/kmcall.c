@@ -11,7 +11,7 @@
  * The same pointer means nothing anywhere else. A work item runs in the
  * System process, whose user half is empty: the call faults (an access
  * violation, caught by __try or stopping the system). A DPC runs on
- * whatever thread the timer interrupted: if another copy of the program is
+ * whatever thread the clock interrupted: if another copy of the program is
  * current, the call runs that copy's code with that copy's data.
  */
 #include <ntddk.h>

@@ -8,7 +8,8 @@
  *                      in this program's thread.
  *   filter.exe later   the same with IOCTL_FILTER_ECHO_LATER: the lower
  *                      device completes it from a DPC while this program
- *                      waits, so the completion routine runs there.
+ *                      waits, so the completion routine runs in that DPC,
+ *                      at DISPATCH_LEVEL.
  *
  * Either way the answer comes back upper-cased (the filter changed the
  * input on its way down) with FILTER_SUFFIX appended (the filter's

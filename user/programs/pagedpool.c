@@ -3,7 +3,7 @@
  * three contexts (its dispatch routine in this thread, a system thread, a
  * DPC) and prints what each found at the block's system address.
  *
- *   pagedpool.exe [paged]   the block in paged pool (the question's case)
+ *   pagedpool.exe [paged]   the block in paged pool (the mistake)
  *   pagedpool.exe nonpaged  the block in nonpaged pool (the fix)
  *
  * Exits 0 when every context read PAGEDPOOL_VALUE, 1 otherwise, 2 on bad
