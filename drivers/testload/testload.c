@@ -12,6 +12,7 @@
 
 NTSTATUS NTAPI DriverEntry(PVOID DriverObject, PVOID RegistryPath);
 ULONG TestPagedTwice(ULONG x);
+ULONG TestRead(volatile ULONG *p);
 size_t wcslen(const WCHAR *s);
 
 /* A routine in a pageable section: the tests trim it out and call it. */
@@ -19,6 +20,12 @@ size_t wcslen(const WCHAR *s);
 __attribute__((section("PAGE"), noinline)) ULONG TestPagedTwice(ULONG x)
 {
     return x * 2 + KeGetCurrentIrql();
+}
+
+/* Reads *p: driver code touching memory (the paging tests trim it first). */
+__attribute__((noinline)) ULONG TestRead(volatile ULONG *p)
+{
+    return *p;
 }
 
 static ULONG plus_one(ULONG x)

@@ -34,14 +34,20 @@ static BOOLEAN now_valid(ULONG va, BOOLEAN write)
     return (pte & X86_PTE_VALID) && (!write || (pde & pte & X86_PTE_WRITE));
 }
 
+/* Is the faulting instruction in a loaded driver's image? (Kernel code,
+ * user code called from kernel mode and code in pool are not.) */
+static BOOLEAN in_driver(const hal_trap *trap)
+{
+    return trap->ip_guest && mm_image_at((ULONG)trap->ip) != NULL;
+}
+
 /* A fault on a system address at IRQL <= APC_LEVEL. */
 static void system_fault(const hal_trap *trap)
 {
     ULONGLONG pa = mm_pte_pa(trap->va);
     NTSTATUS status = STATUS_ACCESS_VIOLATION;
 
-    if (pa != 0 &&
-        (mm_is_paged_pool(trap->va) || mm_is_system_image(trap->va)))
+    if (pa != 0 && (mm_is_paged_pool(trap->va) || mm_is_system_image(trap->va)))
         status = mm_page_in(trap->va, pa, &mm_system_ws);
     if (status == STATUS_IN_PAGE_ERROR)
         KeBugCheckEx(KERNEL_DATA_INPAGE_ERROR, (ULONG)status, trap->va, 0, 0);
@@ -72,8 +78,8 @@ void mm_access_fault(const hal_trap *trap)
     if (!trap->present && now_valid(va, trap->write))
         return;
     if (irql >= DISPATCH_LEVEL)
-        KeBugCheckEx(trap->ip_guest ? DRIVER_IRQL_NOT_LESS_OR_EQUAL
-                                    : IRQL_NOT_LESS_OR_EQUAL,
+        KeBugCheckEx(in_driver(trap) ? DRIVER_IRQL_NOT_LESS_OR_EQUAL
+                                     : IRQL_NOT_LESS_OR_EQUAL,
                      va, irql, trap->write, trap->ip);
     if (mm_is_system_address(va)) {
         system_fault(trap);

@@ -162,12 +162,12 @@ KTEST_STOP(paging, trimmed_paged_pool_at_dispatch_level_from_the_kernel,
 }
 
 #if defined(__x86_64__)
-/* "mov (%rdi),%eax; ret": code placed in system space stands in for a
- * driver's, so the faulting instruction is at a guest address. */
+/* "mov (%rdi),%eax; ret": code placed in nonpaged pool is in no driver's
+ * image, so NT reports the kernel's code: 0xA, with the exact four. */
 static const UCHAR load_code[] = {0x8B, 0x07, 0xC3};
 
-KTEST_STOP(paging, trimmed_paged_pool_at_dispatch_level_from_a_driver,
-           DRIVER_IRQL_NOT_LESS_OR_EQUAL)
+KTEST_STOP(paging, trimmed_paged_pool_at_dispatch_level_from_code_in_pool,
+           IRQL_NOT_LESS_OR_EQUAL)
 {
     volatile ULONG *p = ExAllocatePoolWithTag(PagedPool, 16, TAG);
     PUCHAR code = ExAllocatePoolWithTag(NonPagedPool, sizeof load_code, TAG);
@@ -183,6 +183,29 @@ KTEST_STOP(paging, trimmed_paged_pool_at_dispatch_level_from_a_driver,
     load(p);
 }
 #endif
+
+/* A driver's routine (testload.sys's TestRead, whose first instruction is
+ * the load) touching trimmed paged pool at DISPATCH_LEVEL: 0xD1 with the
+ * address, the IRQL, 0 for a read and the driver's instruction. */
+KTEST_STOP(paging, trimmed_paged_pool_at_dispatch_level_from_a_driver,
+           DRIVER_IRQL_NOT_LESS_OR_EQUAL)
+{
+    volatile ULONG *p = ExAllocatePoolWithTag(PagedPool, 16, TAG);
+    mm_system_image *image = NULL;
+    ULONG (*read)(volatile ULONG *);
+    KIRQL old;
+
+    KT_ASSERT_EQ(mm_load_system_image("testload.sys", &image), STATUS_SUCCESS);
+    read = (ULONG(*)(volatile ULONG *))mm_image_symbol(image, "TestRead");
+    KT_ASSERT(read != NULL && p != NULL);
+    *p = 5;
+    KT_EXPECT_EQ(read(p), 5);
+    mm_trim_all(FALSE);
+    ktest_expect_params(KTEST_P1 | KTEST_P2 | KTEST_P3 | KTEST_P4,
+                        HAL_PTR_VA(p), DISPATCH_LEVEL, 0, HAL_PTR_VA(read));
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    read(p);
+}
 
 /*
  * More paged pool than there is RAM (when the paged pool region allows; else
