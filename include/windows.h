@@ -291,9 +291,7 @@ WINBASEAPI DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
 /* dwCreationFlags may hold STACK_SIZE_PARAM_IS_A_RESERVATION; anything
  * else (CREATE_SUSPENDED included: ntlab cannot create a thread suspended)
  * fails with ERROR_INVALID_PARAMETER. When lpThreadId is given, the call
- * returns once the new thread has started and reported its ID.
- * GetExitCodeThread is not provided: ntlab has no service that reads a
- * thread's exit status. */
+ * returns once the new thread has started and reported its ID. */
 WINBASEAPI HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
                                       SIZE_T dwStackSize,
                                       LPTHREAD_START_ROUTINE lpStartAddress,
@@ -302,6 +300,8 @@ WINBASEAPI HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
 WINBASEAPI DECLSPEC_NORETURN VOID WINAPI ExitThread(DWORD dwExitCode);
 WINBASEAPI HANDLE WINAPI GetCurrentThread(VOID);
 WINBASEAPI DWORD WINAPI GetCurrentThreadId(VOID);
+/* STILL_ACTIVE while the thread runs. */
+WINBASEAPI BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
 /* Nonzero on success. The routine runs in the thread's next alertable
  * wait or sleep. */
 WINBASEAPI DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread,
@@ -317,6 +317,66 @@ WINBASEAPI HANDLE WINAPI GetCurrentProcess(VOID);
 WINBASEAPI DWORD WINAPI GetCurrentProcessId(VOID);
 WINBASEAPI HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle,
                                      DWORD dwProcessId);
+
+typedef struct _STARTUPINFOW {
+    DWORD cb;
+    LPWSTR lpReserved, lpDesktop, lpTitle;
+    DWORD dwX, dwY, dwXSize, dwYSize, dwXCountChars, dwYCountChars;
+    DWORD dwFillAttribute, dwFlags;
+    WORD wShowWindow, cbReserved2;
+    LPBYTE lpReserved2;
+    HANDLE hStdInput, hStdOutput, hStdError;
+} STARTUPINFOW, *LPSTARTUPINFOW;
+
+typedef struct _STARTUPINFOA {
+    DWORD cb;
+    LPSTR lpReserved, lpDesktop, lpTitle;
+    DWORD dwX, dwY, dwXSize, dwYSize, dwXCountChars, dwYCountChars;
+    DWORD dwFillAttribute, dwFlags;
+    WORD wShowWindow, cbReserved2;
+    LPBYTE lpReserved2;
+    HANDLE hStdInput, hStdOutput, hStdError;
+} STARTUPINFOA, *LPSTARTUPINFOA;
+
+typedef struct _PROCESS_INFORMATION {
+    HANDLE hProcess;
+    HANDLE hThread;
+    DWORD dwProcessId;
+    DWORD dwThreadId;
+} PROCESS_INFORMATION, *LPPROCESS_INFORMATION;
+
+#define DEBUG_PROCESS              0x00000001u
+#define DETACHED_PROCESS           0x00000008u
+#define CREATE_NEW_CONSOLE         0x00000010u
+#define NORMAL_PRIORITY_CLASS      0x00000020u
+#define CREATE_NEW_PROCESS_GROUP   0x00000200u
+#define CREATE_UNICODE_ENVIRONMENT 0x00000400u
+#define CREATE_NO_WINDOW           0x08000000u
+
+/*
+ * Starts a program built for ntlab (a boot module, found by its file
+ * name: a path's directories are ignored) in a new process. The program
+ * is lpApplicationName, or else the first word of lpCommandLine (quoted
+ * or up to a blank), and its command line is lpCommandLine, or else
+ * lpApplicationName. The process runs at once: CREATE_SUSPENDED and
+ * DEBUG_PROCESS fail with ERROR_INVALID_PARAMETER, as does any flag but
+ * the console, window, process-group and environment ones, which mean
+ * nothing here; so do an lpEnvironment or an lpCurrentDirectory, which
+ * ntlab cannot give a process (ERROR_NOT_SUPPORTED). lpStartupInfo is not
+ * read. A program that does not exist is ERROR_FILE_NOT_FOUND.
+ */
+WINBASEAPI BOOL WINAPI CreateProcessW(
+    LPCWSTR lpApplicationName, LPWSTR lpCommandLine,
+    LPSECURITY_ATTRIBUTES lpProcessAttributes,
+    LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles,
+    DWORD dwCreationFlags, LPVOID lpEnvironment, LPCWSTR lpCurrentDirectory,
+    LPSTARTUPINFOW lpStartupInfo, LPPROCESS_INFORMATION lpProcessInformation);
+WINBASEAPI BOOL WINAPI CreateProcessA(
+    LPCSTR lpApplicationName, LPSTR lpCommandLine,
+    LPSECURITY_ATTRIBUTES lpProcessAttributes,
+    LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles,
+    DWORD dwCreationFlags, LPVOID lpEnvironment, LPCSTR lpCurrentDirectory,
+    LPSTARTUPINFOA lpStartupInfo, LPPROCESS_INFORMATION lpProcessInformation);
 
 /* ---- Virtual memory ------------------------------------------------------ */
 

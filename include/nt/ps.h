@@ -96,6 +96,19 @@ typedef struct _PROCESS_BASIC_INFORMATION {
     ULONG_PTR InheritedFromUniqueProcessId;
 } PROCESS_BASIC_INFORMATION, *PPROCESS_BASIC_INFORMATION;
 
+typedef enum _THREADINFOCLASS {
+    ThreadBasicInformation = 0,
+} THREADINFOCLASS;
+
+typedef struct _THREAD_BASIC_INFORMATION {
+    NTSTATUS ExitStatus; /* STATUS_PENDING while it runs */
+    PVOID TebBaseAddress; /* NULL for a system thread */
+    CLIENT_ID ClientId;
+    ULONG_PTR AffinityMask;
+    KPRIORITY Priority;
+    KPRIORITY BasePriority;
+} THREAD_BASIC_INFORMATION, *PTHREAD_BASIC_INFORMATION;
+
 typedef VOID(NTAPI *PPS_APC_ROUTINE)(PVOID ApcArgument1, PVOID ApcArgument2,
                                      PVOID ApcArgument3);
 
@@ -137,6 +150,11 @@ NTSYSAPI NTSTATUS NTAPI NtOpenThread(PHANDLE ThreadHandle,
                                      PCLIENT_ID ClientId);
 NTSYSAPI NTSTATUS NTAPI NtTerminateThread(HANDLE ThreadHandle,
                                           NTSTATUS ExitStatus);
+/* ThreadBasicInformation only (THREAD_QUERY_INFORMATION access). */
+NTSYSAPI NTSTATUS NTAPI NtQueryInformationThread(
+    HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+    PVOID ThreadInformation, ULONG ThreadInformationLength,
+    PULONG ReturnLength);
 /* Queues ApcRoutine(ApcArgument1..3) to run in the thread's user mode at
  * its next alertable wait (or NtTestAlert). */
 NTSYSAPI NTSTATUS NTAPI NtQueueApcThread(HANDLE ThreadHandle,
@@ -148,6 +166,10 @@ NTSYSAPI NTSTATUS NTAPI ZwTerminateProcess(HANDLE ProcessHandle,
 NTSYSAPI NTSTATUS NTAPI ZwQueryInformationProcess(
     HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
     PVOID ProcessInformation, ULONG ProcessInformationLength,
+    PULONG ReturnLength);
+NTSYSAPI NTSTATUS NTAPI ZwQueryInformationThread(
+    HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+    PVOID ThreadInformation, ULONG ThreadInformationLength,
     PULONG ReturnLength);
 NTSYSAPI NTSTATUS NTAPI ZwOpenProcess(PHANDLE ProcessHandle,
                                       ACCESS_MASK DesiredAccess,

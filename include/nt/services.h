@@ -158,6 +158,12 @@
        PULONG ReturnLength),                                                   \
       (ProcessHandle, ProcessInformationClass, ProcessInformation,             \
        ProcessInformationLength, ReturnLength))                                \
+    S(NTSTATUS, NtQueryInformationThread, 5,                                   \
+      (HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,            \
+       PVOID ThreadInformation, ULONG ThreadInformationLength,                 \
+       PULONG ReturnLength),                                                   \
+      (ThreadHandle, ThreadInformationClass, ThreadInformation,                \
+       ThreadInformationLength, ReturnLength))                                 \
     S(NTSTATUS, NtCreateThreadEx, 11,                                          \
       (PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess,                        \
        POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle,              \

@@ -115,6 +115,12 @@ ZW(QueryInformationProcess,
     PULONG ReturnLength),
    (ProcessHandle, ProcessInformationClass, ProcessInformation,
     ProcessInformationLength, ReturnLength))
+ZW(QueryInformationThread,
+   (HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+    PVOID ThreadInformation, ULONG ThreadInformationLength,
+    PULONG ReturnLength),
+   (ThreadHandle, ThreadInformationClass, ThreadInformation,
+    ThreadInformationLength, ReturnLength))
 ZW(OpenProcess,
    (PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess,
     POBJECT_ATTRIBUTES ObjectAttributes, PCLIENT_ID ClientId),

@@ -47,7 +47,6 @@ typedef struct _ETHREAD {
     NTSTATUS ExitStatus;
     PKSTART_ROUTINE StartAddress;
     PVOID StartContext;
-    ULONG Teb; /* user address of its TEB, 0 for a system thread */
     LARGE_INTEGER CreateTime;
     LARGE_INTEGER ExitTime;
     WORK_QUEUE_ITEM ReaperItem;

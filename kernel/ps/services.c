@@ -257,6 +257,18 @@ NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus)
 
 /* ---- Information --------------------------------------------------------- */
 
+/* Gives a query's answer (size bytes) and its length back to the caller. */
+static NTSTATUS give_info(KPROCESSOR_MODE mode, PVOID out, const void *info,
+                          ULONG size, PULONG return_length)
+{
+    NTSTATUS status = mm_give_back(mode, out, size, sizeof(ULONG), info);
+
+    if (NT_SUCCESS(status) && return_length != NULL)
+        status = mm_give_back(mode, return_length, sizeof size, sizeof(ULONG),
+                              &size);
+    return status;
+}
+
 NTSTATUS NTAPI NtQueryInformationProcess(
     HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
     PVOID ProcessInformation, ULONG ProcessInformationLength,
@@ -264,7 +276,6 @@ NTSTATUS NTAPI NtQueryInformationProcess(
 {
     KPROCESSOR_MODE mode = ExGetPreviousMode();
     PROCESS_BASIC_INFORMATION info;
-    ULONG length = sizeof info;
     EPROCESS *process;
     NTSTATUS status;
 
@@ -285,12 +296,41 @@ NTSTATUS NTAPI NtQueryInformationProcess(
     info.UniqueProcessId = process->UniqueProcessId;
     info.InheritedFromUniqueProcessId = process->InheritedFromUniqueProcessId;
     ObDereferenceObject(process);
-    status = mm_give_back(mode, ProcessInformation, sizeof info, sizeof(ULONG),
-                          &info);
-    if (NT_SUCCESS(status) && ReturnLength != NULL)
-        status = mm_give_back(mode, ReturnLength, sizeof length, sizeof(ULONG),
-                              &length);
-    return status;
+    return give_info(mode, ProcessInformation, &info, sizeof info,
+                     ReturnLength);
+}
+
+NTSTATUS NTAPI NtQueryInformationThread(HANDLE ThreadHandle,
+                                        THREADINFOCLASS ThreadInformationClass,
+                                        PVOID ThreadInformation,
+                                        ULONG ThreadInformationLength,
+                                        PULONG ReturnLength)
+{
+    KPROCESSOR_MODE mode = ExGetPreviousMode();
+    THREAD_BASIC_INFORMATION info;
+    ETHREAD *thread;
+    NTSTATUS status;
+
+    if (ThreadInformationClass != ThreadBasicInformation)
+        return STATUS_INVALID_INFO_CLASS;
+    if (ThreadInformationLength != sizeof info)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    status =
+        ObReferenceObjectByHandle(ThreadHandle, THREAD_QUERY_INFORMATION,
+                                  *PsThreadType, mode, (PVOID *)&thread, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    RtlZeroMemory(&info, sizeof info);
+    info.ExitStatus = thread->ExitStatus;
+    info.TebBaseAddress =
+        thread->Tcb.Teb != 0 ? HAL_VA_PTR(thread->Tcb.Teb) : NULL;
+    info.ClientId.UniqueProcess = (HANDLE)(ULONG_PTR)thread->UniqueProcess;
+    info.ClientId.UniqueThread = (HANDLE)(ULONG_PTR)thread->UniqueThread;
+    info.AffinityMask = 1;
+    info.Priority = thread->Tcb.Priority;
+    info.BasePriority = thread->Tcb.BasePriority;
+    ObDereferenceObject(thread);
+    return give_info(mode, ThreadInformation, &info, sizeof info, ReturnLength);
 }
 
 /* ---- User threads -------------------------------------------------------- */

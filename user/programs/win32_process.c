@@ -2,8 +2,8 @@
  * Win32 processes, handles, errors and time: GetLastError after failing
  * calls, the current process and its ID, OpenProcess, DuplicateHandle,
  * exit codes of child processes (which end by ExitProcess, by returning,
- * or by TerminateProcess), a named event shared with a child, and the
- * clocks.
+ * or by TerminateProcess), a named event shared with a child, the
+ * clocks, CreateProcess and GetExitCodeThread.
  *
  * Run without arguments it is the parent; "exit", "sleep" and "signal"
  * make it one of the children.
@@ -184,6 +184,63 @@ static int clocks(void)
     return 0;
 }
 
+static DWORD WINAPI returns_seven(LPVOID unused)
+{
+    (void)unused;
+    Sleep(20);
+    return 7;
+}
+
+/* CreateProcessA/W with hello.exe (which exits with 42), their failures,
+ * and a thread's exit code. */
+static int create_process(void)
+{
+    char command_line[] = "hello one \"two three\"";
+    STARTUPINFOA si = {.cb = sizeof si};
+    STARTUPINFOW siw = {.cb = sizeof siw};
+    PROCESS_INFORMATION pi;
+    HANDLE thread, opened;
+    DWORD code = 0;
+
+    CHECK(60, CreateProcessA(NULL, command_line, NULL, NULL, FALSE, 0, NULL,
+                             NULL, &si, &pi));
+    CHECK(61, pi.dwProcessId != 0 && pi.dwThreadId != 0 &&
+                  pi.dwProcessId != GetCurrentProcessId());
+    opened = OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, pi.dwProcessId);
+    CHECK(62, opened != NULL);
+    CHECK(63, exit_code_of(pi.hProcess) == 42);
+    CHECK(64, GetExitCodeThread(pi.hThread, &code) && code == 42);
+    CloseHandle(opened);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    CHECK(65, CreateProcessW(L"C:\\programs\\hello.exe", NULL, NULL, NULL,
+                             FALSE, CREATE_NO_WINDOW, NULL, NULL, &siw, &pi));
+    CHECK(66, exit_code_of(pi.hProcess) == 42);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    FAILS(67,
+          CreateProcessW(L"nosuch.exe", NULL, NULL, NULL, FALSE, 0, NULL, NULL,
+                         &siw, &pi),
+          FALSE, ERROR_FILE_NOT_FOUND);
+    FAILS(68,
+          CreateProcessW(L"hello.exe", NULL, NULL, NULL, FALSE,
+                         CREATE_SUSPENDED, NULL, NULL, &siw, &pi),
+          FALSE, ERROR_INVALID_PARAMETER);
+    FAILS(69,
+          CreateProcessW(L"hello.exe", NULL, NULL, NULL, FALSE, 0, NULL,
+                         L"C:\\", &siw, &pi),
+          FALSE, ERROR_NOT_SUPPORTED);
+    thread = CreateThread(NULL, 0, returns_seven, NULL, 0, NULL);
+    CHECK(70, thread != NULL);
+    CHECK(71, GetExitCodeThread(thread, &code) && code == STILL_ACTIVE);
+    CHECK(72, WaitForSingleObject(thread, 10000) == WAIT_OBJECT_0);
+    CHECK(73, GetExitCodeThread(thread, &code) && code == 7);
+    CloseHandle(thread);
+    FAILS(74, GetExitCodeThread(BOGUS_HANDLE, &code), FALSE,
+          ERROR_INVALID_HANDLE);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int failed;
@@ -192,7 +249,7 @@ int main(int argc, char **argv)
         return child(argv[1]);
     if ((failed = last_error()) != 0 || (failed = current_process()) != 0 ||
         (failed = duplicates()) != 0 || (failed = children()) != 0 ||
-        (failed = clocks()) != 0)
+        (failed = clocks()) != 0 || (failed = create_process()) != 0)
         return failed;
     return 0;
 }

@@ -34,16 +34,16 @@ VOID WINAPI SetLastError(DWORD dwErrCode)
 
 /* ---- Names --------------------------------------------------------------- */
 
-BOOL win32_unicode_name(LPCSTR name, WCHAR buffer[MAX_PATH + 1], LPCWSTR *out)
+BOOL win32_widen(LPCSTR text, WCHAR *buffer, USHORT chars, LPCWSTR *out)
 {
     ANSI_STRING ansi;
-    UNICODE_STRING unicode = {0, (MAX_PATH + 1) * sizeof(WCHAR), buffer};
+    UNICODE_STRING unicode = {0, (USHORT)(chars * sizeof(WCHAR)), buffer};
     NTSTATUS status;
 
     *out = NULL;
-    if (name == NULL)
+    if (text == NULL)
         return TRUE;
-    RtlInitAnsiString(&ansi, name);
+    RtlInitAnsiString(&ansi, text);
     status = RtlAnsiStringToUnicodeString(&unicode, &ansi, FALSE);
     if (status == STATUS_BUFFER_OVERFLOW) {
         win32_set_nt_error(STATUS_NAME_TOO_LONG);
@@ -53,6 +53,11 @@ BOOL win32_unicode_name(LPCSTR name, WCHAR buffer[MAX_PATH + 1], LPCWSTR *out)
         return FALSE;
     *out = buffer;
     return TRUE;
+}
+
+BOOL win32_unicode_name(LPCSTR name, WCHAR buffer[MAX_PATH + 1], LPCWSTR *out)
+{
+    return win32_widen(name, buffer, MAX_PATH + 1, out);
 }
 
 /* ---- Handles ------------------------------------------------------------- */

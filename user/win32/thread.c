@@ -114,3 +114,14 @@ DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData)
     return win32_check(NtQueueApcThread(hThread, run_user_apc, (PVOID)pfnAPC,
                                         (PVOID)dwData, NULL));
 }
+
+BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode)
+{
+    THREAD_BASIC_INFORMATION info;
+
+    if (!win32_check(NtQueryInformationThread(hThread, ThreadBasicInformation,
+                                              &info, sizeof info, NULL)))
+        return FALSE;
+    *lpExitCode = (DWORD)info.ExitStatus; /* STATUS_PENDING: STILL_ACTIVE */
+    return TRUE;
+}

@@ -20,6 +20,9 @@ BOOL win32_check(NTSTATUS status);
  * cannot. */
 BOOL win32_unicode_name(LPCSTR name, WCHAR buffer[MAX_PATH + 1], LPCWSTR *out);
 
+/* The same for any text, into buffer of chars WCHARs (at most 32767). */
+BOOL win32_widen(LPCSTR text, WCHAR *buffer, USHORT chars, LPCWSTR *out);
+
 /* The native timeout for milliseconds, stored in *time: NULL for INFINITE
  * (no timeout), else a relative interval. */
 PLARGE_INTEGER win32_timeout(LARGE_INTEGER *time, DWORD milliseconds);
