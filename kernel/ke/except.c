@@ -40,10 +40,11 @@ void rtl_seh_unhandled(EXCEPTION_RECORD *record, CONTEXT *context)
     KTHREAD *thread = ke_current_thread();
     ULONG_PTR ip = (ULONG_PTR)record->ExceptionAddress;
 
-    UNREFERENCED_PARAMETER(context);
+    /* In a system thread, NT gives the exception and context records. */
     if (thread != NULL && thread->SystemThread)
         KeBugCheckEx(SYSTEM_THREAD_EXCEPTION_NOT_HANDLED,
-                     (ULONG)record->ExceptionCode, ip, (ULONG_PTR)record, 0);
+                     (ULONG)record->ExceptionCode, ip, (ULONG_PTR)record,
+                     (ULONG_PTR)context);
     KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, (ULONG)record->ExceptionCode, ip,
                  record->ExceptionInformation[0],
                  record->ExceptionInformation[1]);
