@@ -19,26 +19,27 @@ static inline HANDLE StartSecondCopy(const WCHAR *image,
                                      const WCHAR *command_line, HANDLE ready,
                                      ULONG *pid)
 {
-    UNICODE_STRING image_name, line;
-    HANDLE process, thread;
-    PROCESS_BASIC_INFORMATION info;
+    WCHAR line[256];
+    STARTUPINFOW si = {.cb = sizeof si};
+    PROCESS_INFORMATION pi;
+    ULONG i;
 
-    RtlInitUnicodeString(&image_name, image);
-    RtlInitUnicodeString(&line, command_line);
-    if (!NT_SUCCESS(
-            NtlabCreateProcess(&process, &thread, &image_name, &line, 0)))
+    /* CreateProcessW may write into its command line, as on Windows. */
+    for (i = 0; command_line[i] != 0 && i + 1 < ARRAYSIZE(line); i++)
+        line[i] = command_line[i];
+    line[i] = 0;
+    if (!CreateProcessW(image, line, NULL, NULL, FALSE, 0, NULL, NULL, &si,
+                        &pi))
         return NULL;
-    CloseHandle(thread);
-    if (WaitForSingleObject(ready, 10000) != WAIT_OBJECT_0 ||
-        !NT_SUCCESS(NtQueryInformationProcess(process, ProcessBasicInformation,
-                                              &info, sizeof info, NULL))) {
-        TerminateProcess(process, 1);
-        WaitForSingleObject(process, 10000);
-        CloseHandle(process);
+    CloseHandle(pi.hThread);
+    if (WaitForSingleObject(ready, 10000) != WAIT_OBJECT_0) {
+        TerminateProcess(pi.hProcess, 1);
+        WaitForSingleObject(pi.hProcess, 10000);
+        CloseHandle(pi.hProcess);
         return NULL;
     }
-    *pid = (ULONG)info.UniqueProcessId;
-    return process;
+    *pid = pi.dwProcessId;
+    return pi.hProcess;
 }
 
 #endif
