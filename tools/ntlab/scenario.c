@@ -368,6 +368,12 @@ static char *read_file(const char *path)
     }
     text = malloc(MAX_FILE + 1);
     n = text != NULL ? fread(text, 1, MAX_FILE + 1, f) : 0;
+    if (ferror(f)) {
+        fprintf(stderr, "ntlab: cannot read %s (%s)\n", path, strerror(errno));
+        fclose(f);
+        free(text);
+        return NULL;
+    }
     fclose(f);
     if (text == NULL || n > MAX_FILE) {
         fprintf(stderr, "ntlab: %s: larger than 1 MiB\n", path);
