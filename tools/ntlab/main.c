@@ -266,60 +266,73 @@ static int host_side(int command)
     return scenario_tour(&style);
 }
 
-int main(int argc, char **argv)
+/* run SCENARIO, or run PROGRAM ARG... (everything after PROGRAM is its). */
+static void set_run_command(int argc, char **argv, int at)
 {
-    char *words[4];
-    const char *pagefile = NULL;
-    char twice[16];
-    int nwords = 0, i, n;
+    if (at >= argc)
+        hosted_die("run needs a SCENARIO or a PROGRAM (try 'ntlab --help')");
+    if (!scenario_is_one(argv[at])) {
+        set_run(argc, argv, at);
+        return;
+    }
+    if (at + 1 < argc)
+        hosted_die("run %s: a scenario takes no arguments, not '%s'", argv[at],
+                   argv[at + 1]);
+    host_command = SCENARIO;
+    scenario_word = argv[at];
+}
 
-    opts.self = "/proc/self/exe";
-    set_memory("64");
-    set_seed("1");
+/* Takes one boot option at argv[*i] (and its value); FALSE if it is none. */
+static bool boot_option(int argc, char **argv, int *i, const char **pagefile)
+{
+    const char *a = argv[*i];
+
+    if (is_option(a, "--memory"))
+        set_memory(option_value(argc, argv, i, "--memory"));
+    else if (is_option(a, "--pagefile"))
+        *pagefile = option_value(argc, argv, i, "--pagefile");
+    else if (is_option(a, "--seed"))
+        set_seed(option_value(argc, argv, i, "--seed"));
+    else if (strcmp(a, "--realtime") == 0)
+        opts.boot.realtime = TRUE;
+    else if (strcmp(a, "--trim") == 0)
+        opts.boot.trim = TRUE;
+    else if (strcmp(a, "--strict") == 0)
+        opts.boot.strict = TRUE;
+    else if (is_option(a, "--program"))
+        add_module(option_value(argc, argv, i, "--program"), "--program");
+    else if (is_option(a, "--driver"))
+        add_driver(option_value(argc, argv, i, "--driver"));
+    else
+        return false;
+    return true;
+}
+
+/* Reads the command line: options into opts, the command's words into
+ * words (at most 4; their count returned). Returns the --pagefile value
+ * given, or NULL, in *pagefile. */
+static int parse_arguments(int argc, char **argv, char **words,
+                           const char **pagefile)
+{
+    int nwords = 0, i;
+
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         int from = i;
 
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
-            return 0;
+            exit(0);
         } else if (strcmp(a, "--version") == 0) {
             printf("ntlab 0.1 (hosted, x86-64; guest window at %#lx)\n",
                    (unsigned long)NTLAB_VA_BASE);
-            return 0;
-        } else if (is_option(a, "--memory")) {
-            set_memory(option_value(argc, argv, &i, "--memory"));
-        } else if (is_option(a, "--pagefile")) {
-            pagefile = option_value(argc, argv, &i, "--pagefile");
-        } else if (is_option(a, "--seed")) {
-            set_seed(option_value(argc, argv, &i, "--seed"));
-        } else if (strcmp(a, "--realtime") == 0) {
-            opts.boot.realtime = TRUE;
-        } else if (strcmp(a, "--trim") == 0) {
-            opts.boot.trim = TRUE;
-        } else if (strcmp(a, "--strict") == 0) {
-            opts.boot.strict = TRUE;
+            exit(0);
+        } else if (boot_option(argc, argv, &i, pagefile)) {
+            forward(argv, from, i);
         } else if (strcmp(a, "--quiet") == 0) {
             style.quiet = true;
-        } else if (is_option(a, "--program")) {
-            add_module(option_value(argc, argv, &i, "--program"), "--program");
-        } else if (is_option(a, "--driver")) {
-            add_driver(option_value(argc, argv, &i, "--driver"));
         } else if (nwords == 0 && strcmp(a, "run") == 0) {
-            /* Everything after PROGRAM is PROGRAM's. */
-            if (i + 1 >= argc)
-                hosted_die("run needs a SCENARIO or a PROGRAM (try 'ntlab "
-                           "--help')");
-            if (scenario_is_one(argv[i + 1])) {
-                if (i + 2 < argc)
-                    hosted_die("run %s: a scenario takes no arguments, not "
-                               "'%s'",
-                               argv[i + 1], argv[i + 2]);
-                host_command = SCENARIO;
-                scenario_word = argv[i + 1];
-                break;
-            }
-            set_run(argc, argv, i + 1);
+            set_run_command(argc, argv, i + 1);
             break;
         } else if (is_option(a, "--child-test")) {
             opts.boot.command = "child-test";
@@ -331,8 +344,45 @@ int main(int argc, char **argv)
         } else {
             hosted_die("too many arguments (try 'ntlab --help')");
         }
-        forward(argv, from, i);
     }
+    return nwords;
+}
+
+/* The options a child boot (a stop test) repeats: the modules, not the
+ * driver loads, since a child boot runs one test. */
+static void set_child_args(void)
+{
+    int i = 6, n;
+
+    opts.child_args[0] = "--memory";
+    opts.child_args[1] = memory_arg;
+    opts.child_args[2] = "--seed";
+    opts.child_args[3] = seed_arg;
+    opts.child_args[4] = "--pagefile";
+    opts.child_args[5] = pagefile_arg;
+    if (opts.boot.realtime)
+        opts.child_args[i++] = "--realtime";
+    if (opts.boot.trim)
+        opts.child_args[i++] = "--trim";
+    if (opts.boot.strict)
+        opts.child_args[i++] = "--strict";
+    for (n = 0; n < opts.program_count; n++) {
+        opts.child_args[i++] = "--program";
+        opts.child_args[i++] = opts.programs[n];
+    }
+    opts.child_args[i] = NULL;
+}
+
+int main(int argc, char **argv)
+{
+    char *words[4], twice[16];
+    const char *pagefile = NULL;
+    int nwords;
+
+    opts.self = "/proc/self/exe";
+    set_memory("64");
+    set_seed("1");
+    nwords = parse_arguments(argc, argv, words, &pagefile);
     if (pagefile == NULL) {
         snprintf(twice, sizeof twice, "%u", opts.boot.ram_pages / 128);
         pagefile = twice;
@@ -348,24 +398,6 @@ int main(int argc, char **argv)
         set_command(nwords, words);
     if (host_command != BOOT)
         exit(host_side(host_command));
-    opts.child_args[0] = "--memory";
-    opts.child_args[1] = memory_arg;
-    opts.child_args[2] = "--seed";
-    opts.child_args[3] = seed_arg;
-    opts.child_args[4] = "--pagefile";
-    opts.child_args[5] = pagefile_arg;
-    i = 6;
-    if (opts.boot.realtime)
-        opts.child_args[i++] = "--realtime";
-    if (opts.boot.trim)
-        opts.child_args[i++] = "--trim";
-    if (opts.boot.strict)
-        opts.child_args[i++] = "--strict";
-    for (n = 0; n < opts.program_count; n++) {
-        opts.child_args[i++] = "--program";
-        opts.child_args[i++] = opts.programs[n];
-    }
-    /* A child boot runs one test: it gets the modules, not the loads. */
-    opts.child_args[i] = NULL;
+    set_child_args();
     hosted_start(&opts);
 }
