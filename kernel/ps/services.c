@@ -269,6 +269,20 @@ static NTSTATUS give_info(KPROCESSOR_MODE mode, PVOID out, const void *info,
     return status;
 }
 
+/* Checks a basic-information query (class 0, the structure's size) and
+ * references the object it asks about. */
+static NTSTATUS begin_query(ULONG info_class, ULONG length, ULONG size,
+                            HANDLE handle, ACCESS_MASK access,
+                            POBJECT_TYPE type, PVOID *object)
+{
+    if (info_class != 0)
+        return STATUS_INVALID_INFO_CLASS;
+    if (length != size)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    return ObReferenceObjectByHandle(handle, access, type, ExGetPreviousMode(),
+                                     object, NULL);
+}
+
 NTSTATUS NTAPI NtQueryInformationProcess(
     HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
     PVOID ProcessInformation, ULONG ProcessInformationLength,
@@ -279,13 +293,9 @@ NTSTATUS NTAPI NtQueryInformationProcess(
     EPROCESS *process;
     NTSTATUS status;
 
-    if (ProcessInformationClass != ProcessBasicInformation)
-        return STATUS_INVALID_INFO_CLASS;
-    if (ProcessInformationLength != sizeof info)
-        return STATUS_INFO_LENGTH_MISMATCH;
-    status = ObReferenceObjectByHandle(ProcessHandle, PROCESS_QUERY_INFORMATION,
-                                       *PsProcessType, mode, (PVOID *)&process,
-                                       NULL);
+    status = begin_query(ProcessInformationClass, ProcessInformationLength,
+                         sizeof info, ProcessHandle, PROCESS_QUERY_INFORMATION,
+                         *PsProcessType, (PVOID *)&process);
     if (!NT_SUCCESS(status))
         return status;
     RtlZeroMemory(&info, sizeof info);
@@ -311,13 +321,9 @@ NTSTATUS NTAPI NtQueryInformationThread(HANDLE ThreadHandle,
     ETHREAD *thread;
     NTSTATUS status;
 
-    if (ThreadInformationClass != ThreadBasicInformation)
-        return STATUS_INVALID_INFO_CLASS;
-    if (ThreadInformationLength != sizeof info)
-        return STATUS_INFO_LENGTH_MISMATCH;
-    status =
-        ObReferenceObjectByHandle(ThreadHandle, THREAD_QUERY_INFORMATION,
-                                  *PsThreadType, mode, (PVOID *)&thread, NULL);
+    status = begin_query(ThreadInformationClass, ThreadInformationLength,
+                         sizeof info, ThreadHandle, THREAD_QUERY_INFORMATION,
+                         *PsThreadType, (PVOID *)&thread);
     if (!NT_SUCCESS(status))
         return status;
     RtlZeroMemory(&info, sizeof info);
