@@ -7,46 +7,73 @@ PVOID MmHighestUserAddress = HAL_VA_PTR(MM_HIGHEST_USER_ADDRESS);
 ULONG_PTR MmUserProbeAddress = (ULONG_PTR)HAL_VA_PTR(MM_USER_PROBE_ADDRESS);
 PVOID MmSystemRangeStart = HAL_VA_PTR(MM_SYSTEM_RANGE_START);
 
-/* Raises unless [address, address + length) is aligned and in user space. */
-static void check_range(const volatile VOID *address, SIZE_T length,
-                        ULONG alignment)
+/* STATUS_DATATYPE_MISALIGNMENT or STATUS_ACCESS_VIOLATION unless
+ * [p, p + size) is aligned and in user space: what ProbeForRead and
+ * ProbeForWrite raise, as a status. */
+static NTSTATUS check_user_range(const volatile void *p, SIZE_T size,
+                                 ULONG alignment)
 {
-    ULONG_PTR a = (ULONG_PTR)address;
+    ULONG_PTR a = (ULONG_PTR)p;
 
     if (alignment == 0 || (alignment & (alignment - 1)) != 0 ||
         alignment > 16 || (a & (alignment - 1)) != 0)
-        ExRaiseDatatypeMisalignment();
-    if (!HAL_PTR_IN_WINDOW(address) ||
-        length > MM_USER_PROBE_ADDRESS - HAL_PTR_VA(address) ||
-        HAL_PTR_VA(address) >= MM_USER_PROBE_ADDRESS)
-        ExRaiseAccessViolation();
+        return STATUS_DATATYPE_MISALIGNMENT;
+    if (!HAL_PTR_IN_WINDOW(p) || size > MM_USER_PROBE_ADDRESS - HAL_PTR_VA(p) ||
+        HAL_PTR_VA(p) >= MM_USER_PROBE_ADDRESS)
+        return STATUS_ACCESS_VIOLATION;
+    return STATUS_SUCCESS;
+}
+
+/* Calls touch on one byte of each page [p, p + size) covers (size > 0),
+ * the last byte included; stops at the first failure. */
+static NTSTATUS touch_pages(volatile UCHAR *p, SIZE_T size,
+                            NTSTATUS (*touch)(volatile UCHAR *byte))
+{
+    volatile UCHAR *last = p + size - 1;
+    NTSTATUS status;
+
+    for (;;) {
+        status = touch(p);
+        if (!NT_SUCCESS(status) ||
+            (ULONG_PTR)p >= ((ULONG_PTR)last & ~(ULONG_PTR)(PAGE_SIZE - 1)))
+            break;
+        p = (volatile UCHAR *)(((ULONG_PTR)p & ~(ULONG_PTR)(PAGE_SIZE - 1)) +
+                               PAGE_SIZE);
+    }
+    return NT_SUCCESS(status) ? touch(last) : status;
 }
 
 VOID NTAPI ProbeForRead(const volatile VOID *Address, SIZE_T Length,
                         ULONG Alignment)
 {
-    if (Length != 0)
-        check_range(Address, Length, Alignment);
+    NTSTATUS status;
+
+    if (Length == 0)
+        return;
+    status = check_user_range(Address, Length, Alignment);
+    if (!NT_SUCCESS(status))
+        ExRaiseStatus(status);
+}
+
+/* A write of what the byte holds: a fault raises in the caller's __try. */
+static NTSTATUS rewrite(volatile UCHAR *byte)
+{
+    *byte = *byte;
+    return STATUS_SUCCESS;
 }
 
 /* Touches each page for writing, so that a read-only or uncommitted page
  * raises now, inside the caller's __try. */
 VOID NTAPI ProbeForWrite(volatile VOID *Address, SIZE_T Length, ULONG Alignment)
 {
-    volatile UCHAR *p = Address, *last;
+    NTSTATUS status;
 
     if (Length == 0)
         return;
-    check_range(Address, Length, Alignment);
-    last = p + Length - 1;
-    for (;;) {
-        *p = *p;
-        if ((ULONG_PTR)p >= ((ULONG_PTR)last & ~(ULONG_PTR)(PAGE_SIZE - 1)))
-            break;
-        p = (volatile UCHAR *)(((ULONG_PTR)p & ~(ULONG_PTR)(PAGE_SIZE - 1)) +
-                               PAGE_SIZE);
-    }
-    *last = *last;
+    status = check_user_range(Address, Length, Alignment);
+    if (!NT_SUCCESS(status))
+        ExRaiseStatus(status);
+    touch_pages(Address, Length, rewrite);
 }
 
 BOOLEAN NTAPI MmIsAddressValid(PVOID VirtualAddress)
@@ -88,21 +115,6 @@ PHYSICAL_ADDRESS NTAPI MmGetPhysicalAddress(PVOID BaseAddress)
  * not pay for a frame per copy.
  */
 
-/* What ProbeForRead / ProbeForWrite would raise, as a status. */
-static NTSTATUS check_user_range(const volatile void *p, SIZE_T size,
-                                 ULONG alignment)
-{
-    ULONG_PTR a = (ULONG_PTR)p;
-
-    if (alignment == 0 || (alignment & (alignment - 1)) != 0 ||
-        alignment > 16 || (a & (alignment - 1)) != 0)
-        return STATUS_DATATYPE_MISALIGNMENT;
-    if (!HAL_PTR_IN_WINDOW(p) || size > MM_USER_PROBE_ADDRESS - HAL_PTR_VA(p) ||
-        HAL_PTR_VA(p) >= MM_USER_PROBE_ADDRESS)
-        return STATUS_ACCESS_VIOLATION;
-    return STATUS_SUCCESS;
-}
-
 static NTSTATUS guarded(void *to, const volatile void *from, SIZE_T size)
 {
     return hal_copy_guarded(to, (const void *)from, size) == 0
@@ -110,10 +122,15 @@ static NTSTATUS guarded(void *to, const volatile void *from, SIZE_T size)
                : STATUS_ACCESS_VIOLATION;
 }
 
+/* The same write as rewrite, which a fault ends with a status. */
+static NTSTATUS rewrite_guarded(volatile UCHAR *byte)
+{
+    return guarded((void *)byte, byte, 1);
+}
+
 NTSTATUS mm_probe(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
                   ULONG alignment, BOOLEAN write)
 {
-    volatile UCHAR *page, *last;
     NTSTATUS status;
 
     if (mode == KernelMode || size == 0)
@@ -123,16 +140,7 @@ NTSTATUS mm_probe(KPROCESSOR_MODE mode, volatile void *p, SIZE_T size,
         return status;
     /* Each page written with what it holds: a read-only or uncommitted
      * page fails now. */
-    last = (volatile UCHAR *)p + size - 1;
-    for (page = p; NT_SUCCESS(status);
-         page = (volatile UCHAR *)(((ULONG_PTR)page &
-                                    ~(ULONG_PTR)(PAGE_SIZE - 1)) +
-                                   PAGE_SIZE)) {
-        status = guarded((void *)page, page, 1);
-        if ((ULONG_PTR)page >= ((ULONG_PTR)last & ~(ULONG_PTR)(PAGE_SIZE - 1)))
-            break;
-    }
-    return NT_SUCCESS(status) ? guarded((void *)last, last, 1) : status;
+    return touch_pages(p, size, rewrite_guarded);
 }
 
 /* Copies size bytes from from to to, once user (one of the two) has
