@@ -24,20 +24,16 @@ typedef struct ex_timer {
     KTIMER timer;
     KDPC dpc;
     KAPC apc;
-    KSPIN_LOCK lock;     /* guards apc_set and apc_thread */
-    BOOLEAN apc_set;     /* an APC routine goes with the timer */
-    PETHREAD apc_thread; /* referenced while apc_set */
+    KSPIN_LOCK lock; /* guards apc_thread */
+    /* The thread an APC routine goes to (referenced), or NULL for none. */
+    PETHREAD apc_thread;
 } ex_timer;
 
-static void drop_timer_apc(ex_timer *timer);
+static void stop_timer(ex_timer *timer);
 
 static void delete_timer(PVOID object)
 {
-    ex_timer *timer = object;
-
-    KeCancelTimer(&timer->timer);
-    KeRemoveQueueDpc(&timer->dpc);
-    drop_timer_apc(timer);
+    stop_timer(object);
 }
 
 void ex_init_objects(void)
@@ -313,7 +309,6 @@ static void init_timer(PVOID object, const LONG *args)
     KeInitializeTimerEx(&timer->timer, (TIMER_TYPE)args[0]);
     KeInitializeDpc(&timer->dpc, timer_dpc, timer);
     KeInitializeSpinLock(&timer->lock);
-    timer->apc_set = FALSE;
     timer->apc_thread = NULL;
 }
 
@@ -347,7 +342,7 @@ static VOID timer_dpc(PKDPC dpc, PVOID context, PVOID arg1, PVOID arg2)
     UNREFERENCED_PARAMETER(arg2);
     KeQuerySystemTime(&now);
     KeAcquireSpinLockAtDpcLevel(&timer->lock);
-    if (timer->apc_set) {
+    if (timer->apc_thread != NULL) {
         ObReferenceObject(timer);
         if (!KeInsertQueueApc(&timer->apc, (PVOID)(ULONG_PTR)now.LowPart,
                               (PVOID)(LONG_PTR)now.HighPart, IO_NO_INCREMENT))
@@ -356,19 +351,20 @@ static VOID timer_dpc(PKDPC dpc, PVOID context, PVOID arg1, PVOID arg2)
     KeReleaseSpinLockFromDpcLevel(&timer->lock);
 }
 
-/* The timer no longer has an APC routine: a queued APC is taken back and
- * the thread let go. PASSIVE_LEVEL. */
-static void drop_timer_apc(ex_timer *timer)
+/* Cancels the timer and takes its APC routine away: an expiry's DPC or
+ * APC still queued is taken back, and the thread let go. PASSIVE_LEVEL. */
+static void stop_timer(ex_timer *timer)
 {
     PETHREAD thread;
     BOOLEAN dequeued = FALSE;
     KIRQL irql;
 
+    KeCancelTimer(&timer->timer);
+    KeRemoveQueueDpc(&timer->dpc);
     KeAcquireSpinLock(&timer->lock, &irql);
     thread = timer->apc_thread;
-    if (timer->apc_set)
+    if (thread != NULL)
         dequeued = ke_remove_queue_apc(&timer->apc);
-    timer->apc_set = FALSE;
     timer->apc_thread = NULL;
     KeReleaseSpinLock(&timer->lock, irql);
     if (dequeued)
@@ -391,7 +387,6 @@ static void set_timer_apc(ex_timer *timer, PTIMER_APC_ROUTINE routine,
                     timer_apc_done, timer_apc_rundown,
                     (PKNORMAL_ROUTINE)(PVOID)routine, mode, context);
     timer->apc_thread = thread;
-    timer->apc_set = TRUE;
     KeReleaseSpinLock(&timer->lock, irql);
 }
 
@@ -452,10 +447,8 @@ NTSTATUS NTAPI NtSetTimer(HANDLE TimerHandle, PLARGE_INTEGER DueTime,
         reference(TimerHandle, TIMER_MODIFY_STATE, timer_type, (PVOID *)&timer);
     if (!NT_SUCCESS(status))
         return status;
-    KeCancelTimer(&timer->timer);
-    KeRemoveQueueDpc(&timer->dpc);
+    stop_timer(timer);
     was = KeReadStateTimer(&timer->timer);
-    drop_timer_apc(timer);
     if (TimerApcRoutine != NULL)
         set_timer_apc(timer, TimerApcRoutine, TimerContext, mode);
     KeSetTimerEx(&timer->timer, due, Period,
@@ -476,9 +469,7 @@ NTSTATUS NTAPI NtCancelTimer(HANDLE TimerHandle, PBOOLEAN CurrentState)
 
     if (!NT_SUCCESS(status))
         return status;
-    KeCancelTimer(&timer->timer);
-    KeRemoveQueueDpc(&timer->dpc);
-    drop_timer_apc(timer);
+    stop_timer(timer);
     state = KeReadStateTimer(&timer->timer);
     ObDereferenceObject(timer);
     return put_boolean(CurrentState, state);

@@ -3,7 +3,7 @@
  */
 #include "rtl.h"
 
-/* The output being built: bytes past size are counted, not stored. */
+/* The output being built: characters past room are counted, not stored. */
 struct out {
     char *buf;
     ULONG room; /* characters that may be stored */
