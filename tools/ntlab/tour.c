@@ -129,16 +129,24 @@ static void show_command(const boot *b)
     wrapped("  ", "      ", CYAN, line, used);
 }
 
+/* The length of the output line at p (end is the output's end), and in
+ * *next where the line after it starts. */
+static size_t line_at(const char *p, const char *end, const char **next)
+{
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+    *next = nl != NULL ? nl + 1 : end;
+    return nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+}
+
 static void show_output(const outcome *o)
 {
-    const char *p = o->output, *end = o->output + o->size;
+    const char *p = o->output, *end = o->output + o->size, *next;
 
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+    for (; p < end; p = next) {
+        size_t n = line_at(p, end, &next);
 
         wrapped("  | ", "  |   ", DIM, p, n);
-        p += n + (nl != NULL);
     }
 }
 
@@ -278,17 +286,15 @@ static bool glob(const char *pattern, const char *text, size_t len)
 static const char *matching_line(const outcome *o, const char *pattern,
                                  size_t *len)
 {
-    const char *p = o->output, *end = o->output + o->size;
+    const char *p = o->output, *end = o->output + o->size, *next;
 
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+    for (; p < end; p = next) {
+        size_t n = line_at(p, end, &next);
 
         if (glob(pattern, p, n)) {
             *len = n;
             return p;
         }
-        p += n + 1;
     }
     return NULL;
 }
