@@ -460,7 +460,7 @@ scenario *scn_parse(const char *path)
 }
 
 /* The built-in scenario's file, or NULL. */
-char *scn_builtin_path(const char *name)
+static char *builtin_path(const char *name)
 {
     char *path;
 
@@ -473,6 +473,15 @@ char *scn_builtin_path(const char *name)
     return NULL;
 }
 
+scenario *scn_load(const char *word)
+{
+    char *path = builtin_path(word);
+    scenario *s = scn_parse(path != NULL ? path : word);
+
+    free(path);
+    return s;
+}
+
 bool scenario_is_one(const char *word)
 {
     size_t n = strlen(word);
@@ -480,7 +489,7 @@ bool scenario_is_one(const char *word)
 
     if (n > 4 && strcmp(word + n - 4, ".scn") == 0)
         return true;
-    path = scn_builtin_path(word);
+    path = builtin_path(word);
     free(path);
     return path != NULL;
 }

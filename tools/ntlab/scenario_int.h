@@ -63,8 +63,9 @@ typedef struct scenario {
 
 /* NULL after a line on stderr when the file is bad. */
 scenario *scn_parse(const char *path);
+/* The built-in scenario word names, or else the file word; as scn_parse. */
+scenario *scn_load(const char *word);
 void scn_free(scenario *s);
-char *scn_builtin_path(const char *name);
 int scn_builtin_names(char **names, int max);
 const char *scn_exe_dir(void);
 char *scn_strdup(const char *s);

@@ -437,12 +437,10 @@ static void summary_line(const scenario *s, int failed)
 
 int scenario_run(const char *word, const scenario_style *how)
 {
-    char *path = scn_builtin_path(word);
-    scenario *s = scn_parse(path != NULL ? path : word);
+    scenario *s = scn_load(word);
     int failed;
 
     style = how;
-    free(path);
     if (s == NULL)
         return 2;
     failed = run_scenario(s, "");
@@ -490,11 +488,9 @@ int scenario_tour(const scenario_style *how)
     if (!style->quiet)
         printf("%s%s%s", BOLD, intro, OFF);
     for (i = 0; i < n; i++) {
-        char *path = scn_builtin_path(names[i]);
-        scenario *s = scn_parse(path != NULL ? path : names[i]);
+        scenario *s = scn_load(names[i]);
         int f;
 
-        free(path);
         if (s == NULL)
             return free_names(names, i, n, 2);
         snprintf(heading, sizeof heading, "[%d/%d] ", i + 1, n);
@@ -528,10 +524,8 @@ int scenario_list(void)
 
     style = &plain;
     for (i = 0; i < n; i++) {
-        char *path = scn_builtin_path(names[i]);
-        scenario *s = scn_parse(path != NULL ? path : names[i]);
+        scenario *s = scn_load(names[i]);
 
-        free(path);
         if (s == NULL)
             return free_names(names, i, n, 2);
         line = scn_format("%-12s %s", s->name, s->title);
