@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../../drivers/addresses/addresses.h"
+#include "lesson.h"
 #include "second_copy.h"
 
 #define FIRST     0x11111111u
@@ -53,9 +54,7 @@ static int second(void)
 static BOOL look(ULONG second_pid, ADDRESSES_RESULT *result)
 {
     ADDRESSES_REQUEST request;
-    HANDLE device =
-        CreateFileW(L"\\\\.\\Addresses", GENERIC_READ | GENERIC_WRITE, 0, NULL,
-                    OPEN_EXISTING, 0, NULL);
+    HANDLE device = OpenLessonDevice("addresses.exe", "Addresses");
     DWORD bytes = 0;
     BOOL ok;
 

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "../../drivers/filter/filter.h"
+#include "lesson.h"
 
 static const char text[] = "hello, lower device";
 static const char expected[] = "HELLO, LOWER DEVICE" FILTER_SUFFIX;
@@ -34,13 +35,9 @@ int main(int argc, char **argv)
     BOOL ok;
 
     /* The lower device's name: the filter has none of its own. */
-    device = CreateFileA("\\\\.\\FilterLower", GENERIC_READ | GENERIC_WRITE, 0,
-                         NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (device == INVALID_HANDLE_VALUE) {
-        printf("filter.exe: cannot open \\\\.\\FilterLower: error %u\n",
-               (unsigned)GetLastError());
+    device = OpenLessonDevice("filter.exe", "FilterLower");
+    if (device == INVALID_HANDLE_VALUE)
         return 1;
-    }
     printf("filter.exe: opened \\\\.\\FilterLower\n");
     printf("filter.exe: sending \"%s\"%s\n", text,
            later ? " (completed later)" : "");

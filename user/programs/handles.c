@@ -17,6 +17,7 @@
 #include <windows.h>
 
 #include "../../drivers/handles/handles.h"
+#include "lesson.h"
 
 /* Sends code (with the handle Value for IOCTL_HANDLES_USER_HANDLE). */
 static BOOL Ask(HANDLE Device, DWORD Code, HANDLE Value, HANDLES_RESULT *Result)
@@ -115,13 +116,9 @@ int main(int argc, char **argv)
         printf("usage: handles.exe [user|kernel]\n");
         return 2;
     }
-    Device = CreateFileA("\\\\.\\Handles", GENERIC_READ | GENERIC_WRITE, 0,
-                         NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (Device == INVALID_HANDLE_VALUE) {
-        printf("handles.exe: cannot open \\\\.\\Handles: error %u\n",
-               (unsigned)GetLastError());
+    Device = OpenLessonDevice("handles.exe", "Handles");
+    if (Device == INVALID_HANDLE_VALUE)
         return 1;
-    }
     if (User)
         Good &= UserHandle(Device);
     if (Kernel)

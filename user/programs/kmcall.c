@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "../../drivers/kmcall/kmcall.h"
+#include "lesson.h"
 #include "second_copy.h"
 
 #define COPY_READY L"KmCallCopyReady"
@@ -55,16 +56,12 @@ static VOID KernelModeFunction(const KMCALL_KERNEL *Kernel)
 static BOOL call(DWORD code, KMCALL_RESULT *result)
 {
     KMCALL_REQUEST request = {KernelModeFunction};
-    HANDLE device = CreateFileW(L"\\\\.\\KmCall", GENERIC_READ | GENERIC_WRITE,
-                                0, NULL, OPEN_EXISTING, 0, NULL);
+    HANDLE device = OpenLessonDevice("kmcall.exe", "KmCall");
     DWORD bytes = 0;
     BOOL ok;
 
-    if (device == INVALID_HANDLE_VALUE) {
-        printf("kmcall.exe: cannot open \\\\.\\KmCall (error %lu)\n",
-               (unsigned long)GetLastError());
+    if (device == INVALID_HANDLE_VALUE)
         return FALSE;
-    }
     memset(result, 0, sizeof *result);
     ok = DeviceIoControl(device, code, &request, sizeof request, result,
                          sizeof *result, &bytes, NULL) &&

@@ -15,6 +15,7 @@
 #include <windows.h>
 
 #include "../../drivers/pagedpool/pagedpool.h"
+#include "lesson.h"
 
 static int Report(const char *Who, ULONG Value)
 {
@@ -37,13 +38,9 @@ int main(int argc, char **argv)
         printf("usage: pagedpool.exe [paged|nonpaged]\n");
         return 2;
     }
-    Device = CreateFileA("\\\\.\\PagedPool", GENERIC_READ | GENERIC_WRITE, 0,
-                         NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (Device == INVALID_HANDLE_VALUE) {
-        printf("pagedpool.exe: cannot open \\\\.\\PagedPool: error %u\n",
-               (unsigned)GetLastError());
+    Device = OpenLessonDevice("pagedpool.exe", "PagedPool");
+    if (Device == INVALID_HANDLE_VALUE)
         return 1;
-    }
     printf("pagedpool.exe: asking the driver to read its %s pool block\n",
            Pool);
     if (!DeviceIoControl(Device, IOCTL_PAGEDPOOL_READ, &Query, sizeof Query,

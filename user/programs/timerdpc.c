@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../../drivers/timerdpc/timerdpc.h"
+#include "lesson.h"
 #include "second_copy.h"
 
 #define TURNS          4
@@ -159,13 +160,9 @@ int main(int argc, char **argv)
     HANDLE parent_turn, child_turn;
     int failed;
 
-    device = CreateFileA("\\\\.\\TimerDpc", GENERIC_READ | GENERIC_WRITE, 0,
-                         NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (device == INVALID_HANDLE_VALUE) {
-        printf("timerdpc.exe: cannot open \\\\.\\TimerDpc: error %u\n",
-               (unsigned)GetLastError());
+    device = OpenLessonDevice("timerdpc.exe", "TimerDpc");
+    if (device == INVALID_HANDLE_VALUE)
         return 1;
-    }
     if (argc > 1 && strcmp(argv[1], "wait") == 0)
         return wait_it_out();
     /* Auto-reset events: each SetEvent lets one wait through. */
