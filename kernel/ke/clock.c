@@ -127,15 +127,13 @@ BOOLEAN ki_idle_wait(void)
 
     if (due == ~0ull)
         return FALSE;
-    /* Timers expire at ticks: find the first tick at or after due. */
-    ticks = due <= clock.interrupt_time
+    /* Timers expire at ticks: find the first tick at or after due. A tick
+     * DPC (--trim's) is owed every tick, not one for all the ticks
+     * skipped: then idle to the next tick only. */
+    ticks = clock.tick_dpc != NULL || due <= clock.interrupt_time
                 ? 1
                 : (due - clock.interrupt_time + TIME_INCREMENT - 1) /
                       TIME_INCREMENT;
-    /* A tick DPC (--trim's) is owed every tick, not one for all the ticks
-     * skipped: idle to the next tick only. */
-    if (clock.tick_dpc != NULL)
-        ticks = 1;
     at = ki_cpu.next_tick + (ticks - 1) * TIME_INCREMENT;
     if (ki_cpu.realtime) {
         hal_halt_until(clock.host_base_ns + at * 100);
