@@ -83,6 +83,43 @@ KTEST(ps, terminate_system_thread_ends_it_with_a_status)
     ObDereferenceObject(thread);
 }
 
+/* ZwQueryInformationThread: a system thread's ID and priority, no TEB,
+ * STATUS_PENDING while it runs and its status once it has ended; NT's
+ * statuses for another class or length. */
+KTEST(ps, query_information_thread)
+{
+    THREAD_BASIC_INFORMATION info;
+    HANDLE handle;
+    ULONG length = 0;
+
+    KT_ASSERT_EQ(ZwQueryInformationThread(NtCurrentThread(),
+                                          ThreadBasicInformation, &info,
+                                          sizeof info, &length),
+                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(length, sizeof info);
+    KT_EXPECT_EQ(info.ExitStatus, STATUS_PENDING);
+    KT_EXPECT(info.TebBaseAddress == NULL);
+    KT_EXPECT(info.ClientId.UniqueThread == PsGetCurrentThreadId());
+    KT_EXPECT(info.ClientId.UniqueProcess == PsGetCurrentProcessId());
+    KT_EXPECT_EQ(info.Priority, KeQueryPriorityThread(KeGetCurrentThread()));
+    KT_EXPECT_EQ(ZwQueryInformationThread(NtCurrentThread(), 1, &info,
+                                          sizeof info, NULL),
+                 STATUS_INVALID_INFO_CLASS);
+    KT_EXPECT_EQ(ZwQueryInformationThread(NtCurrentThread(),
+                                          ThreadBasicInformation, &info,
+                                          sizeof info - 1, NULL),
+                 STATUS_INFO_LENGTH_MISMATCH);
+    KT_ASSERT(NT_SUCCESS(
+        PsCreateSystemThread(&handle, THREAD_ALL_ACCESS, NULL, NULL, NULL,
+                             end_with, (PVOID)(ULONG_PTR)STATUS_CANCELLED)));
+    ZwWaitForSingleObject(handle, FALSE, NULL);
+    KT_EXPECT_EQ(ZwQueryInformationThread(handle, ThreadBasicInformation, &info,
+                                          sizeof info, NULL),
+                 STATUS_SUCCESS);
+    KT_EXPECT_EQ(info.ExitStatus, STATUS_CANCELLED);
+    ZwClose(handle);
+}
+
 KTEST(ps, lookup_by_id)
 {
     EPROCESS *process = kt_make_process("lookup");

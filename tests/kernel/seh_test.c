@@ -340,6 +340,13 @@ KTEST(seh, breakpoint_and_assertions_that_hold)
         code = GetExceptionCode();
     }
     KT_EXPECT_EQ(code, STATUS_BREAKPOINT);
+    code = STATUS_SUCCESS;
+    __try {
+        DbgBreakPointWithStatus(7);
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        code = GetExceptionCode();
+    }
+    KT_EXPECT_EQ(code, STATUS_BREAKPOINT);
     KT_EXPECT(ASSERT(two == 2));
     KT_EXPECT(NT_VERIFY(two == 2));
     PAGED_CODE();
