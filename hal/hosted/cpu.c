@@ -55,7 +55,7 @@ void hal_context_init(hal_context *ctx, void *stack_base, void *stack_limit,
     /* Below the user frame, which a trap or system call from user mode
      * fills in at the base of the stack. */
     uintptr_t top = (uintptr_t)trap_user_frame(stack_base) & ~(uintptr_t)15;
-    uint64_t *sp = (uint64_t *)(top - 72);
+    uint64_t *sp = (uint64_t *)(top - 80);
 
     SAN_UNPOISON(stack_limit, (char *)stack_base - (char *)stack_limit);
     ctx->stack_base = stack_base;
@@ -63,14 +63,16 @@ void hal_context_init(hal_context *ctx, void *stack_base, void *stack_limit,
     ctx->entry = entry;
     ctx->arg = arg;
     ctx->fiber = NULL;
-    /* Popped by hal_switch_stacks: r15 r14 r13 r12 rbx rbp, then rip. */
-    sp[0] = 0;
+    /* Popped by hal_switch_stacks: MXCSR and the x87 control word (NT's
+     * defaults), r15 r14 r13 r12 rbx rbp, then rip. */
+    sp[0] = MXCSR_DEFAULT | (uint64_t)FPU_CW_DEFAULT << 32;
     sp[1] = 0;
-    sp[2] = (uint64_t)(uintptr_t)ctx;
-    sp[3] = (uint64_t)(uintptr_t)context_thunk;
-    sp[4] = 0;
+    sp[2] = 0;
+    sp[3] = (uint64_t)(uintptr_t)ctx;
+    sp[4] = (uint64_t)(uintptr_t)context_thunk;
     sp[5] = 0;
-    sp[6] = (uint64_t)(uintptr_t)hal_context_start;
+    sp[6] = 0;
+    sp[7] = (uint64_t)(uintptr_t)hal_context_start;
     ctx->sp = sp;
 }
 

@@ -20,6 +20,11 @@
 extern const ULONG window_low; /* WINDOW_LOW, as a variable */
 #define WINDOW_PAGES (1u << 20)
 
+/* NT's initial floating-point control: every exception masked, and x87
+ * precision at 53 bits. */
+#define MXCSR_DEFAULT  0x1F80u
+#define FPU_CW_DEFAULT 0x027Fu
+
 /* Options the front end (tools/ntlab, bench) passes to hosted_start. */
 typedef struct hosted_options {
     hal_boot_info boot;

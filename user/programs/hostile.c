@@ -1,0 +1,318 @@
+/*
+ * hostile: a user program that does what a well-behaved one never would,
+ * one thing per argument, and checks that the answer is NT's: a status
+ * from the service or an exception in the program, the system running on.
+ *
+ *   guard      a PAGE_GUARD page given to a service: the service returns
+ *              STATUS_GUARD_PAGE_VIOLATION once, then the page is ordinary
+ *   ac         EFLAGS.AC set around a system call and a misaligned access
+ *   tf         EFLAGS.TF set: STATUS_SINGLE_STEP in the program, and a
+ *              system call with TF set still returns
+ *   continue   NtContinue with a context no CPU could resume (a
+ *              non-canonical Rip, a kernel Rip, a bad stack): an
+ *              exception in the program or a status, never the host's fault
+ *   mutant     a mutant owned by its thread, closed, and the thread ends;
+ *              and a create whose handle pointer is read-only
+ *   commit     commits past the commit limit: STATUS_COMMITMENT_LIMIT
+ *   unload     NtUnloadDriver and NtLoadDriver without SeLoadDriverPrivilege:
+ *              STATUS_PRIVILEGE_NOT_HELD
+ *   delay      NtDelayExecution of 2^63 (forever) with a periodic timer
+ *              set, from a second thread; the first ends the process
+ *
+ * Exit status: 0 when every answer was right; otherwise the number of the
+ * check that failed (it prints which).
+ */
+#include <ntdll.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CHECK(n, c)                                          \
+    do {                                                     \
+        if (!(c)) {                                          \
+            printf("hostile: check %d failed: %s\n", n, #c); \
+            return n;                                        \
+        }                                                    \
+    } while (0)
+
+static PVOID allocate(SIZE_T size, ULONG type, ULONG protect)
+{
+    PVOID base = NULL;
+
+    if (!NT_SUCCESS(NtAllocateVirtualMemory(NtCurrentProcess(), &base, 0,
+                                            &size, type, protect)))
+        return NULL;
+    return base;
+}
+
+/* ---- guard --------------------------------------------------------------- */
+
+static int guard(void)
+{
+    LARGE_INTEGER *t = allocate(0x1000, MEM_COMMIT | MEM_RESERVE,
+                                PAGE_READWRITE | PAGE_GUARD);
+    LARGE_INTEGER delay = {.QuadPart = -1};
+
+    CHECK(1, t != NULL);
+    /* The service's copy meets the guard: its status, and the guard goes. */
+    CHECK(2, NtQuerySystemTime(t) == STATUS_GUARD_PAGE_VIOLATION);
+    CHECK(3, NtQuerySystemTime(t) == STATUS_SUCCESS);
+    CHECK(4, t->QuadPart != 0);
+    /* A read (the service captures its argument) meets a guard as well. */
+    t = allocate(0x1000, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE | PAGE_GUARD);
+    CHECK(5, t != NULL);
+    CHECK(6, NtDelayExecution(FALSE, t) == STATUS_GUARD_PAGE_VIOLATION);
+    t->QuadPart = delay.QuadPart;
+    CHECK(7, NtDelayExecution(FALSE, t) == STATUS_SUCCESS);
+    printf("hostile: guard pages give STATUS_GUARD_PAGE_VIOLATION once\n");
+    return 0;
+}
+
+/* ---- ac ------------------------------------------------------------------ */
+
+#define EFLAGS_AC 0x40000u
+#define EFLAGS_TF 0x100u
+
+static void set_flags(ULONG_PTR bits)
+{
+    __asm__ volatile("pushfq\n\torq %0, (%%rsp)\n\tpopfq" ::"r"(bits)
+                     : "cc", "memory");
+}
+
+static void clear_flags(ULONG_PTR bits)
+{
+    __asm__ volatile("pushfq\n\tandq %0, (%%rsp)\n\tpopfq" ::"r"(~bits)
+                     : "cc", "memory");
+}
+
+static int ac(void)
+{
+    static char bytes[16] __attribute__((aligned(16)));
+    volatile NTSTATUS status, code = 0;
+    LARGE_INTEGER now;
+
+    set_flags(EFLAGS_AC);
+    status = NtQuerySystemTime(&now);
+    clear_flags(EFLAGS_AC);
+    CHECK(1, status == STATUS_SUCCESS);
+    __try {
+        set_flags(EFLAGS_AC);
+        *(volatile ULONG *)(bytes + 1) = 1;
+        clear_flags(EFLAGS_AC);
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        clear_flags(EFLAGS_AC);
+        code = GetExceptionCode();
+    }
+    CHECK(2, code == STATUS_DATATYPE_MISALIGNMENT);
+    printf("hostile: EFLAGS.AC: system calls work, misaligned access is "
+           "STATUS_DATATYPE_MISALIGNMENT\n");
+    return 0;
+}
+
+/* ---- tf ------------------------------------------------------------------ */
+
+static int tf(void)
+{
+    volatile NTSTATUS code = 0;
+
+    __try {
+        set_flags(EFLAGS_TF);
+        __asm__ volatile("nop");
+        clear_flags(EFLAGS_TF);
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        code = GetExceptionCode();
+    }
+    CHECK(1, code == STATUS_SINGLE_STEP);
+    printf("hostile: EFLAGS.TF: STATUS_SINGLE_STEP in the program\n");
+    return 0;
+}
+
+/* ---- continue ------------------------------------------------------------ */
+
+/* A stack for contexts that need a good one (the exception frame goes
+ * there); the handler's jump takes the program back to its own. */
+static ULONGLONG spare_stack[2048] __attribute__((aligned(16)));
+
+/* NtContinue with rip and rsp: the code of the exception that followed
+ * in the program (STATUS_SUCCESS if none did). */
+static NTSTATUS continue_at(ULONGLONG rip, ULONGLONG rsp)
+{
+    volatile NTSTATUS code = STATUS_SUCCESS;
+    CONTEXT c;
+
+    memset(&c, 0, sizeof c);
+    c.ContextFlags = CONTEXT_CONTROL;
+    c.Rip = rip;
+    c.Rsp = rsp;
+    c.EFlags = 0x202;
+    __try {
+        NtContinue(&c, FALSE);
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        code = GetExceptionCode();
+    }
+    return code;
+}
+
+static int continue_(void)
+{
+    ULONGLONG top = (ULONGLONG)(ULONG_PTR)(spare_stack + 2040);
+
+    /* No CPU runs at a non-canonical address: an access violation there. */
+    CHECK(1, continue_at(0x8000000000000000ull, top) == STATUS_ACCESS_VIOLATION);
+    CHECK(2, continue_at(0x00007FFFFFFFF000ull + 0x1000, top) ==
+                 STATUS_ACCESS_VIOLATION);
+    printf("hostile: bad contexts are exceptions in the program\n");
+    return 0;
+}
+
+/* No stack to take the exception on: the process ends with its code. */
+static int continue_nostack(void)
+{
+    continue_at(0x8000000000000000ull, 0x10);
+    printf("hostile: still here after a context without a stack\n");
+    return 1;
+}
+
+/* ---- mutant -------------------------------------------------------------- */
+
+static ULONG NTAPI own_and_close(PVOID arg)
+{
+    HANDLE m;
+
+    (void)arg;
+    if (!NT_SUCCESS(NtCreateMutant(&m, MUTANT_ALL_ACCESS, NULL, TRUE)))
+        return 1;
+    NtClose(m);
+    for (int i = 0; i < 20; i++)
+        NtCreateMutant(&m, MUTANT_ALL_ACCESS, NULL, FALSE);
+    return 0;
+}
+
+static ULONG NTAPI create_into_read_only(PVOID arg)
+{
+    NTSTATUS status = NtCreateMutant((PHANDLE)arg, MUTANT_ALL_ACCESS, NULL,
+                                     TRUE);
+
+    return status == STATUS_ACCESS_VIOLATION ? 0 : 2;
+}
+
+static ULONG run_thread(PUSER_THREAD_START_ROUTINE routine, PVOID arg)
+{
+    HANDLE thread;
+    THREAD_BASIC_INFORMATION info;
+
+    if (!NT_SUCCESS(NtCreateThreadEx(&thread, THREAD_ALL_ACCESS, NULL,
+                                     NtCurrentProcess(), (PVOID)routine, arg,
+                                     0, 0, 0, 0, NULL)))
+        return 100;
+    NtWaitForSingleObject(thread, FALSE, NULL);
+    NtQueryInformationThread(thread, ThreadBasicInformation, &info,
+                             sizeof info, NULL);
+    NtClose(thread);
+    return (ULONG)info.ExitStatus;
+}
+
+static int mutant(void)
+{
+    PVOID ro = allocate(0x1000, MEM_COMMIT | MEM_RESERVE, PAGE_READONLY);
+
+    CHECK(1, run_thread(own_and_close, NULL) == 0);
+    CHECK(2, ro != NULL);
+    CHECK(3, run_thread(create_into_read_only, ro) == 0);
+    printf("hostile: mutants closed while owned are abandoned\n");
+    return 0;
+}
+
+/* ---- commit -------------------------------------------------------------- */
+
+static int commit(void)
+{
+    SIZE_T size = 0x40000000; /* 1 GiB at a time */
+    NTSTATUS status = STATUS_SUCCESS;
+    int i;
+
+    for (i = 0; i < 8 && NT_SUCCESS(status); i++) {
+        PVOID base = NULL;
+        SIZE_T n = size;
+
+        status = NtAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &n,
+                                         MEM_COMMIT | MEM_RESERVE,
+                                         PAGE_READWRITE);
+        if (NT_SUCCESS(status)) {
+            volatile char *p = base;
+            SIZE_T at;
+
+            for (at = 0; at < n; at += 0x1000)
+                p[at] = 1;
+        }
+        printf("hostile: commit %d: %#x\n", i, (ULONG)status);
+    }
+    CHECK(1, status == STATUS_COMMITMENT_LIMIT);
+    return 0;
+}
+
+/* ---- unload -------------------------------------------------------------- */
+
+static int unload(void)
+{
+    UNICODE_STRING key;
+
+    RtlInitUnicodeString(
+        &key, L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\"
+              L"iotest");
+    CHECK(1, NtUnloadDriver(&key) == STATUS_PRIVILEGE_NOT_HELD);
+    CHECK(2, NtLoadDriver(&key) == STATUS_PRIVILEGE_NOT_HELD);
+    printf("hostile: NtUnloadDriver and NtLoadDriver need "
+           "SeLoadDriverPrivilege\n");
+    return 0;
+}
+
+/* ---- delay --------------------------------------------------------------- */
+
+static ULONG NTAPI sleep_forever(PVOID arg)
+{
+    LARGE_INTEGER forever = {.QuadPart = (LONGLONG)0x8000000000000000ull};
+
+    (void)arg;
+    return (ULONG)NtDelayExecution(FALSE, &forever);
+}
+
+static int delay(void)
+{
+    LARGE_INTEGER due = {.QuadPart = -10000};
+    LARGE_INTEGER pause = {.QuadPart = -100000};
+    HANDLE timer, thread;
+
+    CHECK(1, NT_SUCCESS(NtCreateTimer(&timer, TIMER_ALL_ACCESS, NULL,
+                                      NotificationTimer)));
+    CHECK(2, NT_SUCCESS(NtSetTimer(timer, &due, NULL, NULL, FALSE, 1, NULL)));
+    CHECK(3, NT_SUCCESS(NtCreateThreadEx(&thread, THREAD_ALL_ACCESS, NULL,
+                                         NtCurrentProcess(),
+                                         (PVOID)sleep_forever, NULL, 0, 0, 0,
+                                         0, NULL)));
+    CHECK(4, NtDelayExecution(FALSE, &pause) == STATUS_SUCCESS);
+    CHECK(5, NtWaitForSingleObject(thread, FALSE, &pause) == STATUS_TIMEOUT);
+    sleep_forever(NULL);
+    printf("hostile: a thread sleeps forever beside a periodic timer\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*run)(void);
+    } cases[] = {
+        {"guard", guard},   {"ac", ac},         {"tf", tf},
+        {"continue", continue_}, {"continue-nostack", continue_nostack},
+        {"mutant", mutant}, {"commit", commit},
+        {"unload", unload}, {"delay", delay},
+    };
+    unsigned i;
+
+    for (i = 0; argc == 2 && i < sizeof cases / sizeof cases[0]; i++) {
+        if (strcmp(argv[1], cases[i].name) == 0)
+            return cases[i].run();
+    }
+    printf("usage: hostile.exe guard|ac|tf|continue|mutant|commit|unload|delay\n");
+    return 2;
+}
