@@ -213,6 +213,8 @@ typedef struct hal_boot_info {
     BOOLEAN realtime;     /* --realtime: the clock follows the host's */
     BOOLEAN trim;         /* --trim: trim all pageable memory every tick */
     BOOLEAN strict;       /* --strict: user mode cannot reach system space */
+    ULONG privileges;     /* --privilege: of command-line programs (bit n:
+                             NT privilege value n) */
 } hal_boot_info;
 
 /*

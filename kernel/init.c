@@ -45,6 +45,7 @@ static void phase1(PVOID unused)
 
     UNREFERENCED_PARAMETER(unused);
     ex_init_workers();
+    ps_user_privileges = boot.privileges;
     if (rtl_strcmp(boot.command, "report") == 0)
         print_report_header();
     status = run_load_drivers(boot.drivers, boot.driver_count);

@@ -190,8 +190,8 @@ void ke_report_hang(void)
 
     hal_interrupts_disable();
     rtl_console_mute(FALSE);
-    rtl_print("\n*** HANG: every thread is waiting and no timer is set, so "
-              "nothing can wake them\n\n");
+    rtl_print("\n*** HANG: every thread is waiting, and nothing set will "
+              "ever wake one\n\n");
     for (e = ki_all_threads.Flink; e != &ki_all_threads; e = e->Flink) {
         KTHREAD *thread = CONTAINING_RECORD(e, KTHREAD, AllThreadsEntry);
         KWAIT_BLOCK *block = thread->WaitBlockList;

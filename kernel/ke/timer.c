@@ -28,12 +28,25 @@ VOID NTAPI KeInitializeTimer(PKTIMER Timer)
     KeInitializeTimerEx(Timer, NotificationTimer);
 }
 
+/* Past this interrupt time the system time would no longer fit a
+ * LARGE_INTEGER: a timer due later never expires. */
+static ULONGLONG last_due_time(void)
+{
+    return (ULONGLONG)0x7FFFFFFFFFFFFFFFll -
+           (ki_system_time() - ki_interrupt_time());
+}
+
 ULONGLONG ki_due_time(LONGLONG due_time)
 {
-    ULONGLONG boot = ki_system_time() - ki_interrupt_time();
+    ULONGLONG boot = ki_system_time() - ki_interrupt_time(), due;
 
-    if (due_time < 0)
-        return ki_interrupt_time() + (ULONGLONG)(-due_time);
+    if (due_time < 0) {
+        /* The interval without negating it (-(2^63) has no negation). */
+        due = 0 - (ULONGLONG)due_time;
+        return due > last_due_time() - ki_interrupt_time()
+                   ? KI_NEVER
+                   : ki_interrupt_time() + due;
+    }
     return (ULONGLONG)due_time <= boot ? 0 : (ULONGLONG)due_time - boot;
 }
 
@@ -62,9 +75,22 @@ void ki_remove_timer_locked(KTIMER *timer)
 ULONGLONG ki_next_timer_due(void)
 {
     if (IsListEmpty(&timer_queue))
-        return ~0ull;
+        return KI_NEVER;
     return CONTAINING_RECORD(timer_queue.Flink, KTIMER, TimerListEntry)
         ->DueTime;
+}
+
+ULONGLONG ki_next_waking_timer_due(void)
+{
+    PLIST_ENTRY e;
+
+    for (e = timer_queue.Flink; e != &timer_queue; e = e->Flink) {
+        KTIMER *timer = CONTAINING_RECORD(e, KTIMER, TimerListEntry);
+
+        if (timer->Dpc != NULL || !IsListEmpty(&timer->Header.WaitListHead))
+            return timer->DueTime;
+    }
+    return KI_NEVER;
 }
 
 /* Signals a timer that has come due; re-arms it when periodic. */

@@ -171,6 +171,26 @@ static ULONG valid_pte(const mm_working_set *ws, ULONG pfn, ULONG protection)
     return pte;
 }
 
+/*
+ * A page coming back into memory keeps its paging-file copy, so that it
+ * need not be written again if it stays clean, unless slots run short:
+ * then the copy goes (the page counts as modified), since a frame and a
+ * slot holding the same page would leave less room than the commit limit
+ * promised (as NT gives back the paging-file space of pages it reads in
+ * when the paging file runs low).
+ */
+static void drop_copy_if_short(MMPFN *e)
+{
+    ULONG slot = mm_pte_slot(e->original_pte);
+
+    if (slot == 0 || hal_pagefile_slots() - pager.stats.slots_in_use >=
+                         mm_total_frames())
+        return;
+    release_slot(slot);
+    e->original_pte = mm_demand_zero_pte(mm_pte_protection(e->original_pte));
+    e->flags |= MM_PFN_MODIFIED;
+}
+
 /* Gives a frame for a page that is not in memory: zeroed, or read back. */
 static NTSTATUS fill_frame(ULONG pte, ULONG *pfn_out)
 {
@@ -184,6 +204,7 @@ static NTSTATUS fill_frame(ULONG pte, ULONG *pfn_out)
             return STATUS_IN_PAGE_ERROR;
         }
         mm_pfn(pfn)->original_pte = pte;
+        drop_copy_if_short(mm_pfn(pfn));
         pager.stats.page_ins++;
     } else {
         mm_pfn(pfn)->original_pte = mm_demand_zero_pte(mm_pte_protection(pte));
@@ -210,6 +231,7 @@ NTSTATUS mm_page_in(ULONG va, ULONGLONG pte_pa, mm_working_set *ws)
         pfn = pte >> PAGE_SHIFT;
         mm_pfn_list_remove(pfn);
         mm_pfn(pfn)->state = MM_ACTIVE;
+        drop_copy_if_short(mm_pfn(pfn));
         pager.stats.soft_faults++;
     } else if (pte == 0 || protection == MM_DECOMMIT ||
                (mm_pte_slot(pte) == 0 && protection == MM_ZERO_ACCESS)) {
@@ -442,6 +464,17 @@ void mm_release_pageable(ULONG va, ULONGLONG pte_pa, mm_working_set *ws)
         }
     }
     KfLowerIrql(irql);
+}
+
+ULONG mm_pageable_frame_count(void)
+{
+    ULONG id, n = mm_frames_in_state(MM_STANDBY) + mm_frames_in_state(MM_MODIFIED);
+
+    for (id = 0; id < pager.table_used; id++) {
+        if (pager.table[id] != NULL)
+            n += pager.table[id]->count;
+    }
+    return n;
 }
 
 void mm_get_paging_stats(mm_paging_stats *stats)

@@ -65,6 +65,10 @@ void mm_trim_every_tick(void);
  * MM_FRAME_NONE when nothing can be reclaimed. */
 ULONG mm_pager_reclaim_frame(void);
 
+/* Frames pageable memory holds now: in working sets, standby, modified.
+ * DISPATCH_LEVEL. */
+ULONG mm_pageable_frame_count(void);
+
 /* Paging statistics. */
 typedef struct mm_paging_stats {
     ULONG page_ins;    /* from the paging file */

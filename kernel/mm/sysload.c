@@ -242,6 +242,7 @@ static void unmap_pages(const mm_system_image *image)
     ULONG va, pte, first = (image->base - MM_SYSTEM_IMAGES_START) >> 12;
     KIRQL irql;
 
+    mm_return_commit(image->pageable_pages);
     for (va = image->base; va < image->base + image->size; va += PAGE_SIZE) {
         pte = mm_read_pte(va);
         if ((pte & X86_PTE_VALID) &&
@@ -369,10 +370,15 @@ static NTSTATUS page_sections(const loader *l)
         end = MM_PAGE_ALIGN(s->addr + s->size);
         for (at = MM_PAGE_ALIGN(s->addr + PAGE_SIZE - 1); at < end;
              at += PAGE_SIZE) {
+            /* A pageable page is promised a place: charge its commit. */
+            if (!mm_charge_commit(1))
+                return STATUS_INSUFFICIENT_RESOURCES;
             status = make_pageable(l->image->base + (ULONG)at,
                                    page_protection(l, (ULONG)at));
-            if (!NT_SUCCESS(status))
+            if (!NT_SUCCESS(status)) {
+                mm_return_commit(1);
                 return status;
+            }
             l->image->pageable_pages++;
         }
     }

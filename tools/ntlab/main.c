@@ -56,6 +56,14 @@ static const char usage[] =
     "  --trim               trim all pageable memory at every clock tick, so\n"
     "                       that paged memory touched at DISPATCH_LEVEL is\n"
     "                       seldom resident\n"
+    "  --privilege NAME     give the programs run from the command line the\n"
+    "                       privilege NAME (load-driver: SeLoadDriverPrivilege,\n"
+    "                       for NtLoadDriver and NtUnloadDriver); they have\n"
+    "                       none without it; repeatable\n"
+    "  --child-test SUITE.NAME\n"
+    "                       run that one in-kernel test in this boot and exit\n"
+    "                       with the stop it makes (how a test that must stop\n"
+    "                       the system is run, in a child boot)\n"
     "  --quiet              the tour and scenarios: one line per scenario\n"
     "  --help, --version\n"
     "\n"
@@ -81,6 +89,7 @@ static void forward(char **argv, int from, int to)
 {
     static const char *const boot_options[] = {
         "--memory", "--pagefile", "--seed", "--realtime", "--trim", "--strict",
+        "--privilege",
     };
     size_t k;
 
@@ -144,6 +153,30 @@ static void set_run(int argc, char **argv, int first)
     opts.boot.argument = run_line;
 }
 static char memory_arg[24], seed_arg[24], pagefile_arg[24];
+
+/* --privilege NAME: the privileges ntlab's services check, by ntlab's name
+ * and NT's. */
+static void add_privilege(const char *name)
+{
+    static const struct {
+        const char *name, *nt_name;
+        int value;
+    } known[] = {
+        {"load-driver", "SeLoadDriverPrivilege", 10},
+    };
+    size_t k;
+
+    for (k = 0; k < ARRAYSIZE(known); k++) {
+        if (strcmp(name, known[k].name) == 0 ||
+            strcmp(name, known[k].nt_name) == 0) {
+            opts.boot.privileges |= 1u << known[k].value;
+            return;
+        }
+    }
+    hosted_die("--privilege: '%s' is not a privilege ntlab knows "
+               "(load-driver)",
+               name);
+}
 
 /* Parses a whole decimal number in [lo, hi]; -1 when it is not one. */
 static long parse_number(const char *text, long lo, long hi)
@@ -299,6 +332,8 @@ static bool boot_option(int argc, char **argv, int *i, const char **pagefile)
         opts.boot.trim = TRUE;
     else if (strcmp(a, "--strict") == 0)
         opts.boot.strict = TRUE;
+    else if (is_option(a, "--privilege"))
+        add_privilege(option_value(argc, argv, i, "--privilege"));
     else if (is_option(a, "--program"))
         add_module(option_value(argc, argv, i, "--program"), "--program");
     else if (is_option(a, "--driver"))

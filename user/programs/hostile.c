@@ -23,6 +23,7 @@
  * check that failed (it prints which).
  */
 #include <ntdll.h>
+#include <windows.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -126,6 +127,49 @@ static int tf(void)
     return 0;
 }
 
+/* ---- fs ------------------------------------------------------------------ */
+
+/* Loads FS with selector (the host's C library keeps its thread data
+ * there; user code may load it all the same). */
+static void load_fs(USHORT selector)
+{
+    __asm__ volatile("movw %0, %%fs" ::"r"(selector) : "memory");
+}
+
+static int fs(void)
+{
+    volatile NTSTATUS code = 0;
+    LARGE_INTEGER now;
+
+    load_fs(0);
+    CHECK(1, NtQuerySystemTime(&now) == STATUS_SUCCESS);
+    load_fs(0);
+    __try {
+        *(volatile int *)NULL = 1;
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        code = GetExceptionCode();
+    }
+    CHECK(2, code == STATUS_ACCESS_VIOLATION);
+    load_fs(0x2B);
+    printf("hostile: FS loaded: system calls and exceptions work\n");
+    return 0;
+}
+
+/* ---- stack --------------------------------------------------------------- */
+
+/* Enters the system call with a stack pointer at nothing: the program's
+ * access violation; it has no stack to take it on, and ends. */
+static int stack(void)
+{
+    ULONG_PTR entry = USER_SHARED_DATA->SystemCall;
+
+    __asm__ volatile("movq %0, %%rsp\n\tjmp *%1" ::"r"(
+                         (ULONG_PTR)NTLAB_VA_BASE + 0x20000000u),
+                     "r"(entry), "D"(0), "S"(0)
+                     : "memory");
+    return 1;
+}
+
 /* ---- continue ------------------------------------------------------------ */
 
 /* A stack for contexts that need a good one (the exception frame goes
@@ -224,45 +268,97 @@ static int mutant(void)
 
 /* ---- commit -------------------------------------------------------------- */
 
+static ULONG committed_pages(void)
+{
+    SYSTEM_PERFORMANCE_INFORMATION perf;
+
+    if (!NT_SUCCESS(NtQuerySystemInformation(SystemPerformanceInformation,
+                                             &perf, sizeof perf, NULL)))
+        return 0;
+    return perf.CommittedPages;
+}
+
+static NTSTATUS commit_bytes(SIZE_T size, PVOID *base)
+{
+    *base = NULL;
+    return NtAllocateVirtualMemory(NtCurrentProcess(), base, 0, &size,
+                                   MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+}
+
+/* Writes every page of [p, p + size) and reads it all back. */
+static BOOLEAN round_trip(volatile ULONG *p, SIZE_T size)
+{
+    SIZE_T i, n = size / 0x1000;
+
+    for (i = 0; i < n; i++)
+        p[i * 0x400] = (ULONG)i * 2654435761u;
+    for (i = 0; i < n; i++) {
+        if (p[i * 0x400] != (ULONG)i * 2654435761u)
+            return FALSE;
+    }
+    return TRUE;
+}
+
 static int commit(void)
 {
-    SIZE_T size = 0x40000000; /* 1 GiB at a time */
-    NTSTATUS status = STATUS_SUCCESS;
-    int i;
+    MEMORYSTATUSEX m = {.dwLength = sizeof m};
+    SIZE_T avail, size = 0;
+    ULONG before;
+    PVOID base;
 
-    for (i = 0; i < 8 && NT_SUCCESS(status); i++) {
-        PVOID base = NULL;
-        SIZE_T n = size;
-
-        status = NtAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &n,
-                                         MEM_COMMIT | MEM_RESERVE,
-                                         PAGE_READWRITE);
-        if (NT_SUCCESS(status)) {
-            volatile char *p = base;
-            SIZE_T at;
-
-            for (at = 0; at < n; at += 0x1000)
-                p[at] = 1;
-        }
-        printf("hostile: commit %d: %#x\n", i, (ULONG)status);
-    }
-    CHECK(1, status == STATUS_COMMITMENT_LIMIT);
+    CHECK(1, GlobalMemoryStatusEx(&m));
+    avail = (SIZE_T)m.ullAvailPageFile;
+    CHECK(2, avail > 0x400000);
+    /* More than the limit has left: refused, nothing charged. */
+    before = committed_pages();
+    CHECK(3, commit_bytes(avail + 0x1000000, &base) == STATUS_COMMITMENT_LIMIT);
+    CHECK(4, committed_pages() == before);
+    /* Nearly all of it: granted, charged, and every page keeps its data
+     * through the paging file. */
+    CHECK(5, commit_bytes(avail - 0x200000, &base) == STATUS_SUCCESS);
+    CHECK(6, committed_pages() >= before + (avail - 0x200000) / 0x1000);
+    CHECK(7, round_trip(base, avail - 0x200000));
+    CHECK(8, NtFreeVirtualMemory(NtCurrentProcess(), &base, &size,
+                                 MEM_RELEASE) == STATUS_SUCCESS);
+    CHECK(9, committed_pages() < before + 0x100);
+    printf("hostile: commit past the limit is STATUS_COMMITMENT_LIMIT; up "
+           "to it, every page is kept\n");
     return 0;
 }
 
 /* ---- unload -------------------------------------------------------------- */
 
+static void iotest_key(UNICODE_STRING *key)
+{
+    RtlInitUnicodeString(
+        key, L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\"
+             L"iotest");
+}
+
 static int unload(void)
 {
     UNICODE_STRING key;
 
-    RtlInitUnicodeString(
-        &key, L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\"
-              L"iotest");
+    iotest_key(&key);
     CHECK(1, NtUnloadDriver(&key) == STATUS_PRIVILEGE_NOT_HELD);
     CHECK(2, NtLoadDriver(&key) == STATUS_PRIVILEGE_NOT_HELD);
     printf("hostile: NtUnloadDriver and NtLoadDriver need "
            "SeLoadDriverPrivilege\n");
+    return 0;
+}
+
+/* Started with --privilege load-driver and --driver iotest.sys. */
+static int unload_privileged(void)
+{
+    UNICODE_STRING key;
+
+    iotest_key(&key);
+    CHECK(1, NtUnloadDriver(&key) == STATUS_SUCCESS);
+    CHECK(2, NtUnloadDriver(&key) == STATUS_OBJECT_NAME_NOT_FOUND);
+    CHECK(3, NtLoadDriver(&key) == STATUS_SUCCESS);
+    CHECK(4, NtLoadDriver(&key) == STATUS_IMAGE_ALREADY_LOADED);
+    CHECK(5, NtUnloadDriver(&key) == STATUS_SUCCESS);
+    printf("hostile: with SeLoadDriverPrivilege, drivers unload and load\n");
     return 0;
 }
 
@@ -291,9 +387,41 @@ static int delay(void)
                                          0, NULL)));
     CHECK(4, NtDelayExecution(FALSE, &pause) == STATUS_SUCCESS);
     CHECK(5, NtWaitForSingleObject(thread, FALSE, &pause) == STATUS_TIMEOUT);
-    sleep_forever(NULL);
     printf("hostile: a thread sleeps forever beside a periodic timer\n");
     return 0;
+}
+
+static VOID NTAPI timer_apc(PVOID context, ULONG low, LONG high)
+{
+    (void)context;
+    (void)low;
+    (void)high;
+}
+
+/* Sleeps forever beside a periodic timer (with an APC routine for "apc"):
+ * the system hangs (exit status 4) as soon as nothing can wake a thread. */
+static int delay_forever(BOOLEAN apc)
+{
+    LARGE_INTEGER due = {.QuadPart = -10000};
+    HANDLE timer;
+
+    CHECK(1, NT_SUCCESS(NtCreateTimer(&timer, TIMER_ALL_ACCESS, NULL,
+                                      NotificationTimer)));
+    CHECK(2, NT_SUCCESS(NtSetTimer(timer, &due,
+                                   apc ? (PTIMER_APC_ROUTINE)timer_apc : NULL,
+                                   NULL, FALSE, 1, NULL)));
+    sleep_forever(NULL);
+    return 1;
+}
+
+static int delay_forever_plain(void)
+{
+    return delay_forever(FALSE);
+}
+
+static int delay_forever_apc(void)
+{
+    return delay_forever(TRUE);
 }
 
 int main(int argc, char **argv)
@@ -304,8 +432,11 @@ int main(int argc, char **argv)
     } cases[] = {
         {"guard", guard},   {"ac", ac},         {"tf", tf},
         {"continue", continue_}, {"continue-nostack", continue_nostack},
+        {"fs", fs}, {"stack", stack},
         {"mutant", mutant}, {"commit", commit},
-        {"unload", unload}, {"delay", delay},
+        {"unload", unload}, {"unload-privileged", unload_privileged},
+        {"delay", delay}, {"delay-forever", delay_forever_plain},
+        {"delay-forever-apc", delay_forever_apc},
     };
     unsigned i;
 
@@ -313,6 +444,9 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], cases[i].name) == 0)
             return cases[i].run();
     }
-    printf("usage: hostile.exe guard|ac|tf|continue|mutant|commit|unload|delay\n");
+    printf("usage: hostile.exe CASE (");
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        printf(i == 0 ? "%s" : "|%s", cases[i].name);
+    printf(")\n");
     return 2;
 }
