@@ -215,7 +215,20 @@ typedef struct hal_boot_info {
     BOOLEAN strict;       /* --strict: user mode cannot reach system space */
     ULONG privileges;     /* --privilege: of command-line programs (bit n:
                              NT privilege value n) */
+    ULONG verifier;       /* --verifier: HAL_VERIFIER_* classes, 0: off */
+    const char *verifier_driver;    /* --verifier-driver: only it, or NULL */
+    BOOLEAN verifier_special_start; /* --verifier-special=start */
+    ULONG verifier_faults;          /* --verifier-faults 1/N: N (0: none) */
 } hal_boot_info;
+
+/* The verifier's classes (kernel/vf), a bit each. */
+#define HAL_VERIFIER_SPECIAL  0x01u /* special pool */
+#define HAL_VERIFIER_IRQL     0x02u /* force IRQL checking */
+#define HAL_VERIFIER_POOL     0x04u /* pool tracking */
+#define HAL_VERIFIER_IO       0x08u /* I/O verification */
+#define HAL_VERIFIER_DEADLOCK 0x10u /* deadlock detection */
+#define HAL_VERIFIER_MISC     0x20u /* miscellaneous checks */
+#define HAL_VERIFIER_LOWRES   0x40u /* low resources simulation */
 
 /*
  * Runs a fresh boot of the same machine for one test that is expected to

@@ -30,6 +30,9 @@ ULONG ex_pool_empty_pages(BOOLEAN paged);
 /* Empties both pools' quick lists, merging the freed blocks they hold, so
  * that wholly free pages go back. IRQL <= APC_LEVEL. */
 void ex_pool_flush(void);
+/* Allocates from the pool without NT's checks (its caller made them) and
+ * without the verifier: the verifier's way to the ordinary pool. */
+PVOID ex_pool_allocate(POOL_TYPE type, SIZE_T bytes, ULONG tag);
 
 /* Bytes of freed blocks a pool holds on its quick lists. */
 ULONG ex_pool_quick_bytes(BOOLEAN paged);

@@ -148,3 +148,30 @@ void ki_dispatch_interrupt(void)
     pcr->DpcRoutineActive = FALSE;
     ki_reschedule_locked();
 }
+
+/* A queued DPC (kind 1) or its routine (kind 2) in [lo, hi). Any IRQL. */
+BOOLEAN ki_dpc_in(ULONG_PTR lo, ULONG_PTR hi, ULONG *kind, ULONG_PTR *object)
+{
+    KPCR *pcr = KeGetPcr();
+    BOOLEAN enabled = hal_interrupts_disable(), found = FALSE;
+    PLIST_ENTRY e;
+
+    for (e = pcr->DpcListHead.Flink; e != &pcr->DpcListHead && !found;
+         e = e->Flink) {
+        KDPC *dpc = CONTAINING_RECORD(e, KDPC, DpcListEntry);
+        ULONG_PTR routine = (ULONG_PTR)dpc->DeferredRoutine;
+
+        found = TRUE;
+        if ((ULONG_PTR)dpc >= lo && (ULONG_PTR)dpc < hi) {
+            *kind = 1;
+            *object = (ULONG_PTR)dpc;
+        } else if (routine >= lo && routine < hi) {
+            *kind = 2;
+            *object = routine;
+        } else {
+            found = FALSE;
+        }
+    }
+    hal_interrupts_restore(enabled);
+    return found;
+}

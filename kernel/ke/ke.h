@@ -281,6 +281,13 @@ void ki_call_timer_dpc(KDPC *dpc, ULONGLONG system_time);
 /* Inserts a timer due at interrupt time due; FALSE when already due. */
 BOOLEAN ki_insert_timer_locked(KTIMER *timer, ULONGLONG due);
 void ki_remove_timer_locked(KTIMER *timer);
+/* A queued DPC (1) or its routine (2) in [lo, hi) (host addresses). */
+BOOLEAN ki_dpc_in(ULONG_PTR lo, ULONG_PTR hi, ULONG *kind, ULONG_PTR *object);
+/* A set timer (0), its DPC (1) or DPC routine (2) in [lo, hi), else
+ * ki_dpc_in's answer. DISPATCH_LEVEL (the verifier asks it at a free and
+ * at an unload). */
+BOOLEAN ke_timer_or_dpc_in(ULONG_PTR lo, ULONG_PTR hi, ULONG *kind,
+                           ULONG_PTR *object);
 /* The due time of a timer that never expires (and of none). */
 #define KI_NEVER (~0ull)
 /* Converts a DueTime argument (negative relative, else absolute system

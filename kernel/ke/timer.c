@@ -167,3 +167,32 @@ BOOLEAN NTAPI KeReadStateTimer(PKTIMER Timer)
 {
     return Timer->Header.SignalState != 0;
 }
+
+/* The first set timer, its DPC or its DPC routine in [lo, hi), or else a
+ * queued DPC or its routine there, as TIMER_OR_DPC_INVALID's parameter 1
+ * counts them: 0 a timer, 1 a DPC, 2 a DPC routine. Caller at
+ * DISPATCH_LEVEL or above. */
+BOOLEAN ke_timer_or_dpc_in(ULONG_PTR lo, ULONG_PTR hi, ULONG *kind,
+                           ULONG_PTR *object)
+{
+    const void *found[3];
+    PLIST_ENTRY e;
+    ULONG k;
+
+    for (e = timer_queue.Flink; e != &timer_queue; e = e->Flink) {
+        KTIMER *t = CONTAINING_RECORD(e, KTIMER, TimerListEntry);
+
+        found[0] = t;
+        found[1] = t->Dpc;
+        found[2] = t->Dpc != NULL ? (const void *)t->Dpc->DeferredRoutine
+                                  : NULL;
+        for (k = 0; k < 3; k++) {
+            if ((ULONG_PTR)found[k] >= lo && (ULONG_PTR)found[k] < hi) {
+                *kind = k;
+                *object = (ULONG_PTR)found[k];
+                return TRUE;
+            }
+        }
+    }
+    return ki_dpc_in(lo, hi, kind, object);
+}

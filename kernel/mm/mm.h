@@ -375,6 +375,10 @@ void mm_delete_kernel_stack(ULONG base);
  */
 ULONG mm_allocate_pool_pages(BOOLEAN paged, ULONG pages);
 ULONG mm_free_pool_pages(ULONG va);
+/* Takes the frame (or paging file slot) from page va of an allocated run
+ * and leaves its PTE empty: no access, until the run is freed (special
+ * pool's guard and freed pages). <= DISPATCH_LEVEL. */
+void mm_pool_page_noaccess(ULONG va);
 
 static inline BOOLEAN mm_is_paged_pool(ULONG va)
 {

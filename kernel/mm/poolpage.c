@@ -113,6 +113,11 @@ ULONG mm_allocate_pool_pages(BOOLEAN paged, ULONG pages)
     return va;
 }
 
+void mm_pool_page_noaccess(ULONG va)
+{
+    unback_page(mm_is_paged_pool(va), va);
+}
+
 ULONG mm_free_pool_pages(ULONG va)
 {
     BOOLEAN paged = mm_is_paged_pool(va);

@@ -37,6 +37,7 @@
 #include "../ps/ps.h"
 #include "../rtl/elf.h"
 #include "../rtl/rtl.h"
+#include "../vf/vf.h"
 #include "pager.h"
 
 #define MAX_SEGMENTS 16
@@ -612,14 +613,17 @@ NTSTATUS mm_load_system_image(const char *module_name, mm_system_image **image)
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     InsertTailList(&loaded, &l.image->link);
     KfLowerIrql(irql);
+    vf_hook_image_loaded(l.image);
     *image = l.image;
     return STATUS_SUCCESS;
 }
 
 void mm_unload_system_image(mm_system_image *image)
 {
-    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
+    KIRQL irql;
 
+    vf_hook_image_unloading(image);
+    irql = KfRaiseIrql(DISPATCH_LEVEL);
     RemoveEntryList(&image->link);
     KfLowerIrql(irql);
     unmap_pages(image);
