@@ -59,7 +59,7 @@ NTLAB_OBJ := $(call obj,$(NTLAB_SRC))
 BENCH_OBJ := $(call obj,$(KBENCH_SRC) $(BENCH_SRC))
 I386_OBJ := $(patsubst %,$(BUILD)/i386/%.o,$(basename $(KERNEL_SRC) $(KTEST_SRC)))
 
-.PHONY: all check bench i386 clean programs
+.PHONY: all check bench fuzz i386 clean programs
 all: $(BUILD)/ntlab programs
 
 # ---- User programs ------------------------------------------------------------
@@ -81,7 +81,7 @@ USER_LIB_SRC := $(sort $(wildcard user/ntdll/*.c user/ntdll/*.S user/crt/*.c \
                 kernel/rtl/seh.c kernel/rtl/string.c kernel/rtl/format.c
 USER_LIB_OBJ := $(patsubst %,$(BUILD)/user-obj/%.o,$(basename $(USER_LIB_SRC)))
 USER_PROGRAMS := $(patsubst user/programs/%.c,$(BUILD)/user/%.exe,\
-                   $(sort $(wildcard user/programs/*.c)))
+                   $(sort $(wildcard user/programs/*.c))) $(BUILD)/user/fuzz.exe
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 $(BUILD)/user-obj/%.o: %.c
@@ -97,6 +97,10 @@ $(BUILD)/user/libntlab.a: $(USER_LIB_OBJ)
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/user/%.exe: $(BUILD)/user-obj/user/programs/%.o $(BUILD)/user/libntlab.a
+	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
+
+# The fuzzer (tests/fuzz): a program like the others, kept with its tests.
+$(BUILD)/user/fuzz.exe: $(BUILD)/user-obj/tests/fuzz/fuzz.o $(BUILD)/user/libntlab.a
 	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
 
 programs: $(USER_PROGRAMS)
@@ -251,6 +255,12 @@ check: $(BUILD)/ntlab programs i386
 
 bench: $(BUILD)/ntlab-bench programs
 	$(BUILD)/ntlab-bench
+
+# make fuzz SECONDS=N: the fuzzer's sweep of seeds for N seconds (default
+# 600), in this build (SAN=... for the sanitizer one).
+SECONDS ?= 600
+fuzz: $(BUILD)/ntlab programs
+	NTLAB=$(BUILD)/ntlab sh tests/fuzz/run $(SECONDS)
 
 clean:
 	rm -rf build

@@ -288,7 +288,7 @@ NTSYSAPI NTSTATUS NTAPI ZwWaitForMultipleObjects(ULONG Count, HANDLE Handles[],
  * (exactly its size) and SystemPerformanceInformation (at least its size).
  * Of the performance counters, ntlab keeps the memory manager's: available
  * pages, commit (total, limit, peak), page faults by kind, paging-file reads
- * and writes, and pool pages; it has no cache manager, counts no I/O
+ * and writes, pool pages, allocations and frees; it has no cache manager, counts no I/O
  * transfers, and the other fields read 0.
  */
 typedef enum _SYSTEM_INFORMATION_CLASS {

@@ -39,5 +39,8 @@ ULONG ex_pool_quick_bytes(BOOLEAN paged);
 
 /* The usage of tag in the paged or nonpaged pool (zeros if never seen). */
 ex_tag_usage ex_pool_tag_usage(ULONG tag, BOOLEAN paged);
+/* All tags of one pool together: allocations and frees since boot, bytes
+ * in use now (tag 0). */
+ex_tag_usage ex_pool_usage(BOOLEAN paged);
 
 #endif

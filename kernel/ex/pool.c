@@ -127,6 +127,20 @@ ex_tag_usage ex_pool_tag_usage(ULONG tag, BOOLEAN paged)
     return none;
 }
 
+ex_tag_usage ex_pool_usage(BOOLEAN paged)
+{
+    const pool *p = &pools[paged ? 1 : 0];
+    ex_tag_usage all = {0, 0, 0, 0};
+    ULONG i;
+
+    for (i = 0; i < TAG_SLOTS; i++) {
+        all.allocs += p->tags[i].allocs;
+        all.frees += p->tags[i].frees;
+        all.bytes += p->tags[i].bytes;
+    }
+    return all;
+}
+
 /* ---- Locking ------------------------------------------------------------- */
 
 static KIRQL lock(pool *p)

@@ -24,6 +24,7 @@ static void basic_information(SYSTEM_BASIC_INFORMATION *info)
 
 static void performance_information(SYSTEM_PERFORMANCE_INFORMATION *info)
 {
+    ex_tag_usage paged = ex_pool_usage(TRUE), nonpaged = ex_pool_usage(FALSE);
     mm_memory_info m;
 
     mm_query_memory(&m);
@@ -39,6 +40,10 @@ static void performance_information(SYSTEM_PERFORMANCE_INFORMATION *info)
     info->DirtyPagesWriteCount = info->DirtyWriteIoCount = m.page_outs;
     info->PagedPoolPages = m.paged_pool;
     info->NonPagedPoolPages = m.nonpaged_pool;
+    info->PagedPoolAllocs = paged.allocs;
+    info->PagedPoolFrees = paged.frees;
+    info->NonPagedPoolAllocs = nonpaged.allocs;
+    info->NonPagedPoolFrees = nonpaged.frees;
 }
 
 /*
