@@ -43,6 +43,7 @@ hostile unload-privileged "with SeLoadDriverPrivilege, drivers unload and load" 
     --privilege load-driver --driver "$progs/iotest.sys"
 grep -q "cannot unload" "$tmp/out" && not_ok "a driver the program unloaded is not reported" ||
     ok "a driver the program unloaded is not reported"
+hostile terminate-in-wait "a process terminated in a wait on itself gives back its pool"
 hostile delay "a thread sleeps forever beside a periodic timer"
 
 # ends_with CASE STATUS LINE: the program ends (no hang, no host signal)

@@ -243,7 +243,7 @@ static NTSTATUS block(KTHREAD *thread, KIRQL irql, KPROCESSOR_MODE mode,
 }
 
 /* One wait, start to end. */
-static NTSTATUS wait(ULONG count, PVOID objects[], KWAIT_BLOCK blocks[],
+static NTSTATUS wait_loop(ULONG count, PVOID objects[], KWAIT_BLOCK blocks[],
                      WAIT_TYPE type, KWAIT_REASON reason, KPROCESSOR_MODE mode,
                      BOOLEAN alertable, PLARGE_INTEGER timeout, PVOID caller)
 {
@@ -281,6 +281,19 @@ static NTSTATUS wait(ULONG count, PVOID objects[], KWAIT_BLOCK blocks[],
     }
 }
 
+/* The same; afterwards WaitMode is KernelMode again, so that WaitMode is
+ * UserMode only inside a user-mode wait (and the APCs run in it). */
+static NTSTATUS wait(ULONG count, PVOID objects[], KWAIT_BLOCK blocks[],
+                     WAIT_TYPE type, KWAIT_REASON reason, KPROCESSOR_MODE mode,
+                     BOOLEAN alertable, PLARGE_INTEGER timeout, PVOID caller)
+{
+    NTSTATUS status = wait_loop(count, objects, blocks, type, reason, mode,
+                                alertable, timeout, caller);
+
+    ke_current_thread()->WaitMode = KernelMode;
+    return status;
+}
+
 NTSTATUS NTAPI KeWaitForMultipleObjects(
     ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
     KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
@@ -316,9 +329,8 @@ NTSTATUS NTAPI KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason,
  * Waits on nothing but the thread's timer. A zero (or past) interval
  * yields to a ready thread of the same or higher priority instead.
  */
-NTSTATUS NTAPI KeDelayExecutionThread(KPROCESSOR_MODE WaitMode,
-                                      BOOLEAN Alertable,
-                                      PLARGE_INTEGER Interval)
+static NTSTATUS delay_loop(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
+                           PLARGE_INTEGER Interval, PVOID caller)
 {
     KTHREAD *thread = ke_current_thread();
     ULONGLONG due = ki_due_time(Interval->QuadPart);
@@ -326,7 +338,7 @@ NTSTATUS NTAPI KeDelayExecutionThread(KPROCESSOR_MODE WaitMode,
     KIRQL irql;
 
     check_wait_irql(thread->WaitNext ? thread->WaitIrql : KeGetCurrentIrql(),
-                    thread, NULL, __builtin_return_address(0));
+                    thread, NULL, caller);
     for (;;) {
         irql = begin_wait(thread);
         status = alert_status(thread, WaitMode, Alertable);
@@ -357,4 +369,15 @@ NTSTATUS NTAPI KeDelayExecutionThread(KPROCESSOR_MODE WaitMode,
         if (status != STATUS_KERNEL_APC)
             return status;
     }
+}
+
+NTSTATUS NTAPI KeDelayExecutionThread(KPROCESSOR_MODE WaitMode,
+                                      BOOLEAN Alertable,
+                                      PLARGE_INTEGER Interval)
+{
+    NTSTATUS status = delay_loop(WaitMode, Alertable, Interval,
+                                 __builtin_return_address(0));
+
+    ke_current_thread()->WaitMode = KernelMode;
+    return status;
 }

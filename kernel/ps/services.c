@@ -103,11 +103,45 @@ static VOID terminate_kernel_routine(PKAPC apc, PKNORMAL_ROUTINE *normal,
     UNREFERENCED_PARAMETER(arg2);
 }
 
-static VOID terminate_normal_routine(PVOID context, PVOID arg1, PVOID arg2)
+/* The second half of a deferred end, on the way out of the service: the
+ * kernel routine of a user APC (APC_LEVEL), which never returns. */
+static VOID exit_on_return(PKAPC apc, PKNORMAL_ROUTINE *normal,
+                           PVOID *context, PVOID *arg1, PVOID *arg2)
 {
+    UNREFERENCED_PARAMETER(apc);
+    UNREFERENCED_PARAMETER(normal);
     UNREFERENCED_PARAMETER(arg1);
     UNREFERENCED_PARAMETER(arg2);
-    ps_exit_thread(((ETHREAD *)context)->TerminateStatus);
+    KeLowerIrql(PASSIVE_LEVEL);
+    ps_exit_thread(((ETHREAD *)*context)->TerminateStatus);
+}
+
+static VOID never_runs(PVOID context, PVOID arg1, PVOID arg2)
+{
+    UNREFERENCED_PARAMETER(context);
+    UNREFERENCED_PARAMETER(arg1);
+    UNREFERENCED_PARAMETER(arg2);
+}
+
+/*
+ * The thread ends here, unless it is in a user-mode wait of a system
+ * service: that service holds references (the objects waited on, at
+ * least) that it lets go only when it returns. Then, as on NT, the end is
+ * queued again as a user APC: the wait ends with STATUS_USER_APC, the
+ * service returns, and on its way back to user mode the thread ends.
+ */
+static VOID terminate_normal_routine(PVOID context, PVOID arg1, PVOID arg2)
+{
+    ETHREAD *thread = context;
+
+    UNREFERENCED_PARAMETER(arg1);
+    UNREFERENCED_PARAMETER(arg2);
+    if (thread->Tcb.WaitMode != UserMode)
+        ps_exit_thread(thread->TerminateStatus);
+    KeInitializeApc(&thread->TerminateApc, &thread->Tcb, OriginalApcEnvironment,
+                    exit_on_return, NULL, never_runs, UserMode, thread);
+    KeInsertQueueApc(&thread->TerminateApc, NULL, NULL, IO_NO_INCREMENT);
+    thread->Tcb.ApcState.UserApcPending = TRUE;
 }
 
 /* Tells another thread to end with status. */

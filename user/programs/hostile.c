@@ -18,6 +18,8 @@
  *   commit     commits past the commit limit: STATUS_COMMITMENT_LIMIT
  *   unload     NtUnloadDriver and NtLoadDriver without SeLoadDriverPrivilege:
  *              STATUS_PRIVILEGE_NOT_HELD
+ *   terminate-in-wait  a child waiting on its own process is terminated:
+ *              every pool block it took comes back
  *   delay      NtDelayExecution of 2^63 (forever) with a periodic timer
  *              set, from a second thread; the first ends the process
  *
@@ -402,6 +404,55 @@ static int unload_privileged(void)
     return 0;
 }
 
+/* ---- terminated in a wait ---------------------------------------------- */
+
+static LONG live_pool_blocks(void)
+{
+    SYSTEM_PERFORMANCE_INFORMATION p;
+
+    if (!NT_SUCCESS(NtQuerySystemInformation(SystemPerformanceInformation, &p,
+                                             sizeof p, NULL)))
+        return -1;
+    return (LONG)(p.PagedPoolAllocs - p.PagedPoolFrees + p.NonPagedPoolAllocs -
+                  p.NonPagedPoolFrees);
+}
+
+/* The child: waits on its own process, which ends only when it does. */
+static int wait_on_self(void)
+{
+    NtWaitForSingleObject(NtCurrentProcess(), FALSE, NULL);
+    return 1;
+}
+
+/* A child waiting on its own process is terminated: the wait's reference
+ * goes with the service, and every pool block comes back. */
+static int terminate_in_wait(void)
+{
+    LARGE_INTEGER pause = {.QuadPart = -100000};
+    UNICODE_STRING image, command;
+    HANDLE process, thread;
+    LONG before;
+
+    RtlInitUnicodeString(&image, L"hostile.exe");
+    RtlInitUnicodeString(&command, L"hostile.exe wait-on-self");
+    /* The first child grows this process's handle table for good. */
+    for (int round = 0; round < 2; round++) {
+        before = live_pool_blocks();
+        CHECK(1, NT_SUCCESS(NtlabCreateProcess(&process, &thread, &image,
+                                               &command, 0)));
+        CHECK(2, NtWaitForSingleObject(process, FALSE, &pause) ==
+                     STATUS_TIMEOUT);
+        CHECK(3, NT_SUCCESS(NtTerminateProcess(process, STATUS_CANCELLED)));
+        CHECK(4, NtWaitForSingleObject(process, FALSE, NULL) == STATUS_SUCCESS);
+        NtClose(thread);
+        NtClose(process);
+    }
+    CHECK(5, live_pool_blocks() == before);
+    printf("hostile: a process terminated in a wait on itself gives back "
+           "its pool\n");
+    return 0;
+}
+
 /* ---- delay --------------------------------------------------------------- */
 
 static ULONG NTAPI sleep_forever(PVOID arg)
@@ -475,6 +526,8 @@ int main(int argc, char **argv)
         {"fs", fs}, {"stack", stack}, {"syscall", syscall_},
         {"mutant", mutant}, {"commit", commit},
         {"unload", unload}, {"unload-privileged", unload_privileged},
+        {"terminate-in-wait", terminate_in_wait},
+        {"wait-on-self", wait_on_self},
         {"delay", delay}, {"delay-forever", delay_forever_plain},
         {"delay-forever-apc", delay_forever_apc},
     };
