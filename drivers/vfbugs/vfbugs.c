@@ -13,6 +13,7 @@ DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD VfBugsUnload;
 static DRIVER_DISPATCH VfBugsControl;
 
+static KSPIN_LOCK LockA, LockB;
 static KTIMER Timer;
 static KDPC TimerDpc;
 static PVOID Kept[2];
@@ -96,6 +97,41 @@ static ULONG PoolTimer(void)
     return 1;
 }
 
+/* Paged memory touched at DISPATCH_LEVEL: it works while the page happens
+ * to be resident. */
+static ULONG PagedUnderLock(void)
+{
+    volatile ULONG *Block = ExAllocatePoolWithTag(PagedPool, 16, TAG);
+    ULONG Value;
+    KIRQL Irql;
+
+    if (Block == NULL)
+        return 0;
+    Block[0] = 0x1234;
+    KeAcquireSpinLock(&LockA, &Irql);
+    Value = Block[0];
+    KeReleaseSpinLock(&LockA, Irql);
+    ExFreePoolWithTag((PVOID)Block, TAG);
+    return Value;
+}
+
+/* A then B here, B then A there: two threads doing both at once would
+ * wait for each other for ever. */
+static ULONG LockOrder(void)
+{
+    KIRQL Irql;
+
+    KeAcquireSpinLock(&LockA, &Irql);
+    KeAcquireSpinLockAtDpcLevel(&LockB);
+    KeReleaseSpinLockFromDpcLevel(&LockB);
+    KeReleaseSpinLock(&LockA, Irql);
+    KeAcquireSpinLock(&LockB, &Irql);
+    KeAcquireSpinLockAtDpcLevel(&LockA);
+    KeReleaseSpinLockFromDpcLevel(&LockA);
+    KeReleaseSpinLock(&LockB, Irql);
+    return 2;
+}
+
 static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
@@ -125,6 +161,21 @@ static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     case VFBUGS_POOL_TIMER:
         Result = PoolTimer();
         break;
+    case VFBUGS_PAGED_UNDER_LOCK:
+        Result = PagedUnderLock();
+        break;
+    case VFBUGS_LOCK_ORDER:
+        Result = LockOrder();
+        break;
+    case VFBUGS_PENDING:
+        /* Completed, then STATUS_PENDING returned: the requester waits
+         * for a completion that has already happened. */
+        DbgPrint("vfbugs: bug %u done (pending)\n", *Bug);
+        LessonComplete(Irp, STATUS_SUCCESS, 0);
+        return STATUS_PENDING;
+    case VFBUGS_COMPLETE_PENDING:
+        DbgPrint("vfbugs: bug %u done (completed with STATUS_PENDING)\n", *Bug);
+        return LessonComplete(Irp, STATUS_PENDING, 0);
     default:
         return LessonComplete(Irp, STATUS_INVALID_PARAMETER, 0);
     }
@@ -144,6 +195,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     NTSTATUS Status;
 
     UNREFERENCED_PARAMETER(RegistryPath);
+    KeInitializeSpinLock(&LockA);
+    KeInitializeSpinLock(&LockB);
     KeInitializeTimer(&Timer);
     KeInitializeDpc(&TimerDpc, TimerRoutine, NULL);
     Status = LessonCreateDevice(DriverObject, L"\\Device\\VfBugs",

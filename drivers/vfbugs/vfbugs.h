@@ -11,12 +11,16 @@
 #define IOCTL_VFBUGS \
     CTL_CODE(FILE_DEVICE_UNKNOWN, 0x840, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
-#define VFBUGS_OVERRUN   1 /* reads one byte past the end of a pool block */
-#define VFBUGS_OVERWRITE 2 /* writes one byte past the end of a 24-byte block \
-                            */
-#define VFBUGS_USE_AFTER_FREE 3 /* reads a block it has freed */
-#define VFBUGS_LEAK           4 /* keeps two blocks when it unloads */
-#define VFBUGS_TIMER          5 /* leaves a timer set when it unloads */
-#define VFBUGS_POOL_TIMER     6 /* frees pool holding a set timer */
+/* The bugs, one a request. */
+#define VFBUGS_OVERRUN          1  /* reads a byte past a block's end */
+#define VFBUGS_OVERWRITE        2  /* writes a byte past a 24-byte block */
+#define VFBUGS_USE_AFTER_FREE   3  /* reads a block it has freed */
+#define VFBUGS_LEAK             4  /* keeps two blocks when it unloads */
+#define VFBUGS_TIMER            5  /* leaves a timer set when it unloads */
+#define VFBUGS_POOL_TIMER       6  /* frees pool holding a set timer */
+#define VFBUGS_PAGED_UNDER_LOCK 7  /* reads paged pool under a spin lock */
+#define VFBUGS_PENDING          8  /* STATUS_PENDING, no IoMarkIrpPending */
+#define VFBUGS_COMPLETE_PENDING 9  /* completes with STATUS_PENDING */
+#define VFBUGS_LOCK_ORDER       10 /* two spin locks in both orders */
 
 #endif

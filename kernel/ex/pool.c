@@ -606,6 +606,21 @@ VOID NTAPI ExFreePoolWithTag(PVOID P, ULONG Tag)
         free_small(&pools[paged], va, Tag);
 }
 
+SIZE_T ex_pool_block_size(PVOID p)
+{
+    ULONG va = HAL_PTR_VA(p);
+    POOL_HEADER *h = (POOL_HEADER *)p - 1;
+
+    if (!HAL_PTR_IN_WINDOW(p) ||
+        (!mm_is_paged_pool(va) && !mm_is_nonpaged_pool(va)) ||
+        (va & (POOL_UNIT - 1)) != 0 ||
+        (mm_is_paged_pool(va) && KeGetCurrentIrql() > APC_LEVEL))
+        return 0;
+    if ((va & (PAGE_SIZE - 1)) == 0)
+        return big_entry(va)->requested;
+    return h->magic == MAGIC_ALLOCATED ? h->requested : 0;
+}
+
 VOID NTAPI ExFreePool(PVOID P)
 {
     ExFreePoolWithTag(P, 0);

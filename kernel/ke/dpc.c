@@ -11,6 +11,8 @@
  */
 #include "ke.h"
 
+#include "../vf/vf.h"
+
 /* Past this queue depth even low-importance DPCs ask for the interrupt. */
 #define MAXIMUM_DPC_QUEUE_DEPTH 4
 
@@ -92,6 +94,7 @@ static void call_dpc(PKDEFERRED_ROUTINE routine, KDPC *dpc, PVOID context,
     KIRQL irql;
 
     thread->Seh.Chain = thread->Seh.Active = thread->Seh.Filtering = NULL;
+    vf_hook_dpc((const void *)routine);
     routine(dpc, context, arg1, arg2);
     thread->Seh.Chain = chain;
     thread->Seh.Active = active;

@@ -27,11 +27,16 @@ static const struct {
     const char *name;
     ULONG bits;
 } verifier_classes[] = {
-    {"standard", HAL_VERIFIER_SPECIAL | HAL_VERIFIER_POOL},
+    {"standard", HAL_VERIFIER_SPECIAL | HAL_VERIFIER_IRQL | HAL_VERIFIER_POOL |
+                     HAL_VERIFIER_IO | HAL_VERIFIER_DEADLOCK},
     {"special", HAL_VERIFIER_SPECIAL},
+    {"irql", HAL_VERIFIER_IRQL},
     {"pool", HAL_VERIFIER_POOL},
+    {"io", HAL_VERIFIER_IO},
+    {"deadlock", HAL_VERIFIER_DEADLOCK},
 };
-#define VERIFIER_CLASS_NAMES "standard (special,pool), special, pool"
+#define VERIFIER_CLASS_NAMES \
+    "standard (all of:) special, irql, pool, io, deadlock"
 
 static const char usage[] =
     "usage: ntlab [options] [command]\n"
@@ -108,8 +113,10 @@ static bool is_option(const char *arg, const char *name);
 static void forward(char **argv, int from, int to)
 {
     static const char *const boot_options[] = {
-        "--memory", "--pagefile", "--seed", "--realtime", "--trim", "--strict",
-        "--privilege",
+        "--memory",   "--pagefile",        "--seed",
+        "--realtime", "--trim",            "--strict",
+        "--privilege", "--verifier",       "--verifier-driver",
+        "--verifier-special",
     };
     size_t k;
 

@@ -1,6 +1,7 @@
 /*
  * vfbugs.exe BUG: asks vfbugs.sys to make one mistake (drivers/vfbugs):
- * overrun, overwrite, use-after-free, leak, timer or pool-timer.
+ * overrun, overwrite, use-after-free, leak, timer, pool-timer,
+ * paged-under-lock, pending, complete-pending or lock-order.
  * Exits 0 when the request came back, 1 when it failed, 2 on a bad BUG.
  */
 #include <stdio.h>
@@ -11,7 +12,12 @@
 #include "lesson.h"
 
 static const char *const Bugs[] = {
-    "", "overrun", "overwrite", "use-after-free", "leak", "timer", "pool-timer",
+    "",           "overrun",
+    "overwrite",  "use-after-free",
+    "leak",       "timer",
+    "pool-timer", "paged-under-lock",
+    "pending",    "complete-pending",
+    "lock-order",
 };
 
 int main(int argc, char **argv)
@@ -25,7 +31,8 @@ int main(int argc, char **argv)
             break;
     if (argc != 2 || Bug == sizeof Bugs / sizeof Bugs[0]) {
         printf("usage: vfbugs.exe overrun|overwrite|use-after-free|leak|"
-               "timer|pool-timer\n");
+               "timer|pool-timer|paged-under-lock|pending|complete-pending|"
+               "lock-order\n");
         return 2;
     }
     Device = OpenLessonDevice("vfbugs.exe", "VfBugs");
