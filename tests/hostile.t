@@ -61,6 +61,50 @@ ends_with stack 1 "ended with STATUS_ACCESS_VIOLATION"
 ends_with delay-forever 4 "The system has hung"
 ends_with delay-forever-apc 4 "The system has hung"
 
+hostile syscall "raw host system calls are exceptions in the program"
+hostile syscall "raw host system calls are exceptions in the program" --strict
+
+# A driver, built out of tree with sdk.mk, that makes a raw Linux system
+# call in DriverEntry: the host never runs it; the system stops with an
+# illegal instruction in kernel mode, naming the driver.
+sdk=$(cd "$(dirname "$NTLAB")" && pwd)/sdk.mk
+cat >"$tmp/rawcall.c" <<'C'
+#include <ntddk.h>
+
+static const char text[] = "rawcall: the host ran a raw system call\n";
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    long result;
+
+    UNREFERENCED_PARAMETER(DriverObject);
+    UNREFERENCED_PARAMETER(RegistryPath);
+    __asm__ volatile("syscall"
+                     : "=a"(result)
+                     : "a"(1L), "D"(1L), "S"(text), "d"(sizeof text - 1)
+                     : "rcx", "r11", "memory");
+    return result == 0 ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL;
+}
+C
+cat >"$tmp/Makefile" <<'M'
+include $(NTLAB_SDK)
+rawcall.sys: rawcall.c
+	$(CC) $(NTLAB_DRIVER_CFLAGS) -Wall -o $@ rawcall.c $(NTLAB_DRIVER_LDFLAGS)
+M
+if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$tmp" NTLAB_SDK="$sdk" rawcall.sys >"$tmp/out" 2>"$tmp/err"; then
+    timeout 120 "$NTLAB" --driver "$tmp/rawcall.sys" run hostile.exe guard >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    if [ "$status" -eq 3 ] &&
+       grep -q '^\*\*\* STOP: 0x0000007E (0xC000001D,' "$tmp/out" &&
+       grep -q 'rawcall.sys' "$tmp/out" && ! grep -q 'the host ran' "$tmp/out"; then
+        ok "a raw system call in a driver stops the system with 0x7E (0xC000001D), naming the driver"
+    else
+        not_ok "a raw system call in a driver stops the system (status $status)"
+    fi
+else
+    not_ok "the raw-call driver builds with sdk.mk"
+fi
+
 "$NTLAB" --privilege debug run hostile.exe guard >"$tmp/out" 2>"$tmp/err"
 status=$?
 if [ "$status" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&

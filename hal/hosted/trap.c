@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE
 #include <cpuid.h>
+#include <linux/audit.h>
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
@@ -165,6 +166,12 @@ static void classify(int sig, const siginfo_t *si, const greg_t *g, hal_trap *t)
     case SIGILL:
         t->kind = HAL_TRAP_INVALID_OPCODE;
         break;
+    case SIGSYS:
+        /* A system call the filter refused (filter.c): syscall is an
+         * invalid opcode to NT; int 0x80 a gate user mode may not use. */
+        t->kind = si->si_arch == AUDIT_ARCH_X86_64 ? HAL_TRAP_INVALID_OPCODE
+                                                   : HAL_TRAP_PROTECTION;
+        break;
     case SIGTRAP:
         t->kind = si->si_code == TRAP_TRACE ? HAL_TRAP_SINGLE_STEP
                                             : HAL_TRAP_BREAKPOINT;
@@ -264,6 +271,10 @@ void hal_on_signal(int sig, siginfo_t *si, void *ucv)
         return; /* the kernel has checkpoints of its own */
     if (flag_leaked(sig, si, uc->uc_mcontext.gregs))
         return;
+    /* The trap is the instruction's own (syscall, sysenter and int 0x80
+     * are two bytes): the handler sees where it was, as with #UD. */
+    if (filter_refused(sig, si))
+        uc->uc_mcontext.gregs[REG_RIP] -= 2;
     take_trap(sig, si, uc);
 }
 
@@ -300,8 +311,8 @@ void hal_trap_dispatch(struct trap_frame *f)
 
 void trap_init(void)
 {
-    static const int sigs[] = {SIGSEGV, SIGBUS,  SIGFPE,
-                               SIGILL,  SIGTRAP, SIGALRM};
+    static const int sigs[] = {SIGSEGV, SIGBUS,  SIGFPE, SIGILL,
+                               SIGTRAP, SIGALRM, SIGSYS};
     struct sigaction sa;
     stack_t ss;
     unsigned a, b, c, d;

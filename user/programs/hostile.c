@@ -8,6 +8,8 @@
  *   ac         EFLAGS.AC set around a system call and a misaligned access
  *   tf         EFLAGS.TF set: STATUS_SINGLE_STEP in the program, and a
  *              system call with TF set still returns
+ *   syscall    raw Linux system calls, never run by the host: syscall is
+ *              STATUS_ILLEGAL_INSTRUCTION, int 0x80 STATUS_ACCESS_VIOLATION
  *   continue   NtContinue with a context no CPU could resume (a
  *              non-canonical Rip, a kernel Rip, a bad stack): an
  *              exception in the program or a status, never the host's fault
@@ -168,6 +170,44 @@ static int stack(void)
                      "r"(entry), "D"(0), "S"(0)
                      : "memory");
     return 1;
+}
+
+/* ---- syscall ------------------------------------------------------------ */
+
+/* A raw Linux system call (write to fd 1 with the syscall instruction, and
+ * int 0x80): on NT an invalid instruction in the program, never run. */
+static NTSTATUS raw_write(BOOLEAN legacy)
+{
+    static const char text[] = "hostile: the host ran a raw system call\n";
+    volatile NTSTATUS code = STATUS_SUCCESS;
+    long result = 0;
+
+    __try {
+        if (legacy)
+            __asm__ volatile("int $0x80"
+                             : "=a"(result)
+                             : "a"(4L), "b"(1L), "c"(text),
+                               "d"(sizeof text - 1)
+                             : "memory");
+        else
+            __asm__ volatile("syscall"
+                             : "=a"(result)
+                             : "a"(1L), "D"(1L), "S"(text),
+                               "d"(sizeof text - 1)
+                             : "rcx", "r11", "memory");
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        code = GetExceptionCode();
+    }
+    (void)result;
+    return code;
+}
+
+static int syscall_(void)
+{
+    CHECK(1, raw_write(FALSE) == STATUS_ILLEGAL_INSTRUCTION);
+    CHECK(2, raw_write(TRUE) == STATUS_ACCESS_VIOLATION);
+    printf("hostile: raw host system calls are exceptions in the program\n");
+    return 0;
 }
 
 /* ---- continue ------------------------------------------------------------ */
@@ -432,7 +472,7 @@ int main(int argc, char **argv)
     } cases[] = {
         {"guard", guard},   {"ac", ac},         {"tf", tf},
         {"continue", continue_}, {"continue-nostack", continue_nostack},
-        {"fs", fs}, {"stack", stack},
+        {"fs", fs}, {"stack", stack}, {"syscall", syscall_},
         {"mutant", mutant}, {"commit", commit},
         {"unload", unload}, {"unload-privileged", unload_privileged},
         {"delay", delay}, {"delay-forever", delay_forever_plain},
