@@ -41,7 +41,10 @@ GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 # kernel/ sees no libc: only the compiler's freestanding headers.
 FREESTANDING := -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) -Wno-multichar \
                 -fshort-wchar -fno-strict-aliasing
-KERNEL_FLAGS := $(COMMON) $(PLATFORM) $(FREESTANDING)
+# The kernel keeps its frame pointers: the stop screen and kd walk the
+# chain of frames for a backtrace.
+FRAME_POINTERS := -fno-omit-frame-pointer
+KERNEL_FLAGS := $(COMMON) $(PLATFORM) $(FREESTANDING) $(FRAME_POINTERS)
 HOST_FLAGS := $(COMMON) $(PLATFORM)
 I386_FLAGS := $(COMMON) $(FREESTANDING) -m32 -nostdlib
 
@@ -112,7 +115,10 @@ programs: $(USER_PROGRAMS)
 # script page-aligns PAGE sections so that they can be paged. GCC ignores
 # #pragma alloc_text; drivers put PAGE routines there with
 # __attribute__((section("PAGE"))).
-SDK_DRIVER_CFLAGS := -std=gnu11 -O2 -g -I$(TOP)/include $(FREESTANDING) -fPIC \
+# Drivers carry their DWARF (the stop screen's function and line) and their
+# frame pointers (its backtrace).
+SDK_DRIVER_DEBUG := -g $(FRAME_POINTERS)
+SDK_DRIVER_CFLAGS := -std=gnu11 -O2 $(SDK_DRIVER_DEBUG) -I$(TOP)/include $(FREESTANDING) -fPIC \
                      -fno-stack-protector -fcf-protection=none \
                      -Wno-unknown-pragmas
 SDK_DRIVER_LDFLAGS := -shared -nostdlib -Wl,-T,$(TOP)/drivers/ntlab-driver.ld \
@@ -207,16 +213,18 @@ $(BUILD)/i386/gen/status_names.o: $(STATUS_NAMES_SRC)
 # Filters of __try blocks are nested functions whose trampolines live on
 # kernel stacks (guest pages, executable); the host's own stack stays not.
 LDFLAGS := -z noexecstack
+# elfutils: the hosted platform's symbols (hal/hosted/symbols.c).
+HOST_LIBS := -ldw -lelf
 
 $(BUILD)/ntlab: $(KERNEL_OBJ) $(HAL_OBJ) $(NTLAB_OBJ)
-	$(call say,LINK,$@)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^
+	$(call say,LINK,$@)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
 $(BUILD)/obj/kernel/%.o: kernel/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(KERNEL_FLAGS) $(SANFLAGS) -c -o $@ $<
 
 $(BUILD)/ntlab-bench: $(KERNEL_OBJ) $(HAL_OBJ) $(BENCH_OBJ)
-	$(call say,LINK,$@)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
+	$(call say,LINK,$@)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS) -lpthread
 
 $(BUILD)/obj/bench/kbench_%.o: bench/kbench_%.c
 	@mkdir -p $(@D)

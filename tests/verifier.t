@@ -60,7 +60,7 @@ bug pool-timer '0x000000C7 (0x00000000,0xEB006FC0,0xEB006FC0,0xEB007000)' \
     'the pool block being freed holds a set timer (at EB006FC0)'
 
 bug paged-under-lock '0x000000D1 (0xE1002FF0,0x00000002,0x00000000,0x8000[0-9A-F]*)' \
-    'driver   vfbugs.sys+0x'
+    'driver   vfbugs.sys!'
 bug lock-order '0x000000C4 (0x00001001,0x800050[0-9A-F]*,0x800050[0-9A-F]*,0x00000000)' \
     'lock 800050[0-9A-F]* taken while holding 800050[0-9A-F]*: the reverse of an earlier order (both listed above)'
 has '^  earlier: Spinlock 800050[0-9A-F]* (taken at vfbugs.sys+0x[0-9A-F]*), then Spinlock 800050[0-9A-F]* (taken at vfbugs.sys+0x[0-9A-F]*)$' &&
