@@ -16,6 +16,7 @@
 
 #include "../ke/ke.h"
 #include "../ps/ps.h"
+#include "../vf/vf.h"
 
 #define KERNEL_HANDLE_BIT 0x80000000u
 #define FIRST_CAPACITY    32u
@@ -267,6 +268,9 @@ NTSTATUS NTAPI ObReferenceObjectByHandle(
         ObfReferenceObject(object);
         granted = type->info.mapping.GenericAll;
     } else {
+        vf_hook_reference_handle(Handle, AccessMode == KernelMode,
+                                 is_kernel_handle(Handle),
+                                 __builtin_return_address(0));
         table = ob_table_for(Handle, AccessMode);
         if (table == NULL)
             return STATUS_INVALID_HANDLE;
