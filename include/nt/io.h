@@ -40,27 +40,7 @@ typedef VOID(NTAPI *PIO_APC_ROUTINE)(PVOID ApcContext,
                                      PIO_STATUS_BLOCK IoStatusBlock,
                                      ULONG Reserved);
 
-typedef ULONG DEVICE_TYPE;
-#define FILE_DEVICE_DISK      0x00000007
-#define FILE_DEVICE_NULL      0x00000015
-#define FILE_DEVICE_UNKNOWN   0x00000022
-
-#define FILE_DEVICE_SECURE_OPEN 0x00000100
-
-/* I/O control codes: device type, access, function, method. */
-#define CTL_CODE(DeviceType, Function, Method, Access)                         \
-    (((ULONG)(DeviceType) << 16) | ((ULONG)(Access) << 14) |                 \
-     ((ULONG)(Function) << 2) | (ULONG)(Method))
-#define DEVICE_TYPE_FROM_CTL_CODE(c) (((ULONG)(c)&0xFFFF0000) >> 16)
-#define METHOD_FROM_CTL_CODE(c)      ((ULONG)(c)&3)
-#define METHOD_BUFFERED   0
-#define METHOD_IN_DIRECT  1
-#define METHOD_OUT_DIRECT 2
-#define METHOD_NEITHER    3
-#define FILE_ANY_ACCESS     0
-#define FILE_SPECIAL_ACCESS FILE_ANY_ACCESS
-#define FILE_READ_ACCESS    0x0001
-#define FILE_WRITE_ACCESS   0x0002
+#include <devioctl.h>
 
 /* File rights. */
 #define FILE_READ_DATA        0x0001
