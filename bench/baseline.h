@@ -17,10 +17,13 @@ unsigned long long baseline_malloc_free_ps(void);
 /* One 4 KiB pwrite + pread of a host file. */
 unsigned long long baseline_file_page_io_ps(void);
 
-/* Measures the baselines that fork; before the kernel boots. */
+/* Measures the baselines (all but dlopen's): before ntlab starts, so that
+ * they are Linux's alone, without the system-call filter. */
 void baseline_prepare(void);
 /* One getppid() system call. */
 unsigned long long baseline_getppid_ps(void);
+/* getppid() measured now: under the system-call filter once ntlab runs. */
+unsigned long long baseline_getppid_now_ps(void);
 /* One switch of a pipe ping-pong between two processes on one CPU. */
 unsigned long long baseline_pipe_switch_ps(void);
 /* fork() + _exit() + waitpid(). */

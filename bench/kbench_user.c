@@ -70,6 +70,15 @@ KBENCH(null_syscall_strict)
                   "Linux getppid()", "-");
 }
 
+/* What the system-call filter adds to a host system call: getppid() under
+ * it against getppid() before ntlab started. */
+KBENCH(syscall_filter)
+{
+    kbench_report("syscall_filter", baseline_getppid_now_ps(),
+                  baseline_getppid_ps(),
+                  "Linux getppid() without the filter", "-");
+}
+
 /* One switch: a thread of one process sets an event and a thread of the
  * other wakes (two per round trip). */
 KBENCH(process_switch)

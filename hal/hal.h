@@ -213,7 +213,22 @@ typedef struct hal_boot_info {
     BOOLEAN realtime;     /* --realtime: the clock follows the host's */
     BOOLEAN trim;         /* --trim: trim all pageable memory every tick */
     BOOLEAN strict;       /* --strict: user mode cannot reach system space */
+    ULONG privileges;     /* --privilege: of command-line programs (bit n:
+                             NT privilege value n) */
+    ULONG verifier;       /* --verifier: HAL_VERIFIER_* classes, 0: off */
+    const char *verifier_driver;    /* --verifier-driver: only it, or NULL */
+    BOOLEAN verifier_special_start; /* --verifier-special=start */
+    ULONG verifier_faults;          /* --verifier-faults 1/N: N (0: none) */
 } hal_boot_info;
+
+/* The verifier's classes (kernel/vf), a bit each. */
+#define HAL_VERIFIER_SPECIAL  0x01u /* special pool */
+#define HAL_VERIFIER_IRQL     0x02u /* force IRQL checking */
+#define HAL_VERIFIER_POOL     0x04u /* pool tracking */
+#define HAL_VERIFIER_IO       0x08u /* I/O verification */
+#define HAL_VERIFIER_DEADLOCK 0x10u /* deadlock detection */
+#define HAL_VERIFIER_MISC     0x20u /* miscellaneous checks */
+#define HAL_VERIFIER_LOWRES   0x40u /* low resources simulation */
 
 /*
  * Runs a fresh boot of the same machine for one test that is expected to
@@ -242,6 +257,8 @@ typedef enum hal_trap_kind {
     HAL_TRAP_DIVIDE,
     HAL_TRAP_INVALID_OPCODE,
     HAL_TRAP_BREAKPOINT,
+    HAL_TRAP_SINGLE_STEP, /* EFLAGS.TF: after an instruction of guest code */
+    HAL_TRAP_ALIGNMENT,   /* EFLAGS.AC: a misaligned access in user mode */
     HAL_TRAP_DOUBLE_FAULT, /* the trap could not be taken on its stack */
     HAL_TRAP_HOST_FAULT,   /* hosted only: an access outside the window */
     HAL_TRAP_INTERRUPT,    /* user code ran a whole tick without entering
@@ -262,16 +279,17 @@ typedef struct hal_trap {
 
 /*
  * Copies that may fault: hal_copy_guarded copies n bytes from one address
- * to another and returns 0, or 1 when one of the accesses faulted and the
- * kernel could not resolve the fault (it asks hal_trap_fixup first, before
- * raising an exception). The kernel copies from and to user buffers this
- * way, without a __try (whose frame costs more than the copy).
+ * to another and returns 0, or, when one of the accesses faulted and the
+ * kernel could not resolve the fault, the non-zero result the kernel gave
+ * hal_trap_fixup (which it asks first, before raising an exception). The
+ * kernel copies from and to user buffers this way, without a __try (whose
+ * frame costs more than the copy), and the result is the exception's code.
  */
-int hal_copy_guarded(void *to, const void *from, SIZE_T n);
+LONG hal_copy_guarded(void *to, const void *from, SIZE_T n);
 /* For a trap on an access inside hal_copy_guarded: arranges for the copy
- * to return 1 when the trap returns, and returns TRUE; FALSE for any other
- * trap. */
-BOOLEAN hal_trap_fixup(const hal_trap *trap);
+ * to return result (non-zero) when the trap returns, and returns TRUE;
+ * FALSE for any other trap. */
+BOOLEAN hal_trap_fixup(const hal_trap *trap, LONG result);
 
 /*
  * Implemented by the kernel. The platform calls it on the stack of the

@@ -21,6 +21,7 @@
 #include <nt/ob.h>
 #include <nt/ps.h>
 #include <nt/ex.h>
+#include <nt/se.h>
 #include <nt/seh.h>
 #include <nt/mm.h>
 #include <nt/io.h>

@@ -393,6 +393,24 @@ WINBASEAPI SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress,
                                       PMEMORY_BASIC_INFORMATION lpBuffer,
                                       SIZE_T dwLength);
 
+typedef ULONGLONG DWORDLONG;
+
+/* GlobalMemoryStatusEx: dwLength must be sizeof(MEMORYSTATUSEX). The page
+ * file figures are the commit limit and what of it is not yet charged, as
+ * on NT; the virtual ones are the calling process's user address space. */
+typedef struct _MEMORYSTATUSEX {
+    DWORD dwLength;
+    DWORD dwMemoryLoad; /* percent of physical memory in use */
+    DWORDLONG ullTotalPhys;
+    DWORDLONG ullAvailPhys;
+    DWORDLONG ullTotalPageFile;
+    DWORDLONG ullAvailPageFile;
+    DWORDLONG ullTotalVirtual;
+    DWORDLONG ullAvailVirtual;
+    DWORDLONG ullAvailExtendedVirtual; /* always 0 */
+} MEMORYSTATUSEX, *LPMEMORYSTATUSEX;
+WINBASEAPI BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);
+
 /* ---- Time ---------------------------------------------------------------- */
 
 /* Milliseconds since boot, at the clock tick's resolution; GetTickCount

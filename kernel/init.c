@@ -21,6 +21,7 @@
 #include "ps/ps.h"
 #include "rtl/rtl.h"
 #include "run.h"
+#include "vf/vf.h"
 
 static hal_boot_info boot;
 
@@ -45,6 +46,7 @@ static void phase1(PVOID unused)
 
     UNREFERENCED_PARAMETER(unused);
     ex_init_workers();
+    ps_user_privileges = boot.privileges;
     if (rtl_strcmp(boot.command, "report") == 0)
         print_report_header();
     status = run_load_drivers(boot.drivers, boot.driver_count);
@@ -84,6 +86,7 @@ void ki_system_startup(const hal_boot_info *info)
     ke_init_pcr();
     ke_init_shared_data();
     ki_init_clock(info->seed, info->realtime);
+    vf_init(info);
     if (info->trim)
         mm_trim_every_tick();
     ps_init_idle_process();

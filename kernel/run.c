@@ -64,8 +64,10 @@ void run_unload_drivers(const char *const *modules, ULONG count)
 
     while (count-- > 0) {
         status = driver_service(modules[count], FALSE);
-        /* A driver without DriverUnload stays, as on NT. */
-        if (!NT_SUCCESS(status) && status != STATUS_INVALID_DEVICE_REQUEST) {
+        /* A driver without DriverUnload stays, as on NT; one no longer
+         * loaded was unloaded by the program (with the privilege). */
+        if (!NT_SUCCESS(status) && status != STATUS_INVALID_DEVICE_REQUEST &&
+            status != STATUS_OBJECT_NAME_NOT_FOUND) {
             rtl_print("ntlab: cannot unload %s: ", modules[count]);
             print_status(status);
         }

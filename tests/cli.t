@@ -152,5 +152,21 @@ else
     not_ok "building the preload library"
 fi
 
+# The ./ntlab wrapper runs ntlab in the caller's directory: relative paths
+# are the caller's. (The wrapper builds the plain build: only tested there.)
+if [ "$NTLAB" = build/ntlab ]; then
+    tree=$(pwd)
+    mkdir "$tmp/here" && cp "$progs/hello.exe" "$tmp/here/mine.exe"
+    (cd "$tmp/here" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "$tree/ntlab" run ./mine.exe) >"$tmp/out" 2>"$tmp/err"
+    grep -q '^hello from mine.exe' "$tmp/out" && ok "./ntlab resolves a relative program path in the caller's directory" ||
+        not_ok "./ntlab resolves a relative program path in the caller's directory"
+    (cd "$tmp/here" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "$tree/ntlab" --driver nothere.sys run mine.exe) >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    one_error_line "./ntlab names a missing relative driver as given" "^ntlab: cannot read 'nothere.sys'"
+fi
+run --help
+grep -q -- '--child-test SUITE.NAME' "$tmp/out" && ok "--help lists --child-test" || not_ok "--help lists --child-test"
+grep -q -- '--privilege NAME' "$tmp/out" && ok "--help lists --privilege" || not_ok "--help lists --privilege"
+
 echo "1..$n"
 exit $failed

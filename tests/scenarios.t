@@ -51,6 +51,11 @@ grep -q '^The tour is over: [0-9]* scenarios, every expectation held\.$' "$tmp/o
 run --quiet
 [ "$status" -eq 0 ] && [ "$(grep -c '^ok ' "$tmp/out")" -eq "$(wc -l <"$tmp/tour")" ] && ok "--quiet: one line per scenario" || not_ok "--quiet: one line per scenario"
 [ "$(awk 'length > 80' "$tmp/out" | wc -l)" -eq 0 ] && ok "--quiet fits 80 columns" || not_ok "--quiet fits 80 columns"
+# The example in docs/scenarios.md holds when copied verbatim.
+sed -n '/^## An example/,/^## /p' docs/scenarios.md | sed -n 's/^    //p' >"$tmp/example.scn"
+run run "$tmp/example.scn"
+expect_status 0 "the example in docs/scenarios.md holds as written"
+
 # On a terminal (script(1) makes one), colours; with NO_COLOR, none.
 if command -v script >/dev/null 2>&1; then
     script -qec "$NTLAB --quiet" /dev/null >"$tmp/out" 2>&1
@@ -118,4 +123,19 @@ run run "$tmp/mine.scn" extra
 one_error_line "a scenario takes no arguments" "a scenario takes no arguments"
 run --driver "$(dirname "$NTLAB")/user/iotest.sys" run "$tmp/mine.scn"
 one_error_line "--driver does not go with a scenario" "do not go with scenarios"
+# The example in docs/scenarios.md holds when copied verbatim.
+sed -n '/^## An example/,/^## /p' docs/scenarios.md | sed -n 's/^    //p' >"$tmp/example.scn"
+run run "$tmp/example.scn"
+expect_status 0 "the example in docs/scenarios.md holds as written"
+
+# On a terminal (script(1) gives one), lines wrap at its width, and a
+# boot's output is drawn plain, not dim.
+if command -v script >/dev/null 2>&1; then
+    script -qc "stty cols 132; $NTLAB run addresses" /dev/null >"$tmp/out" 2>&1
+    awk '{ sub(/\r$/, ""); gsub(/\033\[[0-9;]*m/, ""); if (length($0) > m) m = length($0) } END { exit !(m > 80 && m <= 132) }' "$tmp/out" &&
+        ok "on a 132-column terminal, lines use its width" ||
+        not_ok "on a 132-column terminal, lines use its width"
+    grep -q "$(printf '\033\\[2m')" "$tmp/out" && not_ok "a boot's output is not drawn dim" ||
+        ok "a boot's output is not drawn dim"
+fi
 echo "1..$n"

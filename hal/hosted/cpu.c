@@ -1,7 +1,7 @@
 /*
  * The hosted CPU: thread contexts, the user/kernel stack switch point,
- * interrupt masking, the clock, the console, power, child boots and the
- * start of the machine.
+ * interrupt masking, the clock, the console, power and the start of the
+ * machine.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -55,7 +55,7 @@ void hal_context_init(hal_context *ctx, void *stack_base, void *stack_limit,
     /* Below the user frame, which a trap or system call from user mode
      * fills in at the base of the stack. */
     uintptr_t top = (uintptr_t)trap_user_frame(stack_base) & ~(uintptr_t)15;
-    uint64_t *sp = (uint64_t *)(top - 72);
+    uint64_t *sp = (uint64_t *)(top - 80);
 
     SAN_UNPOISON(stack_limit, (char *)stack_base - (char *)stack_limit);
     ctx->stack_base = stack_base;
@@ -63,14 +63,16 @@ void hal_context_init(hal_context *ctx, void *stack_base, void *stack_limit,
     ctx->entry = entry;
     ctx->arg = arg;
     ctx->fiber = NULL;
-    /* Popped by hal_switch_stacks: r15 r14 r13 r12 rbx rbp, then rip. */
-    sp[0] = 0;
+    /* Popped by hal_switch_stacks: MXCSR and the x87 control word (NT's
+     * defaults), r15 r14 r13 r12 rbx rbp, then rip. */
+    sp[0] = MXCSR_DEFAULT | (uint64_t)FPU_CW_DEFAULT << 32;
     sp[1] = 0;
-    sp[2] = (uint64_t)(uintptr_t)ctx;
-    sp[3] = (uint64_t)(uintptr_t)context_thunk;
-    sp[4] = 0;
+    sp[2] = 0;
+    sp[3] = (uint64_t)(uintptr_t)ctx;
+    sp[4] = (uint64_t)(uintptr_t)context_thunk;
     sp[5] = 0;
-    sp[6] = (uint64_t)(uintptr_t)hal_context_start;
+    sp[6] = 0;
+    sp[7] = (uint64_t)(uintptr_t)hal_context_start;
     ctx->sp = sp;
 }
 
@@ -164,92 +166,16 @@ void hosted_die(const char *fmt, ...)
     exit(2);
 }
 
-/* How long a child boot may take before it is killed. */
-#define CHILD_SECONDS 120
-
-/*
- * Reads everything from fd into out (NUL-terminated, truncated to size)
- * until end of file; returns false if that takes longer than CHILD_SECONDS.
- */
-static bool read_all(int fd, char *out, ULONG size)
-{
-    ULONGLONG deadline = hal_clock_ns() + CHILD_SECONDS * 1000000000ull;
-    struct pollfd pfd = {.fd = fd, .events = POLLIN};
-    size_t used = 0;
-    char sink[512];
-    ssize_t n;
-
-    for (;;) {
-        ULONGLONG now = hal_clock_ns();
-        bool room = used + 1 < size;
-
-        if (now >= deadline)
-            break;
-        if (poll(&pfd, 1, (int)((deadline - now) / 1000000 + 1)) <= 0)
-            continue;
-        n = room ? read(fd, out + used, size - 1 - used)
-                 : read(fd, sink, sizeof sink);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        if (room)
-            used += (size_t)n;
-    }
-    if (size > 0)
-        out[used] = '\0';
-    return hal_clock_ns() < deadline;
-}
-
-int hal_child_boot(const char *test_name, char *out, ULONG size)
-{
-    const char *argv[96];
-    posix_spawn_file_actions_t fa;
-    int fds[2], status, n = 0, i;
-    pid_t pid;
-
-    argv[n++] = options->self;
-    for (i = 0; options->child_args[i] != NULL; i++)
-        argv[n++] = options->child_args[i];
-    argv[n++] = "--child-test";
-    argv[n++] = test_name;
-    argv[n] = NULL;
-    if (pipe2(fds, O_CLOEXEC) != 0)
-        return -1;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-    if (posix_spawn(&pid, options->self, &fa, NULL, (char **)argv, environ) !=
-        0) {
-        posix_spawn_file_actions_destroy(&fa);
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    if (!read_all(fds[0], out, size)) {
-        kill(pid, SIGKILL);
-        snprintf(out + strlen(out), size - strlen(out),
-                 "\n(the child boot ran for %d s and was killed)\n",
-                 CHILD_SECONDS);
-    }
-    close(fds[0]);
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR)
-            return -1;
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 void hosted_start(const hosted_options *opts)
 {
     options = opts;
+    spawner_init(opts);
     ram_init(opts->boot.ram_pages);
     pagefile_init(opts->boot.pagefile_pages);
     mmu_init();
     trap_init();
     user_init(opts);
     modules_init(opts);
+    filter_init();
     ki_system_startup(&opts->boot);
 }

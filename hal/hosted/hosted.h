@@ -5,6 +5,7 @@
 #ifndef HAL_HOSTED_H
 #define HAL_HOSTED_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +20,11 @@
 #define WINDOW_LOW ((NTLAB_VA_BASE) == 0 ? 0x10000u : 0u)
 extern const ULONG window_low; /* WINDOW_LOW, as a variable */
 #define WINDOW_PAGES (1u << 20)
+
+/* NT's initial floating-point control: every exception masked, and x87
+ * precision at 53 bits. */
+#define MXCSR_DEFAULT  0x1F80u
+#define FPU_CW_DEFAULT 0x027Fu
 
 /* Options the front end (tools/ntlab, bench) passes to hosted_start. */
 typedef struct hosted_options {
@@ -50,6 +56,18 @@ void user_entered_kernel(void);
 
 /* module.c: the boot modules (built-in programs and --program files). */
 void modules_init(const hosted_options *opts);
+
+/* spawn.c: child boots. They are started by a spawner process forked
+ * before the system-call filter is installed (a program started under the
+ * filter would inherit it, and its own code would be refused). */
+void spawner_init(const hosted_options *opts);
+
+/* filter.c: after start-up, host system calls are allowed only from the
+ * executable code of ntlab and its libraries; one from anywhere else (guest
+ * code, or code guest code wrote) traps as an invalid opcode. */
+void filter_init(void);
+/* Was signal sig with si a system call the filter refused? */
+bool filter_refused(int sig, const siginfo_t *si);
 
 /* ram.c */
 void ram_init(ULONG pages);

@@ -18,13 +18,21 @@
 #define F_USER 144
 #define F_FPU_VALID 160
 #define F_REPLACED 168
+/* ucontext_t: uc_mcontext.gregs[REG_RIP] (trap.c checks it). */
+#define UC_RIP 168
+#define EFLAGS_TF 0x100
+#define EFLAGS_AC 0x40000
+#define SYS_arch_prctl 158
+#define ARCH_SET_FS 0x1002
 
         .text
 
 /*
  * void hal_switch_stacks(void **save_sp, void *new_sp)
- * Saves the callee-saved registers on this stack, stores the stack pointer
- * in *save_sp, and resumes the stack new_sp, which was left the same way.
+ * Saves the callee-saved registers and the floating-point control words
+ * (MXCSR, the x87 control word: callee-saved too, and a thread's own) on
+ * this stack, stores the stack pointer in *save_sp, and resumes the stack
+ * new_sp, which was left the same way.
  */
         .globl hal_switch_stacks
         .type hal_switch_stacks, @function
@@ -35,8 +43,14 @@ hal_switch_stacks:
         pushq %r13
         pushq %r14
         pushq %r15
+        subq $8, %rsp
+        stmxcsr (%rsp)
+        fnstcw 4(%rsp)
         movq %rsp, (%rdi)
         movq %rsi, %rsp
+        ldmxcsr (%rsp)
+        fldcw 4(%rsp)
+        addq $8, %rsp
         popq %r15
         popq %r14
         popq %r13
@@ -92,12 +106,75 @@ hal_longjmp:
         .size hal_longjmp, . - hal_longjmp
 
 /*
+ * void hal_signal_entry(int sig, siginfo_t *si, ucontext_t *uc)
+ * The handler of every trap signal; it calls hal_on_signal (trap.c) once
+ * two things the interrupted code may have left are undone, which C code
+ * cannot survive:
+ *   - EFLAGS.AC, which Linux keeps in the handler (C code may access
+ *     misaligned data);
+ *   - a thread pointer (FS base) guest code took from the host's C library
+ *     by loading FS: it is put back. The check reads the thread's self
+ *     pointer through FS; if that faults (FS base 0), the fault arrives here
+ *     nested (SIGSEGV is never blocked), repairs FS and restarts the check.
+ * hal_signal_depth counts the handlers running (trap.c refuses nesting).
+ */
+        .globl hal_signal_entry
+        .type hal_signal_entry, @function
+hal_signal_entry:
+        pushfq
+        andq $~EFLAGS_AC, (%rsp)
+        popfq
+        leaq hal_fs_probe_signal(%rip), %rax
+        cmpq %rax, UC_RIP(%rdx)
+        je 2f
+        leaq hal_fs_probe_syscall(%rip), %rax
+        cmpq %rax, UC_RIP(%rdx)
+        je 2f
+        .globl hal_fs_probe_signal
+hal_fs_probe_signal:
+        movq %fs:0, %rax
+        cmpq hal_host_fs(%rip), %rax
+        je 1f
+        callq hal_fs_repair
+1:      subq $8, %rsp
+        incl hal_signal_depth(%rip)
+        callq hal_on_signal
+        decl hal_signal_depth(%rip)
+        addq $8, %rsp
+        ret
+        /* A check faulted: FS is repaired, and the check runs again. */
+2:      callq hal_fs_repair
+        ret
+        .size hal_signal_entry, . - hal_signal_entry
+
+/* Puts the host's thread pointer back in FS; keeps every register but
+ * rax (arch_prctl, a system call from ntlab's own code). */
+        .type hal_fs_repair, @function
+hal_fs_repair:
+        pushq %rdi
+        pushq %rsi
+        pushq %rdx
+        pushq %rcx
+        pushq %r11
+        movl $SYS_arch_prctl, %eax
+        movl $ARCH_SET_FS, %edi
+        movq hal_host_fs(%rip), %rsi
+        syscall
+        popq %r11
+        popq %rcx
+        popq %rdx
+        popq %rsi
+        popq %rdi
+        ret
+        .size hal_fs_repair, . - hal_fs_repair
+
+/*
  * Entered by the signal return with rsp at a trap frame that holds the
  * interrupted general registers. The vector state is still the interrupted
  * code's: save it first, then dispatch, then put everything back and resume
- * at the saved rip through hal_resume_rip (rip and rsp cannot both be loaded
- * from the frame otherwise without touching the interrupted stack's red
- * zone).
+ * with iretq from a frame built below the trap frame (so that rip, rsp and
+ * the flags, TF and AC included, are loaded at once, and the interrupted
+ * stack's red zone is not touched).
  */
         .globl hal_trap_entry
         .type hal_trap_entry, @function
@@ -126,27 +203,29 @@ hal_trap_restore_begin:
 3:      fxrstor64 FPU_OFF(%rsp)
 4:      movq F_USER(%rsp), %rax /* the mode we go back to, set last */
         movb %al, cpu_user_mode(%rip)
-        movq F_RIP(%rsp), %rax
-        movq %rax, hal_resume_rip(%rip)
-        pushq F_EFLAGS(%rsp)
-        popfq
-        movq 0(%rsp), %r8
-        movq 8(%rsp), %r9
-        movq 16(%rsp), %r10
-        movq 24(%rsp), %r11
-        movq 32(%rsp), %r12
-        movq 40(%rsp), %r13
-        movq 48(%rsp), %r14
-        movq 56(%rsp), %r15
-        movq 64(%rsp), %rdi
-        movq 72(%rsp), %rsi
-        movq 80(%rsp), %rbp
-        movq 88(%rsp), %rbx
-        movq 96(%rsp), %rdx
-        movq 104(%rsp), %rax
-        movq 112(%rsp), %rcx
-        movq F_RSP(%rsp), %rsp
-        jmp *hal_resume_rip(%rip)
+        pushq hal_user_ss(%rip)
+        pushq F_RSP+8(%rsp)
+        pushq F_EFLAGS+16(%rsp)
+        pushq hal_user_cs(%rip)
+        pushq F_RIP+32(%rsp)
+        movq 40+0(%rsp), %r8
+        movq 40+8(%rsp), %r9
+        movq 40+16(%rsp), %r10
+        movq 40+24(%rsp), %r11
+        movq 40+32(%rsp), %r12
+        movq 40+40(%rsp), %r13
+        movq 40+48(%rsp), %r14
+        movq 40+56(%rsp), %r15
+        movq 40+64(%rsp), %rdi
+        movq 40+72(%rsp), %rsi
+        movq 40+80(%rsp), %rbp
+        movq 40+88(%rsp), %rbx
+        movq 40+96(%rsp), %rdx
+        movq 40+104(%rsp), %rax
+        movq 40+112(%rsp), %rcx
+        .globl hal_trap_iret
+hal_trap_iret:
+        iretq
         .globl hal_trap_restore_end
 hal_trap_restore_end:
         .size hal_trap_entry, . - hal_trap_entry
@@ -162,6 +241,18 @@ hal_trap_restore_end:
         .globl hal_syscall_entry
         .type hal_syscall_entry, @function
 hal_syscall_entry:
+        /* The caller's flags first. With TF set, each instruction until
+         * the flags are cleared traps, and with AC set a misaligned access
+         * does: the signal handler clears the flag and resumes (trap.c). */
+        pushfq
+        popq %r11
+        testl $(EFLAGS_TF | EFLAGS_AC), %r11d
+        jz 1f
+        pushq $2
+        popfq
+        /* The return address, read in user mode: a bad stack pointer is
+         * the program's fault, not the kernel's. */
+1:      movq (%rsp), %r10
         /* In kernel mode from here: under --strict the frame's page is
          * not mapped, and its fault must be a kernel one. */
         movb $0, cpu_user_mode(%rip)
@@ -173,18 +264,27 @@ hal_syscall_entry:
         movq %r15, F_R15(%rsp)
         movq %rbp, F_RBP(%rsp)
         movq %rbx, F_RBX(%rsp)
-        movq (%rax), %rcx
-        movq %rcx, F_RIP(%rsp)
+        movq %r10, F_RIP(%rsp)
         leaq 8(%rax), %rcx
         movq %rcx, F_RSP(%rsp)
-        pushfq
-        popq F_EFLAGS(%rsp)
+        movq %r11, F_EFLAGS(%rsp)
         movq $1, F_USER(%rsp)
         movq $0, F_FPU_VALID(%rsp)
         movq $0, F_REPLACED(%rsp)
         cld
-        movq %rsp, %rdx
+        /* The host's thread pointer, which guest code may have taken by
+         * loading FS (see hal_signal_entry). */
+        .globl hal_fs_probe_syscall
+hal_fs_probe_syscall:
+        movq %fs:0, %rax
+        cmpq hal_host_fs(%rip), %rax
+        je 2f
+        callq hal_fs_repair
+2:      movq %rsp, %rdx
         callq hal_syscall_dispatch
+        /* TF or AC to give back: the flags must be loaded with the rest. */
+        testl $(EFLAGS_TF | EFLAGS_AC), F_EFLAGS(%rsp)
+        jnz hal_trap_restore_begin
         cmpq $0, F_REPLACED(%rsp)
         jne hal_trap_restore_begin
         /* The usual way back: only what the caller expects kept (the
@@ -212,9 +312,10 @@ hal_user_resume:
         jmp hal_trap_restore_begin
         .size hal_user_resume, . - hal_user_resume
 
-/* int hal_copy_guarded(void *to, const void *from, size_t n): copies n
+/* LONG hal_copy_guarded(void *to, const void *from, size_t n): copies n
  * bytes and returns 0; an access the kernel cannot resolve makes the trap
- * code resume at hal_copy_fault, which returns 1 (hal_trap_fixup). */
+ * code resume at hal_copy_fault with eax holding the kernel's result
+ * (hal_trap_fixup), which it returns. */
         .globl hal_copy_guarded
         .type hal_copy_guarded, @function
         .globl hal_copy_fault
@@ -245,7 +346,6 @@ hal_copy_guarded:
         ret
 hal_copy_guarded_end:
 hal_copy_fault:
-        movl $1, %eax
         ret
         .size hal_copy_guarded, . - hal_copy_guarded
 

@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE
 #include <cpuid.h>
+#include <linux/audit.h>
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
@@ -33,13 +34,26 @@ _Static_assert(offsetof(struct trap_frame, fpu_valid) == 160,
                "switch.S F_FPU_VALID");
 _Static_assert(REG_RSP == 15 && REG_RIP == 16 && REG_EFL == 17, "gregs order");
 
+_Static_assert(offsetof(ucontext_t, uc_mcontext.gregs[REG_RIP]) == 168,
+               "switch.S UC_RIP");
+
+#define EFLAGS_TF 0x100u
+#define EFLAGS_DF 0x400u
+#define EFLAGS_AC 0x40000u
+
 bool cpu_user_mode;
 void *cpu_kernel_stack;
 struct trap_frame *cpu_user_frame;
-int hal_use_xsave;    /* read by switch.S */
-void *hal_resume_rip; /* written and read by switch.S */
+int hal_use_xsave; /* read by switch.S */
+/* Read by switch.S: the host's thread pointer (FS base), the user-mode
+ * code and stack selectors iretq loads, and the handlers running. */
+uint64_t hal_host_fs, hal_user_cs, hal_user_ss;
+int hal_signal_depth;
 
 extern char hal_trap_entry[], hal_trap_restore_begin[], hal_trap_restore_end[];
+extern char hal_trap_iret[];
+void hal_signal_entry(int sig, siginfo_t *si, void *ucv);
+void hal_on_signal(int sig, siginfo_t *si, void *ucv);
 
 size_t trap_fpu_size;
 static unsigned emergency_depth;
@@ -119,6 +133,8 @@ static void deliver(ucontext_t *uc, hal_trap *t)
     memset(f->fpu + 512, 0, 64); /* the XSAVE header must start clean */
     g[REG_RSP] = (greg_t)frame;
     g[REG_RIP] = (greg_t)hal_trap_entry;
+    /* The trap is taken with clean flags; the frame keeps the old ones. */
+    g[REG_EFL] &= ~(greg_t)(EFLAGS_TF | EFLAGS_DF | EFLAGS_AC);
 }
 
 /* Fills in what kind of trap signal sig with siginfo si is. */
@@ -140,14 +156,25 @@ static void classify(int sig, const siginfo_t *si, const greg_t *g, hal_trap *t)
         }
         t->address = a;
         break;
+    case SIGBUS:
+        t->kind = si->si_code == BUS_ADRALN ? HAL_TRAP_ALIGNMENT
+                                            : HAL_TRAP_PROTECTION;
+        break;
     case SIGFPE:
         t->kind = HAL_TRAP_DIVIDE;
         break;
     case SIGILL:
         t->kind = HAL_TRAP_INVALID_OPCODE;
         break;
+    case SIGSYS:
+        /* A system call the filter refused (filter.c): syscall is an
+         * invalid opcode to NT; int 0x80 a gate user mode may not use. */
+        t->kind = si->si_arch == AUDIT_ARCH_X86_64 ? HAL_TRAP_INVALID_OPCODE
+                                                   : HAL_TRAP_PROTECTION;
+        break;
     case SIGTRAP:
-        t->kind = HAL_TRAP_BREAKPOINT;
+        t->kind = si->si_code == TRAP_TRACE ? HAL_TRAP_SINGLE_STEP
+                                            : HAL_TRAP_BREAKPOINT;
         break;
     case SIGALRM:
         t->kind = HAL_TRAP_INTERRUPT;
@@ -158,15 +185,57 @@ static void classify(int sig, const siginfo_t *si, const greg_t *g, hal_trap *t)
     }
 }
 
-static void on_signal(int sig, siginfo_t *si, void *ucv)
+/*
+ * EFLAGS.AC and EFLAGS.TF are the guest's: an alignment check anywhere but
+ * in user code (kernel mode never takes one on x86) and a single step in
+ * host code are the flag leaking where it does not apply. Clears it, so
+ * that the instruction resumes without; returns whether that was all.
+ */
+static bool flag_leaked(int sig, const siginfo_t *si, greg_t *g)
 {
-    ucontext_t *uc = ucv;
+    bool guest = HAL_PTR_IN_WINDOW(g[REG_RIP]);
+
+    if (sig == SIGBUS && si->si_code == BUS_ADRALN &&
+        !(cpu_user_mode && guest)) {
+        g[REG_EFL] &= ~(greg_t)EFLAGS_AC;
+        return true;
+    }
+    if (sig == SIGTRAP && si->si_code == TRAP_TRACE && !guest) {
+        g[REG_EFL] &= ~(greg_t)EFLAGS_TF;
+        return true;
+    }
+    return false;
+}
+
+/*
+ * A fault on the way back: iretq refused the frame (a context gave an
+ * instruction pointer no CPU can run at: a non-canonical one). Going back
+ * to user mode, it is the program's fault at that address, as if taken
+ * there: the registers become the frame's, the address the instruction
+ * pointer. Anything else is ntlab's own bug.
+ */
+static void restore_failed(greg_t *g, hal_trap *t)
+{
+    const uint64_t *iret = (const uint64_t *)g[REG_RSP];
+
+    if ((uintptr_t)g[REG_RIP] != (uintptr_t)hal_trap_iret || !cpu_user_mode) {
+        raw_message("ntlab: fault while restoring a trap frame\n");
+        _exit(3);
+    }
+    g[REG_RIP] = (greg_t)iret[0];
+    g[REG_EFL] = (greg_t)iret[2];
+    g[REG_RSP] = (greg_t)iret[3];
+    t->kind = HAL_TRAP_PROTECTION;
+    t->address = (ULONG_PTR)g[REG_RIP];
+}
+
+/* A trap for the kernel, unless the MMU can resolve it alone. */
+static void take_trap(int sig, siginfo_t *si, ucontext_t *uc)
+{
     greg_t *g = uc->uc_mcontext.gregs;
     uintptr_t ip = (uintptr_t)g[REG_RIP];
     hal_trap t;
 
-    if (sig == SIGALRM && (!cpu_user_mode || !user_tick_due()))
-        return; /* the kernel has checkpoints of its own */
     memset(&t, 0, sizeof t);
     classify(sig, si, g, &t);
     t.user = cpu_user_mode;
@@ -180,8 +249,8 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
     }
     if (ip >= (uintptr_t)hal_trap_restore_begin &&
         ip < (uintptr_t)hal_trap_restore_end) {
-        raw_message("ntlab: fault while restoring a trap frame\n");
-        _exit(3);
+        restore_failed(g, &t);
+        ip = (uintptr_t)g[REG_RIP];
     }
     t.ip_guest = HAL_PTR_IN_WINDOW(ip);
     t.ip = t.ip_guest ? HAL_PTR_VA(ip) : ip;
@@ -189,10 +258,30 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
     deliver(uc, &t);
 }
 
+/* Called by hal_signal_entry (switch.S) for every trap signal. */
+void hal_on_signal(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+
+    if (hal_signal_depth > 1) {
+        raw_message("ntlab: a fault in the trap handler itself\n");
+        _exit(3);
+    }
+    if (sig == SIGALRM && (!cpu_user_mode || !user_tick_due()))
+        return; /* the kernel has checkpoints of its own */
+    if (flag_leaked(sig, si, uc->uc_mcontext.gregs))
+        return;
+    /* The trap is the instruction's own (syscall, sysenter and int 0x80
+     * are two bytes): the handler sees where it was, as with #UD. */
+    if (filter_refused(sig, si))
+        uc->uc_mcontext.gregs[REG_RIP] -= 2;
+    take_trap(sig, si, uc);
+}
+
 extern char hal_copy_guarded_begin[] __asm__("hal_copy_guarded");
 extern char hal_copy_guarded_end[], hal_copy_fault[];
 
-BOOLEAN hal_trap_fixup(const hal_trap *trap)
+BOOLEAN hal_trap_fixup(const hal_trap *trap, LONG result)
 {
     struct trap_frame *f =
         (struct trap_frame *)((char *)trap - offsetof(struct trap_frame, trap));
@@ -202,6 +291,7 @@ BOOLEAN hal_trap_fixup(const hal_trap *trap)
         ip >= (uintptr_t)hal_copy_guarded_end)
         return FALSE;
     f->regs[REG_RIP] = (uint64_t)(uintptr_t)hal_copy_fault;
+    f->regs[REG_RAX] = (uint64_t)(uint32_t)result;
     return TRUE;
 }
 
@@ -221,8 +311,8 @@ void hal_trap_dispatch(struct trap_frame *f)
 
 void trap_init(void)
 {
-    static const int sigs[] = {SIGSEGV, SIGBUS,  SIGFPE,
-                               SIGILL,  SIGTRAP, SIGALRM};
+    static const int sigs[] = {SIGSEGV, SIGBUS,  SIGFPE, SIGILL,
+                               SIGTRAP, SIGALRM, SIGSYS};
     struct sigaction sa;
     stack_t ss;
     unsigned a, b, c, d;
@@ -241,12 +331,21 @@ void trap_init(void)
     ss.ss_flags = 0;
     if (sigaltstack(&ss, NULL) != 0)
         hosted_die("cannot install the trap stack (%m)");
+    __asm__("movq %%fs:0, %0" : "=r"(hal_host_fs));
+    __asm__("movq %%cs, %0" : "=r"(hal_user_cs));
+    __asm__("movq %%ss, %0" : "=r"(hal_user_ss));
+    /* SIGSEGV is never blocked: hal_signal_entry's own check of FS may
+     * fault inside another handler. */
     memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_signal;
+    sa.sa_sigaction = hal_signal_entry;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
-    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        sigaddset(&sa.sa_mask, sigs[i]);
     for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        if (sigs[i] != SIGSEGV)
+            sigaddset(&sa.sa_mask, sigs[i]);
+    }
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART |
+                      (sigs[i] == SIGSEGV ? SA_NODEFER : 0);
         if (sigaction(sigs[i], &sa, NULL) != 0)
             hosted_die("cannot install the trap handler (%m)");
     }

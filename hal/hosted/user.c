@@ -30,9 +30,10 @@
 #include "hosted.h"
 
 #define EFLAGS_IF      0x200u
-#define EFLAGS_USER    0xCD5u /* CF PF AF ZF SF TF DF OF: user may set */
-#define MXCSR_DEFAULT  0x1F80u
-#define FPU_CW_DEFAULT 0x027Fu
+#define EFLAGS_TF      0x100u
+#define EFLAGS_DF      0x400u
+#define EFLAGS_AC      0x40000u
+#define EFLAGS_USER    0x40CD5u /* CF PF AF ZF SF TF DF OF AC: user may set */
 #define USER_CS        0x33u /* NT's user code and stack selectors */
 #define USER_SS        0x2Bu
 
@@ -42,9 +43,13 @@ extern char hal_syscall_entry[];
 static bool strict;
 static unsigned long entries, entries_at_tick; /* kernel entries from user */
 static bool ticking;
-/* --strict: the frame the way back to user mode restores from. */
-static uint8_t strict_frame[sizeof(struct trap_frame) + 4096 * 4]
-    __attribute__((aligned(64)));
+/* --strict: the frame the way back to user mode restores from, with room
+ * below it for the iretq frame the restore path builds. */
+static struct {
+    uint8_t below[64];
+    uint8_t frame[sizeof(struct trap_frame) + 4096 * 4];
+} strict_copy __attribute__((aligned(64)));
+#define strict_frame strict_copy.frame
 void hal_user_resume(struct trap_frame *frame) __attribute__((noreturn));
 void hal_syscall_dispatch(ULONG number, const ULONG_PTR *args,
                           struct trap_frame *frame);
@@ -128,6 +133,10 @@ static void call_setup(struct trap_frame *f, ULONG ip, ULONG stack_top,
     *sp = 0; /* the return address of a routine that must not return */
     f->regs[REG_RSP] = (uint64_t)(uintptr_t)sp;
     f->regs[REG_RIP] = (uint64_t)(uintptr_t)HAL_VA_PTR(ip);
+    /* A dispatcher starts clean: not single-stepped (NT clears TF to
+     * dispatch an exception), no alignment checks, DF clear. The context
+     * it is given keeps the flags. */
+    f->regs[REG_EFL] &= ~(uint64_t)(EFLAGS_TF | EFLAGS_DF | EFLAGS_AC);
     for (i = 0; i < 4; i++)
         f->regs[arg_regs[i]] = i < count ? args[i] : 0;
     f->context_replaced = 1;
@@ -162,7 +171,10 @@ void hal_user_set_result(ULONG_PTR value)
 
 ULONG hal_user_stack_pointer(void)
 {
-    return HAL_PTR_VA(cpu_user_frame->regs[REG_RSP]);
+    uint64_t sp = cpu_user_frame->regs[REG_RSP];
+
+    /* Outside the window it is no guest address at all. */
+    return HAL_PTR_IN_WINDOW(sp) ? HAL_PTR_VA(sp) : 0;
 }
 
 /* Context register order, against the frame's (Linux gregs) order. */

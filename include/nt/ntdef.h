@@ -31,6 +31,7 @@ typedef void *PVOID;
 typedef char CHAR, *PCHAR;
 typedef const CHAR *PCCH;
 typedef signed char SCHAR, *PSCHAR;
+typedef char CCHAR;
 typedef char *PSTR, *PSZ;
 typedef const char *PCSTR, *PCSZ;
 typedef unsigned char UCHAR, *PUCHAR, BYTE, *PBYTE, BOOLEAN, *PBOOLEAN;

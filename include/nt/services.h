@@ -223,6 +223,12 @@
     S(NTSTATUS, NtLoadDriver, 1, (PUNICODE_STRING DriverServiceName),          \
       (DriverServiceName))                                                     \
     S(NTSTATUS, NtUnloadDriver, 1, (PUNICODE_STRING DriverServiceName),        \
-      (DriverServiceName))
+      (DriverServiceName))                                                     \
+    S(NTSTATUS, NtQuerySystemInformation, 4,                                   \
+      (SYSTEM_INFORMATION_CLASS SystemInformationClass,                        \
+       PVOID SystemInformation, ULONG SystemInformationLength,                 \
+       PULONG ReturnLength),                                                   \
+      (SystemInformationClass, SystemInformation, SystemInformationLength,     \
+       ReturnLength))
 
 #endif

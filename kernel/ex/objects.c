@@ -36,6 +36,14 @@ static void delete_timer(PVOID object)
     stop_timer(object);
 }
 
+/* A mutant whose last reference goes while a thread owns it (its handle
+ * closed, or never handed out) is abandoned: it leaves its owner's list of
+ * mutants, as on NT. */
+static void delete_mutant(PVOID object)
+{
+    KeReleaseMutant(object, MUTANT_INCREMENT, TRUE, FALSE);
+}
+
 void ex_init_objects(void)
 {
     static const ob_type_info event = {
@@ -62,6 +70,7 @@ void ex_init_objects(void)
                     STANDARD_RIGHTS_WRITE,
                     STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, MUTANT_ALL_ACCESS},
         .valid_access = MUTANT_ALL_ACCESS,
+        .delete_object = delete_mutant,
     };
     static const ob_type_info timer = {
         .name = L"Timer",
@@ -82,7 +91,8 @@ void ex_init_objects(void)
 /* ---- Shared steps -------------------------------------------------------- */
 
 /* Makes an object of type (size bytes), lets init fill it, and gives the
- * caller a handle to it (or to an existing one, with OBJ_OPENIF). */
+ * caller a handle to it (or to an existing one, with OBJ_OPENIF). Where
+ * the handle goes is probed first: a bad pointer makes nothing. */
 static NTSTATUS create(POBJECT_TYPE type, ULONG size, PHANDLE out,
                        ACCESS_MASK access, POBJECT_ATTRIBUTES attributes,
                        void (*init)(PVOID object, const LONG *args),
@@ -91,7 +101,11 @@ static NTSTATUS create(POBJECT_TYPE type, ULONG size, PHANDLE out,
     KPROCESSOR_MODE mode = ExGetPreviousMode();
     ob_captured captured;
     PVOID object;
-    NTSTATUS status = ob_capture(attributes, mode, &captured);
+    NTSTATUS status = mm_probe(mode, out, sizeof *out, sizeof(ULONG), TRUE);
+
+    if (!NT_SUCCESS(status))
+        return status;
+    status = ob_capture(attributes, mode, &captured);
 
     if (NT_SUCCESS(status))
         status = ob_create_object(type, size, &object);

@@ -30,6 +30,7 @@
 
 #include "../ke/ke.h"
 #include "../mm/mm.h"
+#include "../vf/vf.h"
 
 #define POOL_UNIT  16u
 #define PAGE_UNITS (PAGE_SIZE / POOL_UNIT)
@@ -464,12 +465,27 @@ static PVOID allocate_pages(pool *p, SIZE_T bytes, ULONG tag)
     return HAL_VA_PTR(va);
 }
 
-PVOID NTAPI ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
-                                  ULONG Tag)
+PVOID ex_pool_allocate(POOL_TYPE type, SIZE_T bytes, ULONG tag)
+{
+    BOOLEAN page_aligned;
+    int index = pool_index(type, &page_aligned);
+
+    if (bytes >= 0x80000000u)
+        return NULL;
+    if (page_aligned || bytes > SMALL_MAX_BYTES)
+        return allocate_pages(&pools[index], bytes, tag);
+    return allocate_small(&pools[index], units_for(bytes), bytes, tag);
+}
+
+/* NT's checks, then the verifier's say for a verified caller, then the
+ * pool. */
+static PVOID allocate(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag,
+                      const void *caller)
 {
     BOOLEAN page_aligned;
     int index = pool_index(PoolType, &page_aligned);
     KIRQL irql = KeGetPcr()->Irql;
+    PVOID p;
 
     if (index < 0)
         bad_pool_caller(0x9A, (ULONG_PTR)PoolType, NumberOfBytes, Tag);
@@ -479,18 +495,23 @@ PVOID NTAPI ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
         bad_pool_caller(0x00, 0, (ULONG_PTR)PoolType, Tag);
     if (Tag == 0)
         bad_pool_caller(0x9B, (ULONG_PTR)PoolType, NumberOfBytes,
-                        (ULONG_PTR)__builtin_return_address(0));
-    if (NumberOfBytes >= 0x80000000u)
-        return NULL;
-    if (page_aligned || NumberOfBytes > SMALL_MAX_BYTES)
-        return allocate_pages(&pools[index], NumberOfBytes, Tag);
-    return allocate_small(&pools[index], units_for(NumberOfBytes),
-                          NumberOfBytes, Tag);
+                        (ULONG_PTR)caller);
+    if (vf_hook_allocate(PoolType, NumberOfBytes, Tag, caller, &p))
+        return p;
+    return ex_pool_allocate(PoolType, NumberOfBytes, Tag);
+}
+
+PVOID NTAPI ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
+                                  ULONG Tag)
+{
+    return allocate(PoolType, NumberOfBytes, Tag,
+                    __builtin_return_address(0));
 }
 
 PVOID NTAPI ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 {
-    return ExAllocatePoolWithTag(PoolType, NumberOfBytes, TAG_NONE);
+    return allocate(PoolType, NumberOfBytes, TAG_NONE,
+                    __builtin_return_address(0));
 }
 
 /* ---- Free ---------------------------------------------------------------- */
@@ -569,6 +590,8 @@ VOID NTAPI ExFreePoolWithTag(PVOID P, ULONG Tag)
     BOOLEAN paged = mm_is_paged_pool(va);
     KIRQL irql = KeGetPcr()->Irql;
 
+    if (vf_hook_free(P, Tag))
+        return;
     if (!HAL_PTR_IN_WINDOW(P) || !mm_is_system_address(va))
         bad_pool_caller(0x40, shown, MM_SYSTEM_RANGE_START, 0);
     if (!paged && !mm_is_nonpaged_pool(va))
@@ -581,6 +604,21 @@ VOID NTAPI ExFreePoolWithTag(PVOID P, ULONG Tag)
         free_pages(&pools[paged], va, Tag);
     else
         free_small(&pools[paged], va, Tag);
+}
+
+SIZE_T ex_pool_block_size(PVOID p)
+{
+    ULONG va = HAL_PTR_VA(p);
+    POOL_HEADER *h = (POOL_HEADER *)p - 1;
+
+    if (!HAL_PTR_IN_WINDOW(p) ||
+        (!mm_is_paged_pool(va) && !mm_is_nonpaged_pool(va)) ||
+        (va & (POOL_UNIT - 1)) != 0 ||
+        (mm_is_paged_pool(va) && KeGetCurrentIrql() > APC_LEVEL))
+        return 0;
+    if ((va & (PAGE_SIZE - 1)) == 0)
+        return big_entry(va)->requested;
+    return h->magic == MAGIC_ALLOCATED ? h->requested : 0;
 }
 
 VOID NTAPI ExFreePool(PVOID P)

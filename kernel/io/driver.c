@@ -324,13 +324,17 @@ static NTSTATUS unload_driver(const UNICODE_STRING *name)
     return status;
 }
 
-/* Captures the service key name and runs load or unload on it. */
+/* Captures the service key name and runs load or unload on it: for a
+ * caller that holds SeLoadDriverPrivilege (user mode must, as on NT). */
 static NTSTATUS driver_service(PUNICODE_STRING key,
                                NTSTATUS (*action)(const UNICODE_STRING *))
 {
     UNICODE_STRING copy, name;
     NTSTATUS status;
 
+    if (!SeSinglePrivilegeCheck(RtlConvertLongToLuid(SE_LOAD_DRIVER_PRIVILEGE),
+                                ExGetPreviousMode()))
+        return STATUS_PRIVILEGE_NOT_HELD;
     if (key == NULL)
         return STATUS_INVALID_PARAMETER;
     status = ob_capture_string(key, ExGetPreviousMode(), &copy);

@@ -47,6 +47,13 @@ static const struct {
     {ATTEMPTED_WRITE_TO_READONLY_MEMORY, "ATTEMPTED_WRITE_TO_READONLY_MEMORY"},
     {BAD_POOL_CALLER, "BAD_POOL_CALLER"},
     {DRIVER_VERIFIER_DETECTED_VIOLATION, "DRIVER_VERIFIER_DETECTED_VIOLATION"},
+    {SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION,
+     "SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION"},
+    {TIMER_OR_DPC_INVALID, "TIMER_OR_DPC_INVALID"},
+    {DRIVER_VERIFIER_IOMANAGER_VIOLATION, "DRIVER_VERIFIER_IOMANAGER_VIOLATION"},
+    {PAGE_FAULT_BEYOND_END_OF_ALLOCATION, "PAGE_FAULT_BEYOND_END_OF_ALLOCATION"},
+    {DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION,
+     "DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION"},
     {DRIVER_CORRUPTED_EXPOOL, "DRIVER_CORRUPTED_EXPOOL"},
     {PAGE_FAULT_IN_FREED_SPECIAL_POOL, "PAGE_FAULT_IN_FREED_SPECIAL_POOL"},
     {DRIVER_IRQL_NOT_LESS_OR_EQUAL, "DRIVER_IRQL_NOT_LESS_OR_EQUAL"},
@@ -190,8 +197,8 @@ void ke_report_hang(void)
 
     hal_interrupts_disable();
     rtl_console_mute(FALSE);
-    rtl_print("\n*** HANG: every thread is waiting and no timer is set, so "
-              "nothing can wake them\n\n");
+    rtl_print("\n*** HANG: every thread is waiting, and nothing set will "
+              "ever wake one\n\n");
     for (e = ki_all_threads.Flink; e != &ki_all_threads; e = e->Flink) {
         KTHREAD *thread = CONTAINING_RECORD(e, KTHREAD, AllThreadsEntry);
         KWAIT_BLOCK *block = thread->WaitBlockList;

@@ -123,9 +123,9 @@ void ki_checkpoint_slow(void)
 
 BOOLEAN ki_idle_wait(void)
 {
-    ULONGLONG due = ki_next_timer_due(), ticks, at;
+    ULONGLONG due = ki_next_waking_timer_due(), ticks, at;
 
-    if (due == ~0ull)
+    if (due == KI_NEVER)
         return FALSE;
     /* Timers expire at ticks: find the first tick at or after due. A tick
      * DPC (--trim's) is owed every tick, not one for all the ticks

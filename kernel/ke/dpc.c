@@ -11,6 +11,8 @@
  */
 #include "ke.h"
 
+#include "../vf/vf.h"
+
 /* Past this queue depth even low-importance DPCs ask for the interrupt. */
 #define MAXIMUM_DPC_QUEUE_DEPTH 4
 
@@ -92,6 +94,7 @@ static void call_dpc(PKDEFERRED_ROUTINE routine, KDPC *dpc, PVOID context,
     KIRQL irql;
 
     thread->Seh.Chain = thread->Seh.Active = thread->Seh.Filtering = NULL;
+    vf_hook_dpc((const void *)routine);
     routine(dpc, context, arg1, arg2);
     thread->Seh.Chain = chain;
     thread->Seh.Active = active;
@@ -147,4 +150,31 @@ void ki_dispatch_interrupt(void)
     ki_retire_dpc_list();
     pcr->DpcRoutineActive = FALSE;
     ki_reschedule_locked();
+}
+
+/* A queued DPC (kind 1) or its routine (kind 2) in [lo, hi). Any IRQL. */
+BOOLEAN ki_dpc_in(ULONG_PTR lo, ULONG_PTR hi, ULONG *kind, ULONG_PTR *object)
+{
+    KPCR *pcr = KeGetPcr();
+    BOOLEAN enabled = hal_interrupts_disable(), found = FALSE;
+    PLIST_ENTRY e;
+
+    for (e = pcr->DpcListHead.Flink; e != &pcr->DpcListHead && !found;
+         e = e->Flink) {
+        KDPC *dpc = CONTAINING_RECORD(e, KDPC, DpcListEntry);
+        ULONG_PTR routine = (ULONG_PTR)dpc->DeferredRoutine;
+
+        found = TRUE;
+        if ((ULONG_PTR)dpc >= lo && (ULONG_PTR)dpc < hi) {
+            *kind = 1;
+            *object = (ULONG_PTR)dpc;
+        } else if (routine >= lo && routine < hi) {
+            *kind = 2;
+            *object = routine;
+        } else {
+            found = FALSE;
+        }
+    }
+    hal_interrupts_restore(enabled);
+    return found;
 }

@@ -254,9 +254,12 @@ static inline void ki_checkpoint(void)
     if (ki_cpu.cpu_time >= ki_cpu.next_tick)
         ki_checkpoint_slow();
 }
-/* From the idle loop: waits until the next timer is due (virtual time jumps
- * there; to the next tick only while a tick DPC is set, so that it runs at
- * every tick). Returns FALSE when no timer is set: nothing can ever happen. */
+/* From the idle loop: waits until the next timer that can wake a thread
+ * is due (virtual time jumps there; to the next tick only while a tick DPC
+ * is set, so that it runs at every tick). Returns FALSE when there is no
+ * such timer, or when timers have kept expiring for KI_IDLE_EXPIRIES idle
+ * waits in a row without waking a thread: nothing will ever happen. */
+#define KI_IDLE_EXPIRIES 1000000u
 BOOLEAN ki_idle_wait(void);
 /* Has the clock interrupt queue dpc at every tick (NULL: none). */
 void ke_set_tick_dpc(PKDPC dpc);
@@ -278,11 +281,25 @@ void ki_call_timer_dpc(KDPC *dpc, ULONGLONG system_time);
 /* Inserts a timer due at interrupt time due; FALSE when already due. */
 BOOLEAN ki_insert_timer_locked(KTIMER *timer, ULONGLONG due);
 void ki_remove_timer_locked(KTIMER *timer);
+/* A queued DPC (1) or its routine (2) in [lo, hi) (host addresses). */
+BOOLEAN ki_dpc_in(ULONG_PTR lo, ULONG_PTR hi, ULONG *kind, ULONG_PTR *object);
+/* A set timer (0), its DPC (1) or DPC routine (2) in [lo, hi), else
+ * ki_dpc_in's answer. DISPATCH_LEVEL (the verifier asks it at a free and
+ * at an unload). */
+BOOLEAN ke_timer_or_dpc_in(ULONG_PTR lo, ULONG_PTR hi, ULONG *kind,
+                           ULONG_PTR *object);
+/* The due time of a timer that never expires (and of none). */
+#define KI_NEVER (~0ull)
 /* Converts a DueTime argument (negative relative, else absolute system
- * time) to interrupt time. */
+ * time) to interrupt time; KI_NEVER for an interval so long that the
+ * system time would overflow first (-2^63: Sleep(INFINITE)). */
 ULONGLONG ki_due_time(LONGLONG due_time);
-/* The interrupt time of the first timer due, or ~0 when none is set. */
+/* The interrupt time of the first timer due, or KI_NEVER when none is. */
 ULONGLONG ki_next_timer_due(void);
+/* The same for the first timer whose expiry can wake a thread: one with a
+ * waiter or a DPC. (The others expire when the clock passes them, but
+ * while every thread waits, their expiry changes nothing anyone sees.) */
+ULONGLONG ki_next_waking_timer_due(void);
 /* Expires every timer due by now. DISPATCH_LEVEL. */
 void ki_expire_timers_locked(void);
 

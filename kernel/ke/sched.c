@@ -329,6 +329,7 @@ KPROCESSOR_MODE NTAPI ExGetPreviousMode(VOID)
 void ke_idle_loop(void)
 {
     KPCR *pcr = KeGetPcr();
+    ULONG idle_waits = 0; /* in a row, no thread woken */
 
     KfRaiseIrql(DISPATCH_LEVEL);
     for (;;) {
@@ -338,10 +339,11 @@ void ke_idle_loop(void)
         if (pcr->PendingSoftware & KI_PENDING_DISPATCH)
             continue;
         if (ready_summary != 0) {
+            idle_waits = 0;
             swap_context(take_ready(0));
             continue;
         }
-        if (!ki_idle_wait())
+        if (++idle_waits > KI_IDLE_EXPIRIES || !ki_idle_wait())
             ke_report_hang();
     }
 }

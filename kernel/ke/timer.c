@@ -28,12 +28,25 @@ VOID NTAPI KeInitializeTimer(PKTIMER Timer)
     KeInitializeTimerEx(Timer, NotificationTimer);
 }
 
+/* Past this interrupt time the system time would no longer fit a
+ * LARGE_INTEGER: a timer due later never expires. */
+static ULONGLONG last_due_time(void)
+{
+    return (ULONGLONG)0x7FFFFFFFFFFFFFFFll -
+           (ki_system_time() - ki_interrupt_time());
+}
+
 ULONGLONG ki_due_time(LONGLONG due_time)
 {
-    ULONGLONG boot = ki_system_time() - ki_interrupt_time();
+    ULONGLONG boot = ki_system_time() - ki_interrupt_time(), due;
 
-    if (due_time < 0)
-        return ki_interrupt_time() + (ULONGLONG)(-due_time);
+    if (due_time < 0) {
+        /* The interval without negating it (-(2^63) has no negation). */
+        due = 0 - (ULONGLONG)due_time;
+        return due > last_due_time() - ki_interrupt_time()
+                   ? KI_NEVER
+                   : ki_interrupt_time() + due;
+    }
     return (ULONGLONG)due_time <= boot ? 0 : (ULONGLONG)due_time - boot;
 }
 
@@ -62,9 +75,22 @@ void ki_remove_timer_locked(KTIMER *timer)
 ULONGLONG ki_next_timer_due(void)
 {
     if (IsListEmpty(&timer_queue))
-        return ~0ull;
+        return KI_NEVER;
     return CONTAINING_RECORD(timer_queue.Flink, KTIMER, TimerListEntry)
         ->DueTime;
+}
+
+ULONGLONG ki_next_waking_timer_due(void)
+{
+    PLIST_ENTRY e;
+
+    for (e = timer_queue.Flink; e != &timer_queue; e = e->Flink) {
+        KTIMER *timer = CONTAINING_RECORD(e, KTIMER, TimerListEntry);
+
+        if (timer->Dpc != NULL || !IsListEmpty(&timer->Header.WaitListHead))
+            return timer->DueTime;
+    }
+    return KI_NEVER;
 }
 
 /* Signals a timer that has come due; re-arms it when periodic. */
@@ -140,4 +166,33 @@ BOOLEAN NTAPI KeCancelTimer(PKTIMER Timer)
 BOOLEAN NTAPI KeReadStateTimer(PKTIMER Timer)
 {
     return Timer->Header.SignalState != 0;
+}
+
+/* The first set timer, its DPC or its DPC routine in [lo, hi), or else a
+ * queued DPC or its routine there, as TIMER_OR_DPC_INVALID's parameter 1
+ * counts them: 0 a timer, 1 a DPC, 2 a DPC routine. Caller at
+ * DISPATCH_LEVEL or above. */
+BOOLEAN ke_timer_or_dpc_in(ULONG_PTR lo, ULONG_PTR hi, ULONG *kind,
+                           ULONG_PTR *object)
+{
+    const void *found[3];
+    PLIST_ENTRY e;
+    ULONG k;
+
+    for (e = timer_queue.Flink; e != &timer_queue; e = e->Flink) {
+        KTIMER *t = CONTAINING_RECORD(e, KTIMER, TimerListEntry);
+
+        found[0] = t;
+        found[1] = t->Dpc;
+        found[2] = t->Dpc != NULL ? (const void *)t->Dpc->DeferredRoutine
+                                  : NULL;
+        for (k = 0; k < 3; k++) {
+            if ((ULONG_PTR)found[k] >= lo && (ULONG_PTR)found[k] < hi) {
+                *kind = k;
+                *object = (ULONG_PTR)found[k];
+                return TRUE;
+            }
+        }
+    }
+    return ki_dpc_in(lo, hi, kind, object);
 }

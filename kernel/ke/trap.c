@@ -19,6 +19,10 @@ static NTSTATUS exception_code(hal_trap_kind kind)
         return STATUS_ILLEGAL_INSTRUCTION;
     case HAL_TRAP_BREAKPOINT:
         return STATUS_BREAKPOINT;
+    case HAL_TRAP_SINGLE_STEP:
+        return STATUS_SINGLE_STEP;
+    case HAL_TRAP_ALIGNMENT:
+        return STATUS_DATATYPE_MISALIGNMENT;
     default:
         return STATUS_ACCESS_VIOLATION;
     }
@@ -58,8 +62,10 @@ void ke_trap_exception(NTSTATUS code, const hal_trap *trap, ULONG_PTR info0,
         user_trap_exception(code, trap, info0);
         return;
     }
-    /* A guarded copy (mm_capture and the like) fails instead. */
-    if (code == STATUS_ACCESS_VIOLATION && hal_trap_fixup(trap))
+    /* A guarded copy (mm_capture and the like) fails with the code
+     * instead: an access violation, or a guard page met (whose guard is
+     * gone now, as after an exception). */
+    if (hal_trap_fixup(trap, code))
         return;
     RtlZeroMemory(&record, sizeof record);
     RtlZeroMemory(&context, sizeof context);

@@ -109,6 +109,11 @@ ZW(DelayExecution, (BOOLEAN Alertable, PLARGE_INTEGER DelayInterval),
 ZW(YieldExecution, (VOID), ())
 ZW(TerminateProcess, (HANDLE ProcessHandle, NTSTATUS ExitStatus),
    (ProcessHandle, ExitStatus))
+ZW(QuerySystemInformation,
+   (SYSTEM_INFORMATION_CLASS SystemInformationClass, PVOID SystemInformation,
+    ULONG SystemInformationLength, PULONG ReturnLength),
+   (SystemInformationClass, SystemInformation, SystemInformationLength,
+    ReturnLength))
 ZW(QueryInformationProcess,
    (HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
     PVOID ProcessInformation, ULONG ProcessInformationLength,

@@ -19,6 +19,7 @@
 #include "mm.h"
 
 #include "../ke/ke.h"
+#include "../vf/vf.h"
 #include "pager.h"
 
 mm_fault_observer mm_test_fault_observer;
@@ -72,6 +73,7 @@ void mm_access_fault(const hal_trap *trap)
         ke_trap_exception(STATUS_ACCESS_VIOLATION, trap, trap->write, va);
         return;
     }
+    vf_hook_fault(trap);
     if (trap->present && trap->write && mm_is_system_address(va))
         KeBugCheckEx(ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, mm_read_pte(va), 0,
                      0);

@@ -243,6 +243,7 @@ typedef struct mm_space {
     LIST_ENTRY link; /* all spaces, for system PDE propagation */
     mm_working_set ws;
     LIST_ENTRY vads; /* mm_vad, by address; DISPATCH_LEVEL */
+    ULONG commit;    /* committed pages of the user half (charged) */
 } mm_space;
 
 /*
@@ -374,6 +375,10 @@ void mm_delete_kernel_stack(ULONG base);
  */
 ULONG mm_allocate_pool_pages(BOOLEAN paged, ULONG pages);
 ULONG mm_free_pool_pages(ULONG va);
+/* Takes the frame (or paging file slot) from page va of an allocated run
+ * and leaves its PTE empty: no access, until the run is freed (special
+ * pool's guard and freed pages). <= DISPATCH_LEVEL. */
+void mm_pool_page_noaccess(ULONG va);
 
 static inline BOOLEAN mm_is_paged_pool(ULONG va)
 {
@@ -464,6 +469,29 @@ void mm_access_fault(const hal_trap *trap);
  */
 typedef BOOLEAN (*mm_fault_observer)(const hal_trap *trap);
 extern mm_fault_observer mm_test_fault_observer;
+
+/* ---- Commit charge (commit.c) -------------------------------------------- */
+
+/*
+ * Charges pages of pageable memory about to be promised (committed user
+ * pages, paged pool, pageable image pages) against the commit limit;
+ * FALSE, with nothing charged, when they would pass it. mm_return_commit
+ * gives back what such a promise held. IRQL <= DISPATCH_LEVEL.
+ */
+BOOLEAN mm_charge_commit(ULONG pages);
+void mm_return_commit(ULONG pages);
+
+/* What NtQuerySystemInformation reports of memory, in pages: the commit
+ * total (pageable pages promised plus resident kernel memory), its limit
+ * and its peak since boot; the frames available (free and standby); the
+ * pager's counts; pool pages in use. */
+typedef struct mm_memory_info {
+    ULONG commit_total, commit_limit, commit_peak;
+    ULONG available;
+    ULONG soft_faults, demand_zero, page_ins, page_outs;
+    ULONG paged_pool, nonpaged_pool;
+} mm_memory_info;
+void mm_query_memory(mm_memory_info *info);
 
 /* Boot, in order: paging, PFN database, the rest. */
 void mm_init(ULONG ram_pages, mm_space *boot_space);

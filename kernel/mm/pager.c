@@ -171,6 +171,26 @@ static ULONG valid_pte(const mm_working_set *ws, ULONG pfn, ULONG protection)
     return pte;
 }
 
+/*
+ * A page coming back into memory keeps its paging-file copy, so that it
+ * need not be written again if it stays clean, unless slots run short:
+ * then the copy goes (the page counts as modified), since a frame and a
+ * slot holding the same page would leave less room than the commit limit
+ * promised (as NT gives back the paging-file space of pages it reads in
+ * when the paging file runs low).
+ */
+static void drop_copy_if_short(MMPFN *e)
+{
+    ULONG slot = mm_pte_slot(e->original_pte);
+
+    if (slot == 0 || hal_pagefile_slots() - pager.stats.slots_in_use >=
+                         mm_total_frames())
+        return;
+    release_slot(slot);
+    e->original_pte = mm_demand_zero_pte(mm_pte_protection(e->original_pte));
+    e->flags |= MM_PFN_MODIFIED;
+}
+
 /* Gives a frame for a page that is not in memory: zeroed, or read back. */
 static NTSTATUS fill_frame(ULONG pte, ULONG *pfn_out)
 {
@@ -184,6 +204,7 @@ static NTSTATUS fill_frame(ULONG pte, ULONG *pfn_out)
             return STATUS_IN_PAGE_ERROR;
         }
         mm_pfn(pfn)->original_pte = pte;
+        drop_copy_if_short(mm_pfn(pfn));
         pager.stats.page_ins++;
     } else {
         mm_pfn(pfn)->original_pte = mm_demand_zero_pte(mm_pte_protection(pte));
@@ -210,6 +231,7 @@ NTSTATUS mm_page_in(ULONG va, ULONGLONG pte_pa, mm_working_set *ws)
         pfn = pte >> PAGE_SHIFT;
         mm_pfn_list_remove(pfn);
         mm_pfn(pfn)->state = MM_ACTIVE;
+        drop_copy_if_short(mm_pfn(pfn));
         pager.stats.soft_faults++;
     } else if (pte == 0 || protection == MM_DECOMMIT ||
                (mm_pte_slot(pte) == 0 && protection == MM_ZERO_ACCESS)) {
@@ -285,6 +307,24 @@ ULONG mm_trim_working_set(mm_working_set *ws, ULONG target, BOOLEAN all)
             second_chance(ws, pfn);
         } else {
             page_out(ws, pfn, pte);
+            trimmed++;
+        }
+    }
+    KfLowerIrql(irql);
+    return trimmed;
+}
+
+ULONG mm_trim_system_pages(BOOLEAN (*wanted)(ULONG va))
+{
+    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
+    ULONG trimmed = 0, pfn = mm_system_ws.first, next;
+
+    for (; pfn != MM_FRAME_NONE; pfn = next) {
+        MMPFN *e = mm_pfn(pfn);
+
+        next = e->flink;
+        if (e->lock_count == 0 && wanted(mm_pte_va_to_va(e->pte_va))) {
+            page_out(&mm_system_ws, pfn, read_pte(mm_pfn_pte_pa(e)));
             trimmed++;
         }
     }
@@ -442,6 +482,17 @@ void mm_release_pageable(ULONG va, ULONGLONG pte_pa, mm_working_set *ws)
         }
     }
     KfLowerIrql(irql);
+}
+
+ULONG mm_pageable_frame_count(void)
+{
+    ULONG id, n = mm_frames_in_state(MM_STANDBY) + mm_frames_in_state(MM_MODIFIED);
+
+    for (id = 0; id < pager.table_used; id++) {
+        if (pager.table[id] != NULL)
+            n += pager.table[id]->count;
+    }
+    return n;
 }
 
 void mm_get_paging_stats(mm_paging_stats *stats)

@@ -54,6 +54,11 @@ ULONG mm_trim_working_set(mm_working_set *ws, ULONG target, BOOLEAN all);
  */
 ULONG mm_trim_all(BOOLEAN purge);
 
+/* Takes the pages of the system working set for which wanted(va) is TRUE
+ * (and no MDL locks) out of it, as a trim does; returns how many. wanted
+ * is called at DISPATCH_LEVEL. At or below DISPATCH_LEVEL. */
+ULONG mm_trim_system_pages(BOOLEAN (*wanted)(ULONG va));
+
 /* ntlab --trim: trims everything pageable (mm_trim_all) at every clock
  * tick, so that paged memory a driver touches at DISPATCH_LEVEL or above is
  * seldom resident and the touch stops the system. */
@@ -64,6 +69,10 @@ void mm_trim_every_tick(void);
  * trimming working sets if need be. Off every list; the caller sets it up.
  * MM_FRAME_NONE when nothing can be reclaimed. */
 ULONG mm_pager_reclaim_frame(void);
+
+/* Frames pageable memory holds now: in working sets, standby, modified.
+ * DISPATCH_LEVEL. */
+ULONG mm_pageable_frame_count(void);
 
 /* Paging statistics. */
 typedef struct mm_paging_stats {

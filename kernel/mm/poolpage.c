@@ -51,6 +51,9 @@ static BOOLEAN back_page(BOOLEAN paged, ULONG va)
     if (!NT_SUCCESS(mm_ensure_page_table(va)))
         return FALSE;
     if (paged) {
+        /* A paged pool page is promised a place: its commit is charged. */
+        if (!mm_charge_commit(1))
+            return FALSE;
         *mm_pte_address(va) = mm_demand_zero_pte(MM_READWRITE);
         return TRUE;
     }
@@ -72,6 +75,7 @@ static void unback_page(BOOLEAN paged, ULONG va)
             ((ULONGLONG)(*mm_pde_address(va) >> PAGE_SHIFT) << PAGE_SHIFT) +
                 ((va >> PAGE_SHIFT) & 0x3FF) * 4,
             &mm_system_ws);
+        mm_return_commit(1);
         return;
     }
     pte = mm_unmap_page(va);
@@ -107,6 +111,11 @@ ULONG mm_allocate_pool_pages(BOOLEAN paged, ULONG pages)
         }
     }
     return va;
+}
+
+void mm_pool_page_noaccess(ULONG va)
+{
+    unback_page(mm_is_paged_pool(va), va);
 }
 
 ULONG mm_free_pool_pages(ULONG va)

@@ -110,16 +110,16 @@ PHYSICAL_ADDRESS NTAPI MmGetPhysicalAddress(PVOID BaseAddress)
 
 /*
  * These copy with hal_copy_guarded rather than inside a __try: a bad user
- * address ends the copy with STATUS_ACCESS_VIOLATION just the same, and
+ * address ends the copy with the exception's code just the same
+ * (STATUS_ACCESS_VIOLATION; STATUS_GUARD_PAGE_VIOLATION for the first
+ * touch of a guard page, which then loses its guard), and
  * the hot paths of the system services (the I/O manager's above all) do
  * not pay for a frame per copy.
  */
 
 static NTSTATUS guarded(void *to, const volatile void *from, SIZE_T size)
 {
-    return hal_copy_guarded(to, (const void *)from, size) == 0
-               ? STATUS_SUCCESS
-               : STATUS_ACCESS_VIOLATION;
+    return (NTSTATUS)hal_copy_guarded(to, (const void *)from, size);
 }
 
 /* The same write as rewrite, which a fault ends with a status. */

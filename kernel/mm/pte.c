@@ -155,6 +155,7 @@ NTSTATUS mm_create_space(mm_space *space)
 
     if (!NT_SUCCESS(status))
         return status;
+    space->commit = 0;
     status = mm_ws_create(&space->ws, space);
     if (!NT_SUCCESS(status)) {
         mm_free_frame(space->hyperspace_pfn);
@@ -197,6 +198,8 @@ void mm_clean_space(mm_space *space)
     ULONG i, pde;
 
     mm_delete_vads(space);
+    mm_return_commit(space->commit);
+    space->commit = 0;
     for (i = 0; i < (MM_SYSTEM_RANGE_START >> 22); i++) {
         pde = read_pde(space->pd_pfn, i);
         if (pde & X86_PTE_VALID) {

@@ -37,6 +37,7 @@
 #include "../ps/ps.h"
 #include "../rtl/elf.h"
 #include "../rtl/rtl.h"
+#include "../vf/vf.h"
 #include "pager.h"
 
 #define MAX_SEGMENTS 16
@@ -206,6 +207,7 @@ static void unmap_pages(const mm_system_image *image)
     ULONG va, pte, first = (image->base - MM_SYSTEM_IMAGES_START) >> 12;
     KIRQL irql;
 
+    mm_return_commit(image->pageable_pages);
     for (va = image->base; va < image->base + image->size; va += PAGE_SIZE) {
         pte = mm_read_pte(va);
         if ((pte & X86_PTE_VALID) &&
@@ -333,10 +335,15 @@ static NTSTATUS page_sections(const loader *l)
         end = MM_PAGE_ALIGN(s->addr + s->size);
         for (at = MM_PAGE_ALIGN(s->addr + PAGE_SIZE - 1); at < end;
              at += PAGE_SIZE) {
+            /* A pageable page is promised a place: charge its commit. */
+            if (!mm_charge_commit(1))
+                return STATUS_INSUFFICIENT_RESOURCES;
             status = make_pageable(l->image->base + (ULONG)at,
                                    page_protection(l, (ULONG)at));
-            if (!NT_SUCCESS(status))
+            if (!NT_SUCCESS(status)) {
+                mm_return_commit(1);
                 return status;
+            }
             l->image->pageable_pages++;
         }
     }
@@ -570,14 +577,17 @@ NTSTATUS mm_load_system_image(const char *module_name, mm_system_image **image)
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     InsertTailList(&loaded, &l.image->link);
     KfLowerIrql(irql);
+    vf_hook_image_loaded(l.image);
     *image = l.image;
     return STATUS_SUCCESS;
 }
 
 void mm_unload_system_image(mm_system_image *image)
 {
-    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
+    KIRQL irql;
 
+    vf_hook_image_unloading(image);
+    irql = KfRaiseIrql(DISPATCH_LEVEL);
     RemoveEntryList(&image->link);
     KfLowerIrql(irql);
     unmap_pages(image);

@@ -175,38 +175,87 @@ static void insert_vad(mm_space *space, mm_vad *vad)
     InsertTailList(next != NULL ? &next->link : &space->vads, &vad->link);
 }
 
-/* Sets the PTEs of committed pages in [start, end) of vad (DISPATCH). */
-static NTSTATUS commit_range(mm_vad *vad, ULONG start, ULONG end,
-                             ULONG protection)
+/* Is page va of vad committed? (DISPATCH) */
+static BOOLEAN page_committed(const mm_vad *vad, ULONG va)
 {
-    ULONG va, pte, old;
+    ULONG protection;
 
-    for (va = start; va < end; va += PAGE_SIZE) {
-        if (!NT_SUCCESS(mm_ensure_page_table(va)))
-            return STATUS_NO_MEMORY;
-        pte = *mm_pte_address(va);
-        if (mm_user_page_info(vad, pte, &old))
-            continue; /* already committed: left as it is */
-        *mm_pte_address(va) = mm_demand_zero_pte(protection);
-    }
+    return mm_user_page_info(vad, mm_read_pte(va), &protection);
+}
+
+/* How many pages of [start, end) of vad are committed (DISPATCH). */
+static ULONG committed_pages(const mm_vad *vad, ULONG start, ULONG end)
+{
+    ULONG va, n = 0;
+
+    for (va = start; va < end; va += PAGE_SIZE)
+        n += page_committed(vad, va);
+    return n;
+}
+
+/* Charges the commit of pages for space; STATUS_COMMITMENT_LIMIT when they
+ * would pass the limit. */
+static NTSTATUS charge(mm_space *space, ULONG pages)
+{
+    if (!mm_charge_commit(pages))
+        return STATUS_COMMITMENT_LIMIT;
+    space->commit += pages;
     return STATUS_SUCCESS;
 }
 
-/* Gives back what backs [start, end) of vad; marks the pages decommitted. */
+static void uncharge(mm_space *space, ULONG pages)
+{
+    space->commit -= pages;
+    mm_return_commit(pages);
+}
+
+/* Commits the pages of [start, end) of vad not committed yet: charged
+ * first, then their PTEs set (DISPATCH). */
+static NTSTATUS commit_range(mm_space *space, mm_vad *vad, ULONG start,
+                             ULONG end, ULONG protection)
+{
+    ULONG va, left = (end - start) / PAGE_SIZE - committed_pages(vad, start, end);
+    NTSTATUS status = charge(space, left);
+
+    for (va = start; NT_SUCCESS(status) && va < end; va += PAGE_SIZE) {
+        if (page_committed(vad, va))
+            continue; /* already committed: left as it is */
+        if (!NT_SUCCESS(mm_ensure_page_table(va))) {
+            status = STATUS_NO_MEMORY;
+            break;
+        }
+        *mm_pte_address(va) = mm_demand_zero_pte(protection);
+        left--;
+    }
+    if (!NT_SUCCESS(status))
+        uncharge(space, left);
+    return status;
+}
+
+/* Gives back what backs [start, end) of vad and its commit; marks the
+ * pages decommitted unless the reservation goes too. */
 static void decommit_range(mm_space *space, mm_vad *vad, ULONG start, ULONG end,
                            BOOLEAN release)
 {
-    ULONG va;
+    ULONG va, released = 0;
 
     for (va = start; va < end; va += PAGE_SIZE) {
-        ULONGLONG pa = mm_pte_pa(va);
+        ULONGLONG pa;
 
-        if (pa == 0)
+        if (!page_committed(vad, va))
             continue;
-        mm_release_pageable(va, pa, &space->ws);
-        if (vad->committed && !release)
+        /* A committed page without a page table needs one to say it is
+         * decommitted; without a frame for it, it stays committed. */
+        if (!release && !NT_SUCCESS(mm_ensure_page_table(va)))
+            continue;
+        pa = mm_pte_pa(va);
+        if (pa != 0)
+            mm_release_pageable(va, pa, &space->ws);
+        if (!release)
             *mm_pte_address(va) = mm_demand_zero_pte(MM_DECOMMIT);
+        released++;
     }
+    uncharge(space, released);
 }
 
 /* ---- NtAllocateVirtualMemory --------------------------------------------- */
@@ -241,9 +290,15 @@ static NTSTATUS reserve(mm_space *space, ULONG *base, ULONG *size, ULONG type,
     } else if (!range_free(space, start, end)) {
         return STATUS_CONFLICTING_ADDRESSES;
     }
+    if ((type & MEM_COMMIT) &&
+        !NT_SUCCESS(charge(space, (end - start) / PAGE_SIZE)))
+        return STATUS_COMMITMENT_LIMIT;
     vad = ExAllocatePoolWithTag(NonPagedPool, sizeof *vad, TAG_VAD);
-    if (vad == NULL)
+    if (vad == NULL) {
+        if (type & MEM_COMMIT)
+            uncharge(space, (end - start) / PAGE_SIZE);
         return STATUS_NO_MEMORY;
+    }
     vad->start = start;
     vad->end = end;
     vad->protection = protection;
@@ -265,7 +320,7 @@ static NTSTATUS commit(mm_space *space, ULONG *base, ULONG *size,
 
     if (vad == NULL || end > vad->end)
         return STATUS_CONFLICTING_ADDRESSES;
-    status = commit_range(vad, start, end, protection);
+    status = commit_range(space, vad, start, end, protection);
     *base = start;
     *size = end - start;
     return status;
@@ -616,9 +671,14 @@ static NTSTATUS fixed_vad(ULONG va, ULONG size, ULONG protection)
     mm_vad *vad = NULL;
     NTSTATUS status = STATUS_CONFLICTING_ADDRESSES;
 
-    if (range_free(space, va, va + size)) {
+    if (range_free(space, va, va + size))
+        status = charge(space, size / PAGE_SIZE);
+    if (NT_SUCCESS(status)) {
         vad = ExAllocatePoolWithTag(NonPagedPool, sizeof *vad, TAG_VAD);
-        status = vad != NULL ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+        if (vad == NULL) {
+            uncharge(space, size / PAGE_SIZE);
+            status = STATUS_NO_MEMORY;
+        }
     }
     if (vad != NULL) {
         vad->start = va;

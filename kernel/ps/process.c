@@ -118,6 +118,8 @@ static NTSTATUS init_process(EPROCESS *process, const char *name)
     return STATUS_SUCCESS;
 }
 
+ULONG ps_user_privileges;
+
 NTSTATUS ps_create_process(const char *name, EPROCESS **result)
 {
     EPROCESS *process;
@@ -134,6 +136,10 @@ NTSTATUS ps_create_process(const char *name, EPROCESS **result)
     if (PsGetCurrentProcess() != NULL)
         process->InheritedFromUniqueProcessId =
             PsGetCurrentProcess()->UniqueProcessId;
+    process->Privileges = PsGetCurrentProcess() == PsInitialSystemProcess ||
+                                  PsGetCurrentProcess() == NULL
+                              ? ps_user_privileges
+                              : PsGetCurrentProcess()->Privileges;
     *result = process;
     return STATUS_SUCCESS;
 }
@@ -166,6 +172,7 @@ void ps_init_system_process(void)
         KeBugCheckEx(PROCESS_INITIALIZATION_FAILED,
                      STATUS_INSUFFICIENT_RESOURCES, 0, 0, 0);
     system->InheritedFromUniqueProcessId = 0;
+    system->Privileges = ~0u;
     ob_kernel_handle_table = system->ObjectTable;
     PsInitialSystemProcess = system; /* the system keeps this reference */
 }

@@ -38,6 +38,7 @@ typedef struct _EPROCESS {
     ULONG ImageEntry;     /* user address of its image entry point */
     LARGE_INTEGER CreateTime;
     LARGE_INTEGER ExitTime;
+    ULONG Privileges; /* its token's, all enabled: bit n, privilege n */
 } EPROCESS;
 
 typedef struct _ETHREAD {
@@ -79,10 +80,15 @@ KTHREAD *ps_idle_thread(void);
  * the kernel's handle table (boot, after ob_init). */
 void ps_init_system_process(void);
 
+/* The privileges of processes the System process starts (the programs of
+ * the command line): --privilege's, set at boot. */
+extern ULONG ps_user_privileges;
+
 /*
  * Makes a process named name with an empty user half, a handle table and
- * an ID, and no threads; *process is referenced for the caller.
- * PASSIVE_LEVEL.
+ * an ID, and no threads; *process is referenced for the caller. It holds
+ * its creator's privileges, or ps_user_privileges when the System process
+ * creates it. PASSIVE_LEVEL.
  */
 NTSTATUS ps_create_process(const char *name, EPROCESS **process);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "../../hal/hosted/hosted.h"
@@ -20,6 +21,22 @@
 #define MEMORY_MAX_MB     1024
 #define MEMORY_DEFAULT_MB 64
 #define PAGEFILE_MAX_MB   4096
+
+/* The verifier's classes, as --verifier=CLASS,... names them. */
+static const struct {
+    const char *name;
+    ULONG bits;
+} verifier_classes[] = {
+    {"standard", HAL_VERIFIER_SPECIAL | HAL_VERIFIER_IRQL | HAL_VERIFIER_POOL |
+                     HAL_VERIFIER_IO | HAL_VERIFIER_DEADLOCK},
+    {"special", HAL_VERIFIER_SPECIAL},
+    {"irql", HAL_VERIFIER_IRQL},
+    {"pool", HAL_VERIFIER_POOL},
+    {"io", HAL_VERIFIER_IO},
+    {"deadlock", HAL_VERIFIER_DEADLOCK},
+};
+#define VERIFIER_CLASS_NAMES \
+    "standard (all of:) special, irql, pool, io, deadlock"
 
 static const char usage[] =
     "usage: ntlab [options] [command]\n"
@@ -56,6 +73,22 @@ static const char usage[] =
     "  --trim               trim all pageable memory at every clock tick, so\n"
     "                       that paged memory touched at DISPATCH_LEVEL is\n"
     "                       seldom resident\n"
+    "  --privilege NAME     give the programs run from the command line the\n"
+    "                       privilege NAME (load-driver: SeLoadDriverPrivilege,\n"
+    "                       for NtLoadDriver and NtUnloadDriver); they have\n"
+    "                       none without it; repeatable\n"
+    "  --child-test SUITE.NAME\n"
+    "                       run that one in-kernel test in this boot and exit\n"
+    "                       with the stop it makes (how a test that must stop\n"
+    "                       the system is run, in a child boot)\n"
+    "  --verifier[=CLASS,...]  Driver Verifier's checks for every loaded\n"
+    "                       driver (without CLASSes: standard); a violation\n"
+    "                       stops the system with Driver Verifier's code.\n"
+    "                       CLASSes: " VERIFIER_CLASS_NAMES "\n"
+    "  --verifier-driver NAME.sys  verify only that driver (implies\n"
+    "                       --verifier when it is not given)\n"
+    "  --verifier-special=start|end  put special pool's guard page after\n"
+    "                       each block (end, the default) or before it\n"
     "  --quiet              the tour and scenarios: one line per scenario\n"
     "  --help, --version\n"
     "\n"
@@ -80,7 +113,10 @@ static bool is_option(const char *arg, const char *name);
 static void forward(char **argv, int from, int to)
 {
     static const char *const boot_options[] = {
-        "--memory", "--pagefile", "--seed", "--realtime", "--trim", "--strict",
+        "--memory",   "--pagefile",        "--seed",
+        "--realtime", "--trim",            "--strict",
+        "--privilege", "--verifier",       "--verifier-driver",
+        "--verifier-special",
     };
     size_t k;
 
@@ -145,6 +181,30 @@ static void set_run(int argc, char **argv, int first)
 }
 static char memory_arg[24], seed_arg[24], pagefile_arg[24];
 
+/* --privilege NAME: the privileges ntlab's services check, by ntlab's name
+ * and NT's. */
+static void add_privilege(const char *name)
+{
+    static const struct {
+        const char *name, *nt_name;
+        int value;
+    } known[] = {
+        {"load-driver", "SeLoadDriverPrivilege", 10},
+    };
+    size_t k;
+
+    for (k = 0; k < ARRAYSIZE(known); k++) {
+        if (strcmp(name, known[k].name) == 0 ||
+            strcmp(name, known[k].nt_name) == 0) {
+            opts.boot.privileges |= 1u << known[k].value;
+            return;
+        }
+    }
+    hosted_die("--privilege: '%s' is not a privilege ntlab knows "
+               "(load-driver)",
+               name);
+}
+
 /* Parses a whole decimal number in [lo, hi]; -1 when it is not one. */
 static long parse_number(const char *text, long lo, long hi)
 {
@@ -192,6 +252,51 @@ static void set_memory(const char *value)
                    MEMORY_MIN_MB, MEMORY_MAX_MB);
     opts.boot.ram_pages = (ULONG)mb * 256;
     snprintf(memory_arg, sizeof memory_arg, "%ld", mb);
+}
+
+/* The --verifier options as given, for child boots. */
+static const char *verifier_args[8];
+static int verifier_arg_count;
+
+/* --verifier[=CLASS,...]: the classes named (value NULL: standard). */
+static void set_verifier(const char *value)
+{
+    const char *at = value != NULL ? value : "standard";
+    size_t n, k;
+
+    while (*at != '\0') {
+        n = strcspn(at, ",");
+        for (k = 0; k < ARRAYSIZE(verifier_classes); k++)
+            if (strlen(verifier_classes[k].name) == n &&
+                strncmp(verifier_classes[k].name, at, n) == 0)
+                break;
+        if (k == ARRAYSIZE(verifier_classes))
+            hosted_die("--verifier: '%.*s' is not a class (%s)", (int)n, at,
+                       VERIFIER_CLASS_NAMES);
+        opts.boot.verifier |= verifier_classes[k].bits;
+        at += n + (at[n] == ',');
+    }
+    if (opts.boot.verifier == 0)
+        hosted_die("--verifier=: name at least one class (%s)",
+                   VERIFIER_CLASS_NAMES);
+}
+
+static void set_verifier_driver(const char *value)
+{
+    size_t n = strlen(value);
+
+    if (n < 5 || n > 60 || strcasecmp(value + n - 4, ".sys") != 0 ||
+        strchr(value, '/') != NULL)
+        hosted_die("--verifier-driver: '%s' is not a driver's file name "
+                   "(NAME.sys)", value);
+    opts.boot.verifier_driver = value;
+}
+
+static void set_verifier_special(const char *value)
+{
+    if (strcmp(value, "start") != 0 && strcmp(value, "end") != 0)
+        hosted_die("--verifier-special: '%s' is neither start nor end", value);
+    opts.boot.verifier_special_start = strcmp(value, "start") == 0;
 }
 
 /* Returns the value of option argv[*i] (given as --opt=V or --opt V). */
@@ -282,6 +387,30 @@ static void set_run_command(int argc, char **argv, int at)
     scenario_word = argv[at];
 }
 
+/* Takes one --verifier option at argv[*i] (and its value); FALSE if it is
+ * none. */
+static bool verifier_option(int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    int from = *i;
+
+    if (strcmp(a, "--verifier") == 0)
+        set_verifier(NULL);
+    else if (strncmp(a, "--verifier=", 11) == 0)
+        set_verifier(a + 11);
+    else if (is_option(a, "--verifier-driver"))
+        set_verifier_driver(option_value(argc, argv, i, "--verifier-driver"));
+    else if (is_option(a, "--verifier-special"))
+        set_verifier_special(
+            option_value(argc, argv, i, "--verifier-special"));
+    else
+        return false;
+    for (; from <= *i; from++)
+        if (verifier_arg_count < (int)ARRAYSIZE(verifier_args))
+            verifier_args[verifier_arg_count++] = argv[from];
+    return true;
+}
+
 /* Takes one boot option at argv[*i] (and its value); FALSE if it is none. */
 static bool boot_option(int argc, char **argv, int *i, const char **pagefile)
 {
@@ -299,10 +428,14 @@ static bool boot_option(int argc, char **argv, int *i, const char **pagefile)
         opts.boot.trim = TRUE;
     else if (strcmp(a, "--strict") == 0)
         opts.boot.strict = TRUE;
+    else if (is_option(a, "--privilege"))
+        add_privilege(option_value(argc, argv, i, "--privilege"));
     else if (is_option(a, "--program"))
         add_module(option_value(argc, argv, i, "--program"), "--program");
     else if (is_option(a, "--driver"))
         add_driver(option_value(argc, argv, i, "--driver"));
+    else if (verifier_option(argc, argv, i))
+        ;
     else
         return false;
     return true;
@@ -366,6 +499,8 @@ static void set_child_args(void)
         opts.child_args[i++] = "--trim";
     if (opts.boot.strict)
         opts.child_args[i++] = "--strict";
+    for (n = 0; n < verifier_arg_count; n++)
+        opts.child_args[i++] = verifier_args[n];
     for (n = 0; n < opts.program_count; n++) {
         opts.child_args[i++] = "--program";
         opts.child_args[i++] = opts.programs[n];
@@ -388,6 +523,8 @@ int main(int argc, char **argv)
         pagefile = twice;
     }
     set_pagefile(pagefile);
+    if (opts.boot.verifier_driver != NULL && opts.boot.verifier == 0)
+        set_verifier(NULL);
     if (nwords > 0 && (host_command == SCENARIO || opts.boot.command))
         hosted_die("%s takes no other command",
                    host_command == SCENARIO ||

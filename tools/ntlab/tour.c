@@ -5,8 +5,9 @@
  * narrated; a boot that stops the system is just a boot that ended, so the
  * tour goes on with the next.
  *
- * Output is for an 80-column terminal: longer lines are wrapped. Colours
- * only when stdout is a terminal (and NO_COLOR is not set).
+ * Longer lines are wrapped at the terminal's width (80 columns when stdout
+ * is not a terminal). Colours only when stdout is a terminal (and NO_COLOR
+ * is not set); a boot's own output is drawn plain, to be read.
  */
 #define _GNU_SOURCE
 #include "scenario_int.h"
@@ -17,11 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define WIDTH        80
+#define WIDTH        80 /* when stdout is not a terminal */
+#define WIDTH_MIN    40
 #define MAX_OUTPUT   (4u << 20)
 #define BOOT_TIMEOUT 300 /* seconds */
 
@@ -44,13 +47,28 @@ static const char *paint(const char *code)
 }
 
 #define BOLD  paint("\033[1m")
-#define DIM   paint("\033[2m")
 #define RED   paint("\033[31m")
 #define GREEN paint("\033[32m")
 #define CYAN  paint("\033[36m")
 #define OFF   paint("\033[0m")
 
-/* Prints text (len bytes) after first, wrapping at WIDTH with the rest of
+/* The width lines are wrapped at: the terminal's, or WIDTH. */
+static size_t width(void)
+{
+    static size_t columns;
+    struct winsize ws;
+
+    if (columns == 0) {
+        columns = WIDTH;
+        if (isatty(STDOUT_FILENO) &&
+            ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+            ws.ws_col >= WIDTH_MIN)
+            columns = ws.ws_col;
+    }
+    return columns;
+}
+
+/* Prints text (len bytes) after first, wrapping at width() with the rest of
  * the pieces after rest; colour around each piece. */
 static void wrapped(const char *first, const char *rest, const char *colour,
                     const char *text, size_t len)
@@ -58,7 +76,7 @@ static void wrapped(const char *first, const char *rest, const char *colour,
     const char *lead = first;
 
     do {
-        size_t room = WIDTH - strlen(lead), n = len < room ? len : room;
+        size_t room = width() - strlen(lead), n = len < room ? len : room;
         size_t skip = 0;
 
         if (n < len) { /* break at a blank when there is one */
@@ -146,7 +164,7 @@ static void show_output(const outcome *o)
     for (; p < end; p = next) {
         size_t n = line_at(p, end, &next);
 
-        wrapped("  | ", "  |   ", DIM, p, n);
+        wrapped("  | ", "  |   ", "", p, n);
     }
 }
 
@@ -495,7 +513,7 @@ int scenario_tour(const scenario_style *how)
             return free_names(names, i, n, 2);
         snprintf(heading, sizeof heading, "[%d/%d] ", i + 1, n);
         if (!style->quiet)
-            printf("\n%.*s\n", WIDTH - 2,
+            printf("\n%.*s\n", WIDTH - 2, /* the tour's rule: 78 at most */
                    "----------------------------------------"
                    "----------------------------------------");
         f = run_scenario(s, heading);

@@ -57,3 +57,52 @@ SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress,
         return 0;
     return returned;
 }
+
+/* The bytes of the current process's user space no allocation holds. */
+static DWORDLONG free_virtual(const SYSTEM_BASIC_INFORMATION *basic)
+{
+    ULONG_PTR at = basic->MinimumUserModeAddress;
+    MEMORY_BASIC_INFORMATION mbi;
+    DWORDLONG free = 0;
+
+    while (at < basic->MaximumUserModeAddress &&
+           VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) == sizeof mbi &&
+           mbi.RegionSize != 0) {
+        if (mbi.State == MEM_FREE)
+            free += mbi.RegionSize;
+        at = (ULONG_PTR)mbi.BaseAddress + mbi.RegionSize;
+    }
+    return free;
+}
+
+BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer)
+{
+    SYSTEM_BASIC_INFORMATION basic;
+    SYSTEM_PERFORMANCE_INFORMATION perf;
+    DWORDLONG page;
+
+    if (lpBuffer->dwLength != sizeof *lpBuffer) {
+        win32_set_nt_error(STATUS_INVALID_PARAMETER);
+        return FALSE;
+    }
+    if (!win32_check(NtQuerySystemInformation(SystemBasicInformation, &basic,
+                                              sizeof basic, NULL)) ||
+        !win32_check(NtQuerySystemInformation(SystemPerformanceInformation,
+                                              &perf, sizeof perf, NULL)))
+        return FALSE;
+    page = basic.PageSize;
+    lpBuffer->ullTotalPhys = page * basic.NumberOfPhysicalPages;
+    lpBuffer->ullAvailPhys = page * perf.AvailablePages;
+    lpBuffer->dwMemoryLoad =
+        (DWORD)(100 - perf.AvailablePages * 100ull / basic.NumberOfPhysicalPages);
+    lpBuffer->ullTotalPageFile = page * perf.CommitLimit;
+    lpBuffer->ullAvailPageFile =
+        perf.CommittedPages < perf.CommitLimit
+            ? page * (perf.CommitLimit - perf.CommittedPages)
+            : 0;
+    lpBuffer->ullTotalVirtual =
+        basic.MaximumUserModeAddress - basic.MinimumUserModeAddress + 1;
+    lpBuffer->ullAvailVirtual = free_virtual(&basic);
+    lpBuffer->ullAvailExtendedVirtual = 0;
+    return TRUE;
+}

@@ -1,0 +1,210 @@
+/*
+ * vfbugs.sys: one bug per request, each quiet on an ordinary run and each
+ * caught by the verifier (ntlab --verifier). vfbugs.exe names the bug.
+ */
+#include <ntddk.h>
+
+#include "../lessondevice.h"
+#include "vfbugs.h"
+
+#define TAG 'gbfV' /* "Vfbg" */
+
+DRIVER_INITIALIZE DriverEntry;
+static DRIVER_UNLOAD VfBugsUnload;
+static DRIVER_DISPATCH VfBugsControl;
+
+static KSPIN_LOCK LockA, LockB;
+static KTIMER Timer;
+static KDPC TimerDpc;
+static PVOID Kept[2];
+
+static VOID TimerRoutine(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
+{
+    UNREFERENCED_PARAMETER(Dpc);
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Arg1);
+    UNREFERENCED_PARAMETER(Arg2);
+    DbgPrint("vfbugs: the timer's DPC ran\n");
+}
+
+/* The off-by-one reader: sums Length + 1 bytes of a Length-byte block. */
+static ULONG Overrun(void)
+{
+    volatile UCHAR *Buffer = ExAllocatePoolWithTag(NonPagedPool, 32, TAG);
+    ULONG Sum = 0, i;
+
+    if (Buffer == NULL)
+        return 0;
+    for (i = 0; i < 32; i++)
+        Buffer[i] = (UCHAR)i;
+    for (i = 0; i <= 32; i++)
+        Sum += Buffer[i];
+    ExFreePoolWithTag((PVOID)Buffer, TAG);
+    return Sum;
+}
+
+/* The off-by-one writer: a 24-byte string and its terminator. */
+static ULONG Overwrite(void)
+{
+    PCHAR Name = ExAllocatePoolWithTag(NonPagedPool, 24, TAG);
+
+    if (Name == NULL)
+        return 0;
+    RtlFillMemory(Name, 24, 'v');
+    Name[24] = '\0';
+    ExFreePoolWithTag(Name, TAG);
+    return 24;
+}
+
+static ULONG UseAfterFree(void)
+{
+    volatile ULONG *Block = ExAllocatePoolWithTag(NonPagedPool, 64, TAG);
+
+    if (Block == NULL)
+        return 0;
+    Block[0] = 7;
+    ExFreePoolWithTag((PVOID)Block, TAG);
+    return Block[0];
+}
+
+static ULONG Leak(void)
+{
+    Kept[0] = ExAllocatePoolWithTag(NonPagedPool, 40, 'kaeL');
+    Kept[1] = ExAllocatePoolWithTag(PagedPool, 100, 'kaeL');
+    return 2;
+}
+
+static ULONG SetTimer(void)
+{
+    LARGE_INTEGER Due;
+
+    Due.QuadPart = -600000000LL; /* a minute from now */
+    KeSetTimer(&Timer, Due, &TimerDpc);
+    return 1;
+}
+
+static ULONG PoolTimer(void)
+{
+    PKTIMER Block = ExAllocatePoolWithTag(NonPagedPool, sizeof *Block, TAG);
+    LARGE_INTEGER Due;
+
+    if (Block == NULL)
+        return 0;
+    Due.QuadPart = -600000000LL;
+    KeInitializeTimer(Block);
+    KeSetTimer(Block, Due, NULL);
+    ExFreePoolWithTag(Block, TAG);
+    return 1;
+}
+
+/* Paged memory touched at DISPATCH_LEVEL: it works while the page happens
+ * to be resident. */
+static ULONG PagedUnderLock(void)
+{
+    volatile ULONG *Block = ExAllocatePoolWithTag(PagedPool, 16, TAG);
+    ULONG Value;
+    KIRQL Irql;
+
+    if (Block == NULL)
+        return 0;
+    Block[0] = 0x1234;
+    KeAcquireSpinLock(&LockA, &Irql);
+    Value = Block[0];
+    KeReleaseSpinLock(&LockA, Irql);
+    ExFreePoolWithTag((PVOID)Block, TAG);
+    return Value;
+}
+
+/* A then B here, B then A there: two threads doing both at once would
+ * wait for each other for ever. */
+static ULONG LockOrder(void)
+{
+    KIRQL Irql;
+
+    KeAcquireSpinLock(&LockA, &Irql);
+    KeAcquireSpinLockAtDpcLevel(&LockB);
+    KeReleaseSpinLockFromDpcLevel(&LockB);
+    KeReleaseSpinLock(&LockA, Irql);
+    KeAcquireSpinLock(&LockB, &Irql);
+    KeAcquireSpinLockAtDpcLevel(&LockA);
+    KeReleaseSpinLockFromDpcLevel(&LockA);
+    KeReleaseSpinLock(&LockB, Irql);
+    return 2;
+}
+
+static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
+    PULONG Bug = Irp->AssociatedIrp.SystemBuffer;
+    ULONG Result = 0;
+
+    UNREFERENCED_PARAMETER(DeviceObject);
+    if (Stack->Parameters.DeviceIoControl.IoControlCode != IOCTL_VFBUGS ||
+        Stack->Parameters.DeviceIoControl.InputBufferLength < sizeof(ULONG))
+        return LessonComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
+    switch (*Bug) {
+    case VFBUGS_OVERRUN:
+        Result = Overrun();
+        break;
+    case VFBUGS_OVERWRITE:
+        Result = Overwrite();
+        break;
+    case VFBUGS_USE_AFTER_FREE:
+        Result = UseAfterFree();
+        break;
+    case VFBUGS_LEAK:
+        Result = Leak();
+        break;
+    case VFBUGS_TIMER:
+        Result = SetTimer();
+        break;
+    case VFBUGS_POOL_TIMER:
+        Result = PoolTimer();
+        break;
+    case VFBUGS_PAGED_UNDER_LOCK:
+        Result = PagedUnderLock();
+        break;
+    case VFBUGS_LOCK_ORDER:
+        Result = LockOrder();
+        break;
+    case VFBUGS_PENDING:
+        /* Completed, then STATUS_PENDING returned: the requester waits
+         * for a completion that has already happened. */
+        DbgPrint("vfbugs: bug %u done (pending)\n", *Bug);
+        LessonComplete(Irp, STATUS_SUCCESS, 0);
+        return STATUS_PENDING;
+    case VFBUGS_COMPLETE_PENDING:
+        DbgPrint("vfbugs: bug %u done (completed with STATUS_PENDING)\n", *Bug);
+        return LessonComplete(Irp, STATUS_PENDING, 0);
+    default:
+        return LessonComplete(Irp, STATUS_INVALID_PARAMETER, 0);
+    }
+    DbgPrint("vfbugs: bug %u done (%u)\n", *Bug, Result);
+    return LessonComplete(Irp, STATUS_SUCCESS, 0);
+}
+
+static VOID VfBugsUnload(PDRIVER_OBJECT DriverObject)
+{
+    LessonDeleteDevice(DriverObject->DeviceObject, L"\\DosDevices\\VfBugs");
+    DbgPrint("vfbugs: unloaded\n");
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    PDEVICE_OBJECT Device;
+    NTSTATUS Status;
+
+    UNREFERENCED_PARAMETER(RegistryPath);
+    KeInitializeSpinLock(&LockA);
+    KeInitializeSpinLock(&LockB);
+    KeInitializeTimer(&Timer);
+    KeInitializeDpc(&TimerDpc, TimerRoutine, NULL);
+    Status = LessonCreateDevice(DriverObject, L"\\Device\\VfBugs",
+                                L"\\DosDevices\\VfBugs", FILE_DEVICE_UNKNOWN, 0,
+                                &Device);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = VfBugsControl;
+    DriverObject->DriverUnload = VfBugsUnload;
+    return STATUS_SUCCESS;
+}

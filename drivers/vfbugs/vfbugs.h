@@ -1,0 +1,26 @@
+/*
+ * vfbugs.sys and vfbugs.exe: a driver with one bug per request, each the
+ * kind Driver Verifier exists to catch (docs/verifier.md).
+ */
+#ifndef DRIVERS_VFBUGS_H
+#define DRIVERS_VFBUGS_H
+
+#include <ntddk.h>
+
+/* The request's input: which bug (VFBUGS_*). */
+#define IOCTL_VFBUGS \
+    CTL_CODE(FILE_DEVICE_UNKNOWN, 0x840, METHOD_BUFFERED, FILE_ANY_ACCESS)
+
+/* The bugs, one a request. */
+#define VFBUGS_OVERRUN          1  /* reads a byte past a block's end */
+#define VFBUGS_OVERWRITE        2  /* writes a byte past a 24-byte block */
+#define VFBUGS_USE_AFTER_FREE   3  /* reads a block it has freed */
+#define VFBUGS_LEAK             4  /* keeps two blocks when it unloads */
+#define VFBUGS_TIMER            5  /* leaves a timer set when it unloads */
+#define VFBUGS_POOL_TIMER       6  /* frees pool holding a set timer */
+#define VFBUGS_PAGED_UNDER_LOCK 7  /* reads paged pool under a spin lock */
+#define VFBUGS_PENDING          8  /* STATUS_PENDING, no IoMarkIrpPending */
+#define VFBUGS_COMPLETE_PENDING 9  /* completes with STATUS_PENDING */
+#define VFBUGS_LOCK_ORDER       10 /* two spin locks in both orders */
+
+#endif

@@ -1,0 +1,131 @@
+#!/bin/sh
+# The verifier as a user meets it: vfbugs.sys (drivers/vfbugs) makes one
+# mistake per run; without --verifier each run ends normally, with it each
+# stops with Driver Verifier's code and parameters and a line naming the
+# driver. Bad verifier options are one line and exit 2. TAP output; run by
+# prove from make check.
+NTLAB=${NTLAB:-build/ntlab}
+progs=$(dirname "$NTLAB")/user
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+    n=$((n + 1)); echo "not ok $n - $1"
+    sed 's/^/#   /' "$tmp/out" "$tmp/err" 2>/dev/null | head -40
+}
+run() { "$NTLAB" "$@" >"$tmp/out" 2>"$tmp/err"; status=$?; }
+has() { grep -q -- "$1" "$tmp/out"; }
+one_error_line() { # NAME PATTERN
+    if [ "$status" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+       grep -q -- "$2" "$tmp/err" && [ ! -s "$tmp/out" ]; then
+        ok "$1"
+    else
+        not_ok "$1 (status $status)"
+    fi
+}
+# bug NAME STOPLINE NOTE [OPTIONS]: the plain run ends with exit 0; the run
+# with --verifier (or OPTIONS) stops with STOPLINE and NOTE on the screen.
+bug() {
+    run --driver "$progs/vfbugs.sys" run vfbugs.exe "$1"
+    if [ "$status" -eq 0 ] && has "^vfbugs.exe: $1 done$" && has "^vfbugs: unloaded$"; then
+        ok "$1 without the verifier runs to the end"
+    else
+        not_ok "$1 without the verifier runs to the end (status $status)"
+    fi
+    run ${4:---verifier} --driver "$progs/vfbugs.sys" run vfbugs.exe "$1"
+    if [ "$status" -eq 3 ] && has "^\*\*\* STOP: $2$" && has "^  $3"; then
+        ok "$1 under the verifier stops: $2"
+    else
+        not_ok "$1 under the verifier stops: $2 (status $status)"
+    fi
+}
+
+bug overrun '0x000000D6 (0xEB007000,0x00000000,0x8000[0-9A-F]*,0x00000000)' \
+    'vfbugs.sys+0x[0-9A-F]* read EB007000, past the end of a 32-byte block at EB006FE0 (tag .Vfbg., from vfbugs.sys+0x'
+bug overwrite '0x000000C1 (0xEB006FE0,0xEB006FF8,0x00000000,0x00000024)' \
+    "the 24-byte block at EB006FE0 (tag 'Vfbg', from vfbugs.sys+0x[0-9A-F]*) was written past its end, at EB006FF8"
+bug use-after-free '0x000000D5 (0xEB006FC0,0x00000000,0x8000[0-9A-F]*,0x00000000)' \
+    'vfbugs.sys+0x[0-9A-F]* read EB006FC0, in a freed 64-byte block at EB006FC0'
+bug leak '0x000000C4 (0x00000062,0xEB[0-9A-F]*,0xEB[0-9A-F]*,0x00000002)' \
+    'vfbugs.sys unloaded without freeing 2 pool blocks (listed above)'
+has '^Driver Verifier: vfbugs.sys is unloading with 2 pool blocks (140 bytes) not freed:$' &&
+    has "^  EB[0-9A-F]*  NonPagedPool     40 bytes  tag 'Leak'  allocated by vfbugs.sys+0x" &&
+    has "^  E1[0-9A-F]*  PagedPool       100 bytes  tag 'Leak'  allocated by vfbugs.sys+0x" &&
+    ok "the leak report lists each block" || not_ok "the leak report lists each block"
+bug timer '0x000000C7 (0x00000000,0x80005040,0x80000000,0x80006000)' \
+    'the driver image being unloaded holds a set timer (at 80005040)'
+bug pool-timer '0x000000C7 (0x00000000,0xEB006FC0,0xEB006FC0,0xEB007000)' \
+    'the pool block being freed holds a set timer (at EB006FC0)'
+
+bug paged-under-lock '0x000000D1 (0xE1002FF0,0x00000002,0x00000000,0x8000[0-9A-F]*)' \
+    'driver   vfbugs.sys+0x'
+bug lock-order '0x000000C4 (0x00001001,0x800050[0-9A-F]*,0x800050[0-9A-F]*,0x00000000)' \
+    'lock 800050[0-9A-F]* taken while holding 800050[0-9A-F]*: the reverse of an earlier order (both listed above)'
+has '^  earlier: Spinlock 800050[0-9A-F]* (taken at vfbugs.sys+0x[0-9A-F]*), then Spinlock 800050[0-9A-F]* (taken at vfbugs.sys+0x[0-9A-F]*)$' &&
+    has '^  now    : Spinlock' && ok "the deadlock report shows both orders" || not_ok "the deadlock report shows both orders"
+
+# Two I/O bugs that hang a plain run, as they hang Windows: the program
+# waits for a completion it will never be told of. The verifier names them.
+for b in pending complete-pending; do
+    run --driver "$progs/vfbugs.sys" run vfbugs.exe $b
+    [ "$status" -eq 4 ] && ok "$b without the verifier hangs" || not_ok "$b without the verifier hangs (status $status)"
+done
+run --verifier --driver "$progs/vfbugs.sys" run vfbugs.exe pending
+[ "$status" -eq 3 ] && has '^\*\*\* STOP: 0x000000C9 (0x0000023D,0x8000[0-9A-F]*,0xEB[0-9A-F]*,0xEB[0-9A-F]*)$' &&
+    has '^  vfbugs.sys+0x[0-9A-F]* returned STATUS_PENDING without IoMarkIrpPending$' &&
+    ok "pending without IoMarkIrpPending: 0xC9 0x23D" || not_ok "pending without IoMarkIrpPending: 0xC9 0x23D"
+run --verifier --driver "$progs/vfbugs.sys" run vfbugs.exe complete-pending
+[ "$status" -eq 3 ] && has '^\*\*\* STOP: 0x000000C9 (0x00000006,0x00000103,0xEB[0-9A-F]*,0x00000000)$' &&
+    has '^  vfbugs.sys+0x[0-9A-F]* completed an IRP with STATUS_PENDING$' &&
+    ok "completion with STATUS_PENDING: 0xC9 0x06" || not_ok "completion with STATUS_PENDING: 0xC9 0x06"
+
+# Force IRQL checking catches the tour's paged pool DPC on every seed,
+# where --trim alone depends on where the clock ticks fall.
+caught=0
+for seed in 1 2 3 4 5 6 7 8; do
+    run --verifier=irql --seed $seed --driver "$progs/pagedpool.sys" run pagedpool.exe
+    [ "$status" -eq 3 ] && has '^\*\*\* STOP: 0x000000D1 (0xE1[0-9A-F]*,0x00000002,0x00000000,0x800016[0-9A-F][0-9A-F])$' && caught=$((caught + 1))
+done
+[ "$caught" -eq 8 ] && ok "irql: the paged pool DPC stops on 8 seeds of 8" || not_ok "irql: the paged pool DPC stops on 8 seeds of 8 ($caught)"
+
+# One class at a time: pool tracking alone still finds the leak, special
+# pool alone the overrun; --verifier-driver names another driver: no stop.
+bug leak '0x000000C4 (0x00000062,0xEB[0-9A-F]*,0xE[0-9A-F]*,0x00000002)' \
+    'vfbugs.sys unloaded' --verifier=pool
+bug overrun '0x000000D6 (0xEB007000,0x00000000,0x8000[0-9A-F]*,0x00000000)' \
+    'vfbugs.sys+0x' --verifier=special
+run --verifier-driver other.sys --driver "$progs/vfbugs.sys" run vfbugs.exe leak
+[ "$status" -eq 0 ] && ok "--verifier-driver leaves other drivers alone" || not_ok "--verifier-driver leaves other drivers alone (status $status)"
+run --verifier-driver VFBUGS.SYS --driver "$progs/vfbugs.sys" run vfbugs.exe leak
+[ "$status" -eq 3 ] && has '^\*\*\* STOP: 0x000000C4 (0x00000062,' && ok "--verifier-driver NAME.sys verifies that driver (any case)" || not_ok "--verifier-driver NAME.sys verifies that driver (any case)"
+# The guard before the block: an overrun is found at the free instead.
+run --verifier --verifier-special=start --driver "$progs/vfbugs.sys" run vfbugs.exe overrun
+[ "$status" -eq 0 ] && ok "--verifier-special=start: a read overrun lands in the page's fill" || not_ok "--verifier-special=start: a read overrun lands in the page's fill (status $status)"
+run --verifier --verifier-special=start --driver "$progs/vfbugs.sys" run vfbugs.exe overwrite
+has '^\*\*\* STOP: 0x000000C1 (0xEB00[0-9A-F]*000,0xEB00[0-9A-F]*018,0x00000000,0x00000024)$' && ok "--verifier-special=start: a write overrun is found at the free" || not_ok "--verifier-special=start: a write overrun is found at the free"
+
+# Correct drivers run clean; the tour's only stop is pagedpool's DPC, the
+# bug that scenario is about.
+run --verifier --quiet
+[ "$status" -eq 1 ] && [ "$(grep -c '^ok  ' "$tmp/out")" -eq 7 ] && has '^FAILED  pagedpool ' &&
+    ok "the tour under --verifier: 7 scenarios hold, pagedpool's bug is caught" ||
+    not_ok "the tour under --verifier: 7 scenarios hold, pagedpool's bug is caught"
+run --verifier run pagedpool
+has '^  + stop 0x000000D1 (0xE1' && ok "pagedpool under --verifier stops in its first boot" || not_ok "pagedpool under --verifier stops in its first boot"
+# Correct drivers run clean.
+run --verifier --driver "$progs/iotest.sys" run iotest.exe
+[ "$status" -eq 0 ] && ok "iotest runs clean under --verifier" || not_ok "iotest runs clean under --verifier (status $status)"
+
+run --verifier=bogus
+one_error_line "an unknown class is one line, status 2" "^ntlab: --verifier: 'bogus' is not a class"
+run --verifier=
+one_error_line "--verifier= with no class is one line" "^ntlab: --verifier=: name at least one class"
+run --verifier-driver foo
+one_error_line "--verifier-driver needs NAME.sys" "^ntlab: --verifier-driver: 'foo' is not a driver's file name"
+run --verifier-special=middle
+one_error_line "--verifier-special takes start or end" "^ntlab: --verifier-special: 'middle' is neither start nor end"
+run --help
+grep -q -- '--verifier\[=CLASS,...\]' "$tmp/out" && grep -q -- '--verifier-driver NAME.sys' "$tmp/out" && ok "--help lists the verifier options" || not_ok "--help lists the verifier options"
+echo "1..$n"
