@@ -507,6 +507,28 @@ NTKERNELAPI NTSTATUS NTAPI IoCreateDevice(PDRIVER_OBJECT DriverObject,
                                           ULONG DeviceCharacteristics,
                                           BOOLEAN Exclusive,
                                           PDEVICE_OBJECT *DeviceObject);
+/*
+ * wdmsec.h's IoCreateDeviceSecure: IoCreateDevice with a default security
+ * descriptor in SDDL and a device class GUID. ntlab does not model
+ * security (a handle gets the access it asks for), so the descriptor is
+ * not applied: the string is checked for form only (a DACL, "D:" with an
+ * optional P and well-formed ACEs, as IoCreateDeviceSecure takes; anything
+ * else is STATUS_INVALID_PARAMETER) and the class GUID is not recorded.
+ * The SDDL_DEVOBJ_* strings are wdmsec.h's.
+ */
+NTKERNELAPI NTSTATUS NTAPI IoCreateDeviceSecure(
+    PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
+    PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
+    ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+    PCUNICODE_STRING DefaultSDDLString, LPCGUID DeviceClassGuid,
+    PDEVICE_OBJECT *DeviceObject);
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_KERNEL_ONLY;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_ALL;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RX;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_R;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RW_RES_R;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RWX_RES_RWX;
 NTKERNELAPI VOID NTAPI IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
 NTKERNELAPI NTSTATUS NTAPI IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName,
                                                 PUNICODE_STRING DeviceName);
