@@ -142,7 +142,7 @@ KTEST(wdk, quota_pool_raises_unless_told_to_fail)
     KT_EXPECT_EQ(code, STATUS_INSUFFICIENT_RESOURCES);
 }
 
-static VOID NTAPI count_dpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
+static VOID count_dpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
 {
     UNREFERENCED_PARAMETER(Dpc);
     UNREFERENCED_PARAMETER(Arg1);
