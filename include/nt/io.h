@@ -40,27 +40,7 @@ typedef VOID(NTAPI *PIO_APC_ROUTINE)(PVOID ApcContext,
                                      PIO_STATUS_BLOCK IoStatusBlock,
                                      ULONG Reserved);
 
-typedef ULONG DEVICE_TYPE;
-#define FILE_DEVICE_DISK      0x00000007
-#define FILE_DEVICE_NULL      0x00000015
-#define FILE_DEVICE_UNKNOWN   0x00000022
-
-#define FILE_DEVICE_SECURE_OPEN 0x00000100
-
-/* I/O control codes: device type, access, function, method. */
-#define CTL_CODE(DeviceType, Function, Method, Access)                         \
-    (((ULONG)(DeviceType) << 16) | ((ULONG)(Access) << 14) |                 \
-     ((ULONG)(Function) << 2) | (ULONG)(Method))
-#define DEVICE_TYPE_FROM_CTL_CODE(c) (((ULONG)(c)&0xFFFF0000) >> 16)
-#define METHOD_FROM_CTL_CODE(c)      ((ULONG)(c)&3)
-#define METHOD_BUFFERED   0
-#define METHOD_IN_DIRECT  1
-#define METHOD_OUT_DIRECT 2
-#define METHOD_NEITHER    3
-#define FILE_ANY_ACCESS     0
-#define FILE_SPECIAL_ACCESS FILE_ANY_ACCESS
-#define FILE_READ_ACCESS    0x0001
-#define FILE_WRITE_ACCESS   0x0002
+#include <devioctl.h>
 
 /* File rights. */
 #define FILE_READ_DATA        0x0001
@@ -527,6 +507,28 @@ NTKERNELAPI NTSTATUS NTAPI IoCreateDevice(PDRIVER_OBJECT DriverObject,
                                           ULONG DeviceCharacteristics,
                                           BOOLEAN Exclusive,
                                           PDEVICE_OBJECT *DeviceObject);
+/*
+ * wdmsec.h's IoCreateDeviceSecure: IoCreateDevice with a default security
+ * descriptor in SDDL and a device class GUID. ntlab does not model
+ * security (a handle gets the access it asks for), so the descriptor is
+ * not applied: the string is checked for form only (a DACL, "D:" with an
+ * optional P and well-formed ACEs, as IoCreateDeviceSecure takes; anything
+ * else is STATUS_INVALID_PARAMETER) and the class GUID is not recorded.
+ * The SDDL_DEVOBJ_* strings are wdmsec.h's.
+ */
+NTKERNELAPI NTSTATUS NTAPI IoCreateDeviceSecure(
+    PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
+    PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
+    ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+    PCUNICODE_STRING DefaultSDDLString, LPCGUID DeviceClassGuid,
+    PDEVICE_OBJECT *DeviceObject);
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_KERNEL_ONLY;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_ALL;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RX;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_R;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RW_RES_R;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RWX_RES_RWX;
 NTKERNELAPI VOID NTAPI IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
 NTKERNELAPI NTSTATUS NTAPI IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName,
                                                 PUNICODE_STRING DeviceName);
