@@ -33,7 +33,7 @@ build() { # build DIR [VAR=VALUE...]: tests/samples copied to DIR and built
     fi
 }
 
-echo "1..10"
+echo "1..16"
 build "$tmp/checked"
 build "$tmp/free" NTLAB_DBG=0
 
@@ -48,3 +48,13 @@ check "a checked build evaluates ASSERT" "$tmp/rt" '^wdkrt: ASSERT evaluated (ch
 check "a free build (NTLAB_DBG=0) does not evaluate ASSERT" "$tmp/free.out" '^wdkrt: ASSERT not evaluated (free build) ok$'
 check "a free build's checks all hold" "$tmp/free.out" '^wdkrt: 0 failed$'
 none "a free build's KdPrint prints nothing" "$tmp/free.out" 'KdPrint prints'
+
+# A cancel-safe queue and a remove lock (parking.sys and parkapp.exe).
+(cd "$tmp/checked" && "$NTLAB" --driver parking.sys run parkapp.exe) >"$tmp/park" 2>&1
+status=$?
+if [ "$status" -eq 0 ]; then ok "parkapp.exe: every result as expected"; else not_ok "parkapp.exe: every result as expected (status $status)" "$tmp/park"; fi
+check "a request released by key completes with its key" "$tmp/park" '^key 2 ends with success and its key  *ok$'
+check "IoCsqRemoveIrp takes a request back by its context" "$tmp/park" '^its context takes it back  *ok$'
+check "CancelIo reaches CsqCompleteCanceledIrp" "$tmp/park" '^parking: request with key 3 cancelled$'
+check "cleanup empties the queue" "$tmp/park" '^parking: cleanup cancels key 5$'
+check "after IoReleaseRemoveLockAndWait an acquire is STATUS_DELETE_PENDING" "$tmp/park" '^parking: acquire after removal: 0xC0000056$'
