@@ -33,7 +33,7 @@ build() { # build DIR [VAR=VALUE...]: tests/samples copied to DIR and built
     fi
 }
 
-echo "1..16"
+echo "1..22"
 build "$tmp/checked"
 build "$tmp/free" NTLAB_DBG=0
 
@@ -58,3 +58,13 @@ check "IoCsqRemoveIrp takes a request back by its context" "$tmp/park" '^its con
 check "CancelIo reaches CsqCompleteCanceledIrp" "$tmp/park" '^parking: request with key 3 cancelled$'
 check "cleanup empties the queue" "$tmp/park" '^parking: cleanup cancels key 5$'
 check "after IoReleaseRemoveLockAndWait an acquire is STATUS_DELETE_PENDING" "$tmp/park" '^parking: acquire after removal: 0xC0000056$'
+
+# The Win32 and C runtime forms of Windows programs (win32app.exe).
+(cd "$tmp/checked" && "$NTLAB" --driver parking.sys run win32app.exe) >"$tmp/w32" 2>&1
+status=$?
+if [ "$status" -eq 0 ]; then ok "win32app.exe: every check held"; else not_ok "win32app.exe: every check held (status $status)" "$tmp/w32"; fi
+none "win32app.exe: nothing wrong" "$tmp/w32" 'WRONG'
+check "strsafe.h's unsuffixed forms by UNICODE" "$tmp/w32" '^StringCbCat cuts and says so  *ok$'
+check "sscanf_s reads an int, hex and a float" "$tmp/w32" '^sscanf_s %d %x %f  *ok$'
+check "QueryPerformanceCounter follows the virtual clock" "$tmp/w32" '^QueryPerformanceCounter follows the clock ok$'
+check "ReadFileEx's routine runs in an alertable wait" "$tmp/w32" '^it got the bytes  *ok$'

@@ -26,6 +26,7 @@ _Dispatch_type_(IRP_MJ_CREATE) _Dispatch_type_(IRP_MJ_CLOSE)
 DRIVER_DISPATCH ParkingCreateClose;
 _Dispatch_type_(IRP_MJ_CLEANUP) DRIVER_DISPATCH ParkingCleanup;
 _Dispatch_type_(IRP_MJ_DEVICE_CONTROL) DRIVER_DISPATCH ParkingControl;
+_Dispatch_type_(IRP_MJ_READ) DRIVER_DISPATCH ParkingRead;
 
 static IO_CSQ_INSERT_IRP ParkInsert;
 static IO_CSQ_REMOVE_IRP ParkRemove;
@@ -128,7 +129,9 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     DriverObject->MajorFunction[IRP_MJ_CLOSE] = ParkingCreateClose;
     DriverObject->MajorFunction[IRP_MJ_CLEANUP] = ParkingCleanup;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = ParkingControl;
+    DriverObject->MajorFunction[IRP_MJ_READ] = ParkingRead;
     DriverObject->DriverUnload = ParkingUnload;
+    Device->Flags |= DO_BUFFERED_IO;
     Device->Flags &= ~DO_DEVICE_INITIALIZING;
     KdPrint(("parking: loaded\n"));
     return STATUS_SUCCESS;
@@ -224,4 +227,19 @@ NTSTATUS ParkingControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         Finish(Ext, Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
         return STATUS_INVALID_DEVICE_REQUEST;
     }
+}
+
+/* A read answers at once with the bytes "PARK" (as many as fit). */
+_Use_decl_annotations_
+NTSTATUS ParkingRead(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    ULONG Length = IoGetCurrentIrpStackLocation(Irp)->Parameters.Read.Length;
+
+    UNREFERENCED_PARAMETER(DeviceObject);
+    Length = min(Length, 4);
+    RtlCopyMemory(Irp->AssociatedIrp.SystemBuffer, "PARK", Length);
+    Irp->IoStatus.Status = STATUS_SUCCESS;
+    Irp->IoStatus.Information = Length;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return STATUS_SUCCESS;
 }
