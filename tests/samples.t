@@ -33,7 +33,7 @@ build() { # build DIR [VAR=VALUE...]: tests/samples copied to DIR and built
     fi
 }
 
-echo "1..10"
+echo "1..22"
 build "$tmp/checked"
 build "$tmp/free" NTLAB_DBG=0
 
@@ -48,3 +48,23 @@ check "a checked build evaluates ASSERT" "$tmp/rt" '^wdkrt: ASSERT evaluated (ch
 check "a free build (NTLAB_DBG=0) does not evaluate ASSERT" "$tmp/free.out" '^wdkrt: ASSERT not evaluated (free build) ok$'
 check "a free build's checks all hold" "$tmp/free.out" '^wdkrt: 0 failed$'
 none "a free build's KdPrint prints nothing" "$tmp/free.out" 'KdPrint prints'
+
+# A cancel-safe queue and a remove lock (parking.sys and parkapp.exe).
+(cd "$tmp/checked" && "$NTLAB" --driver parking.sys run parkapp.exe) >"$tmp/park" 2>&1
+status=$?
+if [ "$status" -eq 0 ]; then ok "parkapp.exe: every result as expected"; else not_ok "parkapp.exe: every result as expected (status $status)" "$tmp/park"; fi
+check "a request released by key completes with its key" "$tmp/park" '^key 2 ends with success and its key  *ok$'
+check "IoCsqRemoveIrp takes a request back by its context" "$tmp/park" '^its context takes it back  *ok$'
+check "CancelIo reaches CsqCompleteCanceledIrp" "$tmp/park" '^parking: request with key 3 cancelled$'
+check "cleanup empties the queue" "$tmp/park" '^parking: cleanup cancels key 5$'
+check "after IoReleaseRemoveLockAndWait an acquire is STATUS_DELETE_PENDING" "$tmp/park" '^parking: acquire after removal: 0xC0000056$'
+
+# The Win32 and C runtime forms of Windows programs (win32app.exe).
+(cd "$tmp/checked" && "$NTLAB" --driver parking.sys run win32app.exe) >"$tmp/w32" 2>&1
+status=$?
+if [ "$status" -eq 0 ]; then ok "win32app.exe: every check held"; else not_ok "win32app.exe: every check held (status $status)" "$tmp/w32"; fi
+none "win32app.exe: nothing wrong" "$tmp/w32" 'WRONG'
+check "strsafe.h's unsuffixed forms by UNICODE" "$tmp/w32" '^StringCbCat cuts and says so  *ok$'
+check "sscanf_s reads an int, hex and a float" "$tmp/w32" '^sscanf_s %d %x %f  *ok$'
+check "QueryPerformanceCounter follows the virtual clock" "$tmp/w32" '^QueryPerformanceCounter follows the clock ok$'
+check "ReadFileEx's routine runs in an alertable wait" "$tmp/w32" '^it got the bytes  *ok$'

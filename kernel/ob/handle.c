@@ -249,7 +249,7 @@ static BOOLEAN pseudo_handle(HANDLE handle, PVOID *object, POBJECT_TYPE *type)
     return FALSE;
 }
 
-NTSTATUS NTAPI ObReferenceObjectByHandle(
+NTSTATUS NTAPI(ObReferenceObjectByHandle)(
     HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
     KPROCESSOR_MODE AccessMode, PVOID *Object,
     POBJECT_HANDLE_INFORMATION HandleInformation)

@@ -7,6 +7,7 @@
 #include "../../kernel/ktest/ktest.h"
 #include "../../kernel/rtl/rtl.h"
 #include "iomech.h"
+#include "kt_util.h"
 
 #include <ntstrsafe.h>
 
@@ -229,4 +230,220 @@ KTEST(wdk, ntstrsafe_wide_routines)
                  STATUS_SUCCESS);
     KT_EXPECT(RtlEqualMemory(buf, L"wx123", 12));
     KT_EXPECT_EQ(RtlStringCchCopyW(buf, 0, L"a"), STATUS_INVALID_PARAMETER);
+}
+
+/* ---- Cancel-safe queues --------------------------------------------------- */
+
+/* A queue in the shape drivers give one: a list under a spin lock, and a
+ * count of the IRPs handed back as cancelled. */
+typedef struct test_queue {
+    IO_CSQ csq;
+    LIST_ENTRY list;
+    KSPIN_LOCK lock;
+    ULONG cancelled;
+    PIRP last_cancelled;
+} test_queue;
+
+static test_queue *queue_of(PIO_CSQ csq)
+{
+    return CONTAINING_RECORD(csq, test_queue, csq);
+}
+
+static VOID q_insert(PIO_CSQ csq, PIRP irp)
+{
+    InsertTailList(&queue_of(csq)->list, &irp->Tail.Overlay.ListEntry);
+}
+
+static NTSTATUS q_insert_ex(PIO_CSQ csq, PIRP irp, PVOID context)
+{
+    if (context != NULL)
+        return (NTSTATUS)(ULONG_PTR)context;
+    q_insert(csq, irp);
+    return STATUS_SUCCESS;
+}
+
+static VOID q_remove(PIO_CSQ csq, PIRP irp)
+{
+    UNREFERENCED_PARAMETER(csq);
+    RemoveEntryList(&irp->Tail.Overlay.ListEntry);
+}
+
+static PIRP q_peek(PIO_CSQ csq, PIRP irp, PVOID context)
+{
+    PLIST_ENTRY head = &queue_of(csq)->list;
+    PLIST_ENTRY next = irp != NULL ? irp->Tail.Overlay.ListEntry.Flink
+                                   : head->Flink;
+
+    UNREFERENCED_PARAMETER(context);
+    return next == head ? NULL
+                        : CONTAINING_RECORD(next, IRP, Tail.Overlay.ListEntry);
+}
+
+static VOID q_lock(PIO_CSQ csq, PKIRQL irql)
+{
+    KeAcquireSpinLock(&queue_of(csq)->lock, irql);
+}
+
+static VOID q_unlock(PIO_CSQ csq, KIRQL irql)
+{
+    KeReleaseSpinLock(&queue_of(csq)->lock, irql);
+}
+
+static VOID q_cancelled(PIO_CSQ csq, PIRP irp)
+{
+    queue_of(csq)->cancelled++;
+    queue_of(csq)->last_cancelled = irp;
+}
+
+static void init_queue(test_queue *q, BOOLEAN ex)
+{
+    RtlZeroMemory(q, sizeof *q);
+    InitializeListHead(&q->list);
+    KeInitializeSpinLock(&q->lock);
+    if (ex)
+        IoCsqInitializeEx(&q->csq, q_insert_ex, q_remove, q_peek, q_lock,
+                          q_unlock, q_cancelled);
+    else
+        IoCsqInitialize(&q->csq, q_insert, q_remove, q_peek, q_lock,
+                        q_unlock, q_cancelled);
+}
+
+/* An IRP of one stack location, as a driver sees it in dispatch. */
+static PIRP dispatch_irp(void)
+{
+    PIRP irp = IoAllocateIrp(1, FALSE);
+
+    if (irp != NULL)
+        IoSetNextIrpStackLocation(irp);
+    return irp;
+}
+
+KTEST(wdk, csq_hands_out_in_order_and_by_context)
+{
+    test_queue q;
+    IO_CSQ_IRP_CONTEXT context;
+    PIRP a = dispatch_irp(), b = dispatch_irp();
+
+    KT_ASSERT(a != NULL && b != NULL);
+    init_queue(&q, FALSE);
+    IoCsqInsertIrp(&q.csq, a, NULL);
+    IoCsqInsertIrp(&q.csq, b, &context);
+    KT_EXPECT(IoGetCurrentIrpStackLocation(a)->Control & SL_PENDING_RETURNED);
+    KT_EXPECT(a->CancelRoutine != NULL);
+    KT_EXPECT_PTR_EQ(context.Irp, b);
+    KT_EXPECT_PTR_EQ(IoCsqRemoveNextIrp(&q.csq, NULL), a);
+    KT_EXPECT_PTR_EQ(a->CancelRoutine, NULL);
+    KT_EXPECT_PTR_EQ(IoCsqRemoveIrp(&q.csq, &context), b);
+    KT_EXPECT_PTR_EQ(context.Irp, NULL);
+    KT_EXPECT_PTR_EQ(IoCsqRemoveIrp(&q.csq, &context), NULL);
+    KT_EXPECT_PTR_EQ(IoCsqRemoveNextIrp(&q.csq, NULL), NULL);
+    KT_EXPECT_EQ(q.cancelled, 0);
+    IoFreeIrp(a);
+    IoFreeIrp(b);
+}
+
+KTEST(wdk, csq_cancel_takes_a_queued_irp_out_once)
+{
+    test_queue q;
+    IO_CSQ_IRP_CONTEXT context;
+    PIRP irp = dispatch_irp();
+
+    KT_ASSERT(irp != NULL);
+    init_queue(&q, FALSE);
+    IoCsqInsertIrp(&q.csq, irp, &context);
+    KT_EXPECT(IoCancelIrp(irp));
+    KT_EXPECT_EQ(q.cancelled, 1);
+    KT_EXPECT_PTR_EQ(q.last_cancelled, irp);
+    KT_EXPECT(IsListEmpty(&q.list));
+    KT_EXPECT_PTR_EQ(IoCsqRemoveIrp(&q.csq, &context), NULL);
+    KT_EXPECT(!IoCancelIrp(irp)); /* no cancel routine any more */
+    KT_EXPECT_EQ(q.cancelled, 1);
+    IoFreeIrp(irp);
+}
+
+/* An IRP cancelled before it was queued is completed as cancelled by the
+ * insertion itself, and never left in the queue. */
+KTEST(wdk, csq_insert_of_a_cancelled_irp_cancels_it)
+{
+    test_queue q;
+    PIRP irp = dispatch_irp();
+
+    KT_ASSERT(irp != NULL);
+    init_queue(&q, FALSE);
+    IoCancelIrp(irp); /* sets Cancel; there is no routine to call yet */
+    IoCsqInsertIrp(&q.csq, irp, NULL);
+    KT_EXPECT_EQ(q.cancelled, 1);
+    KT_EXPECT(IsListEmpty(&q.list));
+    KT_EXPECT_PTR_EQ(irp->CancelRoutine, NULL);
+    IoFreeIrp(irp);
+}
+
+KTEST(wdk, csq_ex_insert_may_refuse)
+{
+    test_queue q;
+    IO_CSQ_IRP_CONTEXT context;
+    PIRP irp = dispatch_irp();
+
+    KT_ASSERT(irp != NULL);
+    init_queue(&q, TRUE);
+    KT_EXPECT_EQ(IoCsqInsertIrpEx(&q.csq, irp, &context,
+                                  (PVOID)(ULONG_PTR)STATUS_DEVICE_BUSY),
+                 STATUS_DEVICE_BUSY);
+    KT_EXPECT(IsListEmpty(&q.list));
+    KT_EXPECT_PTR_EQ(irp->CancelRoutine, NULL);
+    KT_EXPECT_PTR_EQ(IoCsqRemoveIrp(&q.csq, &context), NULL);
+    KT_EXPECT(!(IoGetCurrentIrpStackLocation(irp)->Control &
+                SL_PENDING_RETURNED));
+    KT_EXPECT_EQ(IoCsqInsertIrpEx(&q.csq, irp, NULL, NULL), STATUS_SUCCESS);
+    KT_EXPECT_PTR_EQ(IoCsqRemoveNextIrp(&q.csq, NULL), irp);
+    IoFreeIrp(irp);
+}
+
+/* ---- Remove locks --------------------------------------------------------- */
+
+typedef struct lock_holder {
+    IO_REMOVE_LOCK *lock;
+    volatile LONG released;
+} lock_holder;
+
+/* Holds the lock's acquire (made for it) a while, then releases it. */
+static VOID hold_then_release(PVOID context)
+{
+    lock_holder *h = context;
+    LARGE_INTEGER due = kt_relative(KT_MS(50));
+
+    KeDelayExecutionThread(KernelMode, FALSE, &due);
+    h->released = 1;
+    IoReleaseRemoveLock(h->lock, h);
+}
+
+KTEST(wdk, remove_lock_waits_for_requests_in_flight_then_refuses)
+{
+    IO_REMOVE_LOCK lock;
+    lock_holder h = {&lock, 0};
+    ETHREAD *thread;
+
+    IoInitializeRemoveLock(&lock, TAG_WDK, 0, 0);
+    KT_EXPECT_EQ(IoAcquireRemoveLock(&lock, &h), STATUS_SUCCESS);
+    KT_EXPECT_EQ(IoAcquireRemoveLock(&lock, NULL), STATUS_SUCCESS);
+    IoReleaseRemoveLock(&lock, NULL);
+    thread = kt_start_thread(hold_then_release, &h, 8);
+    KT_ASSERT(thread != NULL);
+    KT_EXPECT_EQ(IoAcquireRemoveLock(&lock, &lock), STATUS_SUCCESS);
+    IoReleaseRemoveLockAndWait(&lock, &lock);
+    KT_EXPECT_EQ(h.released, 1); /* the wait outlasted the holder */
+    KT_EXPECT_EQ(IoAcquireRemoveLock(&lock, NULL), STATUS_DELETE_PENDING);
+    KT_EXPECT_EQ(lock.Common.IoCount, 0);
+    kt_join(thread);
+}
+
+KTEST_STOP(wdk, remove_lock_released_once_too_often,
+           SYSTEM_THREAD_EXCEPTION_NOT_HANDLED)
+{
+    IO_REMOVE_LOCK lock;
+
+    IoInitializeRemoveLock(&lock, TAG_WDK, 0, 0);
+    ktest_expect_params(KTEST_P1, (ULONG)STATUS_BREAKPOINT, 0, 0, 0);
+    IoReleaseRemoveLock(&lock, NULL); /* drops the lock's own count: 0 */
+    IoReleaseRemoveLock(&lock, NULL);
 }
