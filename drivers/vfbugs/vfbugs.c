@@ -132,17 +132,59 @@ static ULONG LockOrder(void)
     return 2;
 }
 
+/* Eight allocations, each used before anyone asks whether it failed. */
+static ULONG Unchecked(void)
+{
+    ULONG i;
+
+    for (i = 0; i < 8; i++) {
+        volatile PULONG Block = ExAllocatePoolWithTag(NonPagedPool, 16, TAG);
+
+        *Block = i;
+        ExFreePoolWithTag((PVOID)Block, TAG);
+    }
+    return i;
+}
+
+/* The list is freed with its block, but never deleted. */
+static ULONG Lookaside(void)
+{
+    PNPAGED_LOOKASIDE_LIST List =
+        ExAllocatePoolWithTag(NonPagedPool, sizeof *List, TAG);
+
+    if (List == NULL)
+        return 0;
+    ExInitializeNPagedLookasideList(List, NULL, NULL, 0, 64, TAG, 0);
+    ExFreePoolWithTag(List, TAG);
+    return 1;
+}
+
+/* The program's handle, referenced with KernelMode: no access check, and
+ * any handle the program names is taken, even one it could not use. */
+static ULONG KernelHandle(ULONG Handle)
+{
+    PVOID Object;
+    NTSTATUS Status = ObReferenceObjectByHandle(
+        (HANDLE)(ULONG_PTR)Handle, EVENT_MODIFY_STATE, *ExEventObjectType,
+        KernelMode, &Object, NULL);
+
+    if (!NT_SUCCESS(Status))
+        return 0;
+    ObDereferenceObject(Object);
+    return 1;
+}
+
 static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
-    PULONG Bug = Irp->AssociatedIrp.SystemBuffer;
+    VFBUGS_REQUEST *Request = Irp->AssociatedIrp.SystemBuffer;
     ULONG Result = 0;
 
     UNREFERENCED_PARAMETER(DeviceObject);
     if (Stack->Parameters.DeviceIoControl.IoControlCode != IOCTL_VFBUGS ||
-        Stack->Parameters.DeviceIoControl.InputBufferLength < sizeof(ULONG))
+        Stack->Parameters.DeviceIoControl.InputBufferLength < sizeof *Request)
         return LessonComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
-    switch (*Bug) {
+    switch (Request->Bug) {
     case VFBUGS_OVERRUN:
         Result = Overrun();
         break;
@@ -167,19 +209,29 @@ static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     case VFBUGS_LOCK_ORDER:
         Result = LockOrder();
         break;
+    case VFBUGS_UNCHECKED:
+        Result = Unchecked();
+        break;
+    case VFBUGS_LOOKASIDE:
+        Result = Lookaside();
+        break;
+    case VFBUGS_KERNEL_HANDLE:
+        Result = Request->Handle != 0 ? KernelHandle(Request->Handle) : 0;
+        break;
     case VFBUGS_PENDING:
         /* Completed, then STATUS_PENDING returned: the requester waits
          * for a completion that has already happened. */
-        DbgPrint("vfbugs: bug %u done (pending)\n", *Bug);
+        DbgPrint("vfbugs: bug %u done (pending)\n", Request->Bug);
         LessonComplete(Irp, STATUS_SUCCESS, 0);
         return STATUS_PENDING;
     case VFBUGS_COMPLETE_PENDING:
-        DbgPrint("vfbugs: bug %u done (completed with STATUS_PENDING)\n", *Bug);
+        DbgPrint("vfbugs: bug %u done (completed with STATUS_PENDING)\n",
+                 Request->Bug);
         return LessonComplete(Irp, STATUS_PENDING, 0);
     default:
         return LessonComplete(Irp, STATUS_INVALID_PARAMETER, 0);
     }
-    DbgPrint("vfbugs: bug %u done (%u)\n", *Bug, Result);
+    DbgPrint("vfbugs: bug %u done (%u)\n", Request->Bug, Result);
     return LessonComplete(Irp, STATUS_SUCCESS, 0);
 }
 

@@ -7,7 +7,7 @@
 
 #include <ntddk.h>
 
-/* The request's input: which bug (VFBUGS_*). */
+/* The request: which bug (VFBUGS_REQUEST). */
 #define IOCTL_VFBUGS \
     CTL_CODE(FILE_DEVICE_UNKNOWN, 0x840, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
@@ -22,5 +22,15 @@
 #define VFBUGS_PENDING          8  /* STATUS_PENDING, no IoMarkIrpPending */
 #define VFBUGS_COMPLETE_PENDING 9  /* completes with STATUS_PENDING */
 #define VFBUGS_LOCK_ORDER       10 /* two spin locks in both orders */
+#define VFBUGS_UNCHECKED        11 /* uses allocations without a NULL test */
+#define VFBUGS_LOOKASIDE        12 /* frees pool holding a lookaside list */
+#define VFBUGS_KERNEL_HANDLE    13 /* a user's handle with KernelMode access */
+
+/* The request's input: the bug, and for VFBUGS_KERNEL_HANDLE a handle of
+ * the program's. */
+typedef struct _VFBUGS_REQUEST {
+    ULONG Bug;
+    ULONG Handle;
+} VFBUGS_REQUEST;
 
 #endif

@@ -42,7 +42,7 @@ PIRP NTAPI IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
     PIRP irp;
 
     UNREFERENCED_PARAMETER(ChargeQuota);
-    if (StackSize < 1)
+    if (StackSize < 1 || vf_hook_fail(__builtin_return_address(0)))
         return NULL;
     irp = ExAllocatePoolWithTag(NonPagedPool, size, TAG_IRP);
     if (irp != NULL)

@@ -78,6 +78,25 @@ BOOLEAN NTAPI KeRemoveQueueDpc(PRKDPC Dpc)
     return removed;
 }
 
+/* The DISPATCH interrupt, requested now, runs every queued DPC when IRQL
+ * drops back to PASSIVE_LEVEL. */
+VOID NTAPI KeFlushQueuedDpcs(VOID)
+{
+    KPCR *pcr = KeGetPcr();
+    KIRQL irql;
+    BOOLEAN enabled;
+
+    PAGED_CODE();
+    irql = KfRaiseIrql(HIGH_LEVEL);
+    enabled = hal_interrupts_disable();
+    if (!IsListEmpty(&pcr->DpcListHead) && !pcr->DpcInterruptRequested) {
+        pcr->DpcInterruptRequested = TRUE;
+        ki_request_dispatch_interrupt();
+    }
+    hal_interrupts_restore(enabled);
+    KfLowerIrql(irql);
+}
+
 BOOLEAN NTAPI KeIsExecutingDpc(VOID)
 {
     return KeGetPcr()->DpcRoutineActive;

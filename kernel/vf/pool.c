@@ -129,10 +129,14 @@ PVOID vf_allocate_pool(POOL_TYPE type, SIZE_T bytes, ULONG tag,
                   0};
     BOOLEAN special =
         (vf_classes & HAL_VERIFIER_SPECIAL) && bytes <= VF_SPECIAL_MAX;
-    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
-    vf_block *record = new_record();
+    KIRQL irql;
+    vf_block *record;
     PVOID p;
 
+    if ((vf_classes & HAL_VERIFIER_LOWRES) && vf_inject_failure(caller))
+        return NULL;
+    irql = KfRaiseIrql(DISPATCH_LEVEL);
+    record = new_record();
     KfLowerIrql(irql);
     if (record == NULL || !special || !vf_special_allocate(&b)) {
         p = ex_pool_allocate(type, bytes, tag);
@@ -216,6 +220,8 @@ BOOLEAN vf_free_pool(PVOID p, ULONG tag)
         return FALSE;
     }
     check_timers(va, va + b.bytes, "the pool block being freed");
+    if (vf_classes & HAL_VERIFIER_MISC)
+        vf_check_freed_objects(p, b.bytes);
     forget_locks(p, b.bytes);
     if (b.first == 0)
         return FALSE;
@@ -260,6 +266,7 @@ void vf_check_unload(const mm_system_image *image, vf_driver *d)
     check_timers(image->base, image->base + image->size,
                  "the driver image being unloaded");
     forget_locks(HAL_VA_PTR(image->base), image->size);
+    vf_report_lowres(image->name);
     if (d == NULL || d->live_blocks == 0 || !(vf_classes & HAL_VERIFIER_POOL))
         return;
     report_leaks(image->name, (ULONG)(d - vf_drivers), d);

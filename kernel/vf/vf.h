@@ -83,6 +83,41 @@ static inline void vf_hook_complete(PIRP irp, const void *caller)
         vf_io_complete(irp, caller);
 }
 
+/* ---- Low resources and miscellaneous checks (misc.c) --------------------- */
+
+/* Should this request of the code caller returns to fail (lowres)? */
+BOOLEAN vf_inject_failure(const void *caller);
+/* At an unload: how many requests lowres failed. */
+void vf_report_lowres(const char *name);
+/* A lookaside list was initialized (or deleted) by caller's code. */
+void vf_lookaside(const void *list, BOOLEAN initialized, const void *caller);
+/* Pool [p, p + bytes) of a verified driver is being freed: stops when it
+ * holds a live lookaside list. */
+void vf_check_freed_objects(const void *p, SIZE_T bytes);
+/* ObReferenceObjectByHandle with KernelMode of a handle that is not a
+ * kernel handle, by caller's code. */
+void vf_reference_handle(HANDLE handle, const void *caller);
+
+static inline BOOLEAN vf_hook_fail(const void *caller)
+{
+    return (vf_classes & HAL_VERIFIER_LOWRES) && vf_inject_failure(caller);
+}
+
+static inline void vf_hook_lookaside(const void *list, BOOLEAN initialized,
+                                     const void *caller)
+{
+    if (vf_classes & HAL_VERIFIER_MISC)
+        vf_lookaside(list, initialized, caller);
+}
+
+static inline void vf_hook_reference_handle(HANDLE handle, BOOLEAN kernel_mode,
+                                            BOOLEAN kernel_handle,
+                                            const void *caller)
+{
+    if ((vf_classes & HAL_VERIFIER_MISC) && kernel_mode && !kernel_handle)
+        vf_reference_handle(handle, caller);
+}
+
 /* ---- Locks (irql.c, deadlock.c) ------------------------------------------ */
 
 typedef enum vf_lock_kind {
