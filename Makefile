@@ -41,9 +41,13 @@ GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 # kernel/ sees no libc: only the compiler's freestanding headers.
 FREESTANDING := -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) -Wno-multichar \
                 -fshort-wchar -fno-strict-aliasing
-KERNEL_FLAGS := $(COMMON) $(PLATFORM) $(FREESTANDING)
+# The kernel keeps its frame pointers: the stop screen and kd walk the
+# chain of frames for a backtrace. The kernel and its tests are always a
+# checked build (DBG=1).
+FRAME_POINTERS := -fno-omit-frame-pointer
+KERNEL_FLAGS := $(COMMON) $(PLATFORM) $(FREESTANDING) $(FRAME_POINTERS) -DDBG=1
 HOST_FLAGS := $(COMMON) $(PLATFORM)
-I386_FLAGS := $(COMMON) $(FREESTANDING) -m32 -nostdlib
+I386_FLAGS := $(COMMON) $(FREESTANDING) -m32 -nostdlib -DDBG=1
 
 KERNEL_SRC := $(sort $(wildcard kernel/*.c kernel/*/*.c))
 KTEST_SRC := $(sort $(wildcard tests/kernel/*.c))
@@ -68,6 +72,9 @@ all: $(BUILD)/ntlab programs
 # next to ntlab in $(BUILD)/user, where it finds them.
 USER_BASE := $(shell printf '0x%x' $$(( $(VA_BASE) + 0x400000 )))
 # What a program needs, in this tree or outside it (the SDK, below).
+# The tree's drivers and programs are a checked build (DBG=1: KdPrint and
+# ASSERT compiled in); build/sdk.mk makes that NTLAB_DBG, 1 unless its
+# includer says 0 (a free build).
 SDK_PROGRAM_CFLAGS := -std=gnu11 -O2 -g -I$(TOP)/include -I$(TOP)/user/include \
                       $(FREESTANDING) -DNTLAB_VA_BASE=$(VA_BASE) -fPIE \
                       -fno-stack-protector -fno-builtin \
@@ -75,7 +82,7 @@ SDK_PROGRAM_CFLAGS := -std=gnu11 -O2 -g -I$(TOP)/include -I$(TOP)/user/include \
 SDK_PROGRAM_LDFLAGS = -static -nostdlib -no-pie \
                       -Wl,-Ttext-segment=$(USER_BASE) -Wl,-z,noexecstack \
                       -Wl,--build-id=none $(TOP)/$(BUILD)/user/libntlab.a $(LIBGCC)
-USER_FLAGS := $(SDK_PROGRAM_CFLAGS) $(WARNINGS) -MMD -MP
+USER_FLAGS := $(SDK_PROGRAM_CFLAGS) -DDBG=1 $(WARNINGS) -MMD -MP
 USER_LIB_SRC := $(sort $(wildcard user/ntdll/*.c user/ntdll/*.S user/crt/*.c \
                                   user/win32/*.c)) \
                 kernel/rtl/seh.c kernel/rtl/string.c kernel/rtl/format.c
@@ -116,13 +123,17 @@ programs: $(USER_PROGRAMS)
 # script page-aligns PAGE sections so that they can be paged. GCC ignores
 # #pragma alloc_text; drivers put PAGE routines there with
 # __attribute__((section("PAGE"))).
-SDK_DRIVER_CFLAGS := -std=gnu11 -O2 -g -I$(TOP)/include $(FREESTANDING) -fPIC \
+# Drivers carry their DWARF (the stop screen's routine and line) and their
+# frame pointers (its backtrace).
+SDK_DRIVER_DEBUG := -g $(FRAME_POINTERS)
+SDK_DRIVER_CFLAGS := -std=gnu11 -O2 $(SDK_DRIVER_DEBUG) -I$(TOP)/include \
+                     -I$(TOP)/include/crt $(FREESTANDING) -fPIC \
                      -fno-stack-protector -fcf-protection=none \
                      -Wno-unknown-pragmas
 SDK_DRIVER_LDFLAGS := -shared -nostdlib -Wl,-T,$(TOP)/drivers/ntlab-driver.ld \
                       -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack \
                       -Wl,--build-id=none
-DRIVER_FLAGS := $(SDK_DRIVER_CFLAGS) $(WARNINGS) -MMD -MP
+DRIVER_FLAGS := $(SDK_DRIVER_CFLAGS) -DDBG=1 $(WARNINGS) -MMD -MP
 DRIVER_NAMES := $(patsubst drivers/%/,%,$(sort $(dir $(wildcard drivers/*/*.c))))
 DRIVERS := $(patsubst %,$(BUILD)/user/%.sys,$(DRIVER_NAMES))
 
@@ -164,9 +175,12 @@ $(BUILD)/sdk.mk: Makefile
 	$(call say,GEN,$@){ \
 	  echo '# The ntlab SDK for $(TOP)/$(BUILD)/ntlab (written by make).'; \
 	  echo 'NTLAB := $(TOP)/$(BUILD)/ntlab'; \
-	  echo 'NTLAB_DRIVER_CFLAGS := $(SDK_DRIVER_CFLAGS)'; \
+	  echo '# A checked build (DBG=1) unless NTLAB_DBG=0 is set before this'; \
+	  echo '# file is included or on the command line: a free build.'; \
+	  echo 'NTLAB_DBG ?= 1'; \
+	  echo 'NTLAB_DRIVER_CFLAGS := $(SDK_DRIVER_CFLAGS) -DDBG=$$(NTLAB_DBG)'; \
 	  echo 'NTLAB_DRIVER_LDFLAGS := $(SDK_DRIVER_LDFLAGS)'; \
-	  echo 'NTLAB_PROGRAM_CFLAGS := $(SDK_PROGRAM_CFLAGS)'; \
+	  echo 'NTLAB_PROGRAM_CFLAGS := $(SDK_PROGRAM_CFLAGS) -DDBG=$$(NTLAB_DBG)'; \
 	  echo 'NTLAB_PROGRAM_LDFLAGS := $(SDK_PROGRAM_LDFLAGS)'; \
 	} > $@
 all check: $(BUILD)/sdk.mk
@@ -211,16 +225,18 @@ $(BUILD)/i386/gen/status_names.o: $(STATUS_NAMES_SRC)
 # Filters of __try blocks are nested functions whose trampolines live on
 # kernel stacks (guest pages, executable); the host's own stack stays not.
 LDFLAGS := -z noexecstack
+# elfutils: the hosted platform's symbols (hal/hosted/symbols.c).
+HOST_LIBS := -ldw -lelf
 
 $(BUILD)/ntlab: $(KERNEL_OBJ) $(HAL_OBJ) $(NTLAB_OBJ)
-	$(call say,LINK,$@)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^
+	$(call say,LINK,$@)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
 $(BUILD)/obj/kernel/%.o: kernel/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(KERNEL_FLAGS) $(SANFLAGS) -c -o $@ $<
 
 $(BUILD)/ntlab-bench: $(KERNEL_OBJ) $(HAL_OBJ) $(BENCH_OBJ)
-	$(call say,LINK,$@)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
+	$(call say,LINK,$@)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS) -lpthread
 
 $(BUILD)/obj/bench/kbench_%.o: bench/kbench_%.c
 	@mkdir -p $(@D)

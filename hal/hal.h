@@ -249,6 +249,23 @@ const char *hal_module_name(ULONG index); /* NULL past the last */
 ULONG hal_module_size(ULONG index);
 BOOLEAN hal_module_read(ULONG index, ULONG offset, void *buf, ULONG len);
 
+/* ---- Symbols ---------------------------------------------------------------
+ * What the platform knows of a code address (a host pointer, as the CPU
+ * runs it) from the debugging information of the kernel (module NULL) or of
+ * the boot module a driver image was loaded from with its address 0 at base
+ * (a host pointer). Returns FALSE, with *symbol cleared, when no symbol
+ * covers the address; file is "" and line 0 when no line does. Any IRQL;
+ * not fast (the stop screen and kd call it).
+ */
+typedef struct hal_symbol {
+    char function[64];
+    ULONG offset;  /* of address from the function's start */
+    char file[128]; /* the source file, as the compiler was given it */
+    ULONG line;
+} hal_symbol;
+BOOLEAN hal_symbolize(const char *module, ULONG_PTR base, ULONG_PTR address,
+                      hal_symbol *symbol);
+
 /* ---- Traps --------------------------------------------------------------- */
 
 typedef enum hal_trap_kind {
@@ -275,6 +292,7 @@ typedef struct hal_trap {
     ULONG_PTR address; /* the faulting address as the CPU saw it */
     ULONG_PTR ip;      /* instruction address */
     ULONG_PTR sp;      /* stack pointer at the trap */
+    ULONG_PTR fp;      /* frame pointer at the trap */
 } hal_trap;
 
 /*

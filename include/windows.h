@@ -20,6 +20,7 @@
 #define NTLAB_WINDOWS_H
 
 #include <ntdll.h>
+#include <string.h>
 
 /* ---- Types --------------------------------------------------------------- */
 
@@ -204,6 +205,21 @@ WINBASEAPI BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer,
                                  DWORD nNumberOfBytesToWrite,
                                  LPDWORD lpNumberOfBytesWritten,
                                  LPOVERLAPPED lpOverlapped);
+/* A read or write whose end calls lpCompletionRoutine (with the Win32
+ * error, the bytes and lpOverlapped) as a user APC, in this thread, when
+ * it next waits alertably (SleepEx, WaitForSingleObjectEx ... with
+ * bAlertable TRUE). hEvent is not used. */
+typedef VOID(WINAPI *LPOVERLAPPED_COMPLETION_ROUTINE)(
+    DWORD dwErrorCode, DWORD dwNumberOfBytesTransfered,
+    LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI ReadFileEx(
+    HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+    LPOVERLAPPED lpOverlapped,
+    LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+WINBASEAPI BOOL WINAPI WriteFileEx(
+    HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+    LPOVERLAPPED lpOverlapped,
+    LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
 WINBASEAPI BOOL WINAPI DeviceIoControl(HANDLE hDevice, DWORD dwIoControlCode,
                                        LPVOID lpInBuffer, DWORD nInBufferSize,
                                        LPVOID lpOutBuffer, DWORD nOutBufferSize,
@@ -417,7 +433,69 @@ WINBASEAPI BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);
  * wraps after 49.7 days. */
 WINBASEAPI DWORD WINAPI GetTickCount(VOID);
 WINBASEAPI ULONGLONG WINAPI GetTickCount64(VOID);
+/* The performance counter is the interrupt time (100 ns units since boot,
+ * frequency 10 MHz): it follows ntlab's virtual clock (deterministic,
+ * advancing at its clock ticks) unless ntlab runs with --realtime. */
+WINBASEAPI BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount);
+WINBASEAPI BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER *lpFrequency);
 WINBASEAPI VOID WINAPI
 GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
+
+/* ---- Source forms of Windows programs ------------------------------------ */
+
+#ifndef __cdecl
+#define __cdecl
+#endif
+#define __stdcall NTAPI
+typedef float FLOAT, *PFLOAT;
+typedef LONG HRESULT;
+
+#define ZeroMemory(d, n)       RtlZeroMemory(d, n)
+#define SecureZeroMemory(d, n) RtlSecureZeroMemory(d, n)
+#define CopyMemory(d, s, n)    RtlCopyMemory(d, s, n)
+#define MoveMemory(d, s, n)    RtlMoveMemory(d, s, n)
+#define FillMemory(d, n, c)    RtlFillMemory(d, n, c)
+
+/* Zeroes the n bytes at d in a way the compiler may not drop. */
+static inline PVOID RtlSecureZeroMemory(PVOID d, SIZE_T n)
+{
+    volatile char *p = (volatile char *)d;
+
+    while (n-- > 0)
+        *p++ = 0;
+    return d;
+}
+
+/*
+ * TCHAR and the unsuffixed names: with UNICODE defined (before windows.h)
+ * TCHAR is WCHAR and CreateFile is CreateFileW; without it, CHAR and the A
+ * forms, as in a Windows build without the Unicode character set.
+ */
+#ifdef UNICODE
+typedef WCHAR TCHAR;
+#define __TEXT(s) L##s
+#define CreateFile      CreateFileW
+#define CreateEvent     CreateEventW
+#define OpenEvent       OpenEventW
+#define CreateMutex     CreateMutexW
+#define OpenMutex       OpenMutexW
+#define CreateSemaphore CreateSemaphoreW
+#define OpenSemaphore   OpenSemaphoreW
+#define CreateProcess   CreateProcessW
+#else
+typedef CHAR TCHAR;
+#define __TEXT(s) s
+#define CreateFile      CreateFileA
+#define CreateEvent     CreateEventA
+#define OpenEvent       OpenEventA
+#define CreateMutex     CreateMutexA
+#define OpenMutex       OpenMutexA
+#define CreateSemaphore CreateSemaphoreA
+#define OpenSemaphore   OpenSemaphoreA
+#define CreateProcess   CreateProcessA
+#endif
+typedef TCHAR *PTCHAR, *LPTSTR, *PTSTR;
+typedef const TCHAR *LPCTSTR, *PCTSTR;
+#define TEXT(s) __TEXT(s)
 
 #endif

@@ -104,7 +104,8 @@ grep -q '^  --strict ' "$tmp/out" && ok "--help shows --strict" || not_ok "--hel
 # import is named in one line.
 run --child-test sysload.paged_code_at_dispatch_level_stops
 expect_status 3 "paged driver code run at DISPATCH_LEVEL stops the system"
-grep -Eqx '  driver   testload\.sys\+0x[0-9A-F]+ \(base 80000000\)' "$tmp/out" && ok "the stop screen names the driver and the offset" || not_ok "the stop screen names the driver and the offset"
+grep -Eqx '  driver   testload\.sys!TestPagedTwice\+0x0 \(testload\.c:[0-9]+\), base 80000000' "$tmp/out" && ok "the stop screen names the driver, the routine and the line" || not_ok "the stop screen names the driver, the routine and the line"
+grep -A4 -x 'Stack:' "$tmp/out" | grep -Eq '^  0[12] nt!test_thread\+0x[0-9A-F]+ \(ktest/ktest\.c:[0-9]+\)$' && ok "the backtrace names the kernel routine that called the driver" || not_ok "the backtrace names the kernel routine that called the driver"
 grep -A1 -x 'Loaded modules:' "$tmp/out" | grep -Eqx '  80000000 - 800[0-9A-F]{5}  testload\.sys' && ok "the stop screen lists the loaded modules" || not_ok "the stop screen lists the loaded modules"
 run test sysload.a_missing_import_fails_the_load
 expect_status 0 "a driver with a missing import is refused"

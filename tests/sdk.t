@@ -18,7 +18,7 @@ check() { # check NAME FILE PATTERN: FILE has a line matching PATTERN
     if grep -q -- "$3" "$2"; then ok "$1"; else not_ok "$1" "$2"; fi
 }
 
-echo "1..10"
+echo "1..16"
 cp sdk/example/Makefile sdk/example/*.c sdk/example/*.h "$tmp"/
 if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$tmp" NTLAB_SDK="$sdk" >"$tmp/build" 2>&1; then
     ok "the example builds outside the tree with sdk.mk"
@@ -40,3 +40,46 @@ check "METHOD_NEITHER works in the requester's context" "$tmp/out" '^METHOD_NEIT
 check "DriverEntry runs in the System process at PASSIVE_LEVEL" "$tmp/out" '^sample: DriverEntry in System at IRQL 0$'
 check "dispatch runs in the program's thread at PASSIVE_LEVEL" "$tmp/out" '^sample: IOCTL 0x9000240F from sampleapp.exe at IRQL 0$'
 check "DriverUnload runs when the program has ended" "$tmp/out" '^sample: unloaded$'
+
+# A driver that faults, built the same way: the stop screen names the
+# routine and the line, and the backtrace goes through the driver's frames
+# (its DWARF) to the kernel's (the kernel's symbols); a stripped copy gets
+# offsets only.
+mkdir "$tmp/buggy"
+cat >"$tmp/buggy/buggy.c" <<'C'
+#include <ntddk.h>
+
+volatile ULONG *BuggyTarget;
+
+__attribute__((noinline)) VOID BuggyTouch(ULONG value)
+{
+    DbgPrint("buggy: touching\n");
+    *BuggyTarget = value;
+}
+
+__attribute__((noinline)) VOID BuggyWork(ULONG value)
+{
+    BuggyTouch(value + 1);
+    DbgPrint("buggy: not reached\n");
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    UNREFERENCED_PARAMETER(RegistryPath);
+    BuggyWork(41);
+    return STATUS_SUCCESS;
+}
+C
+printf 'include %s\nbuggy.sys: buggy.c\n\t$(CC) $(NTLAB_DRIVER_CFLAGS) -c -o buggy.o buggy.c\n\t$(CC) -o $@ buggy.o $(NTLAB_DRIVER_LDFLAGS)\n' "$sdk" >"$tmp/buggy/Makefile"
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$tmp/buggy" >"$tmp/build" 2>&1
+"$NTLAB" --driver "$tmp/buggy/buggy.sys" run hello.exe >"$tmp/out" 2>&1
+status=$?
+if [ "$status" -eq 3 ]; then ok "a faulting driver stops the system"; else not_ok "a faulting driver stops the system (status $status)" "$tmp/out"; fi
+check "the stop screen names the faulting routine and line" "$tmp/out" '^  driver   buggy\.sys!BuggyTouch+0x[0-9A-F]* (buggy\.c:8), base 80000000$'
+check "the backtrace starts at the faulting instruction" "$tmp/out" '^  00 buggy\.sys!BuggyTouch+0x[0-9A-F]* (buggy\.c:8)$'
+check "the backtrace names the driver's callers with their lines" "$tmp/out" '^  01 buggy\.sys!BuggyWork+0x[0-9A-F]* (buggy\.c:13)$'
+check "the backtrace reaches DriverEntry" "$tmp/out" '^  02 buggy\.sys!DriverEntry+0x[0-9A-F]* (buggy\.c:21)$'
+strip -o "$tmp/buggy/stripped.sys" "$tmp/buggy/buggy.sys"
+"$NTLAB" --driver "$tmp/buggy/stripped.sys" run hello.exe >"$tmp/out" 2>&1
+check "a stripped driver's frames are named by its exported symbols, without lines" "$tmp/out" '^  driver   stripped\.sys!BuggyTouch+0x[0-9A-F]*, base 80000000$'

@@ -14,6 +14,7 @@ need make make
 need prove perl
 need /usr/include/stdio.h libc6-dev
 need /usr/include/linux/futex.h linux-libc-dev
+need /usr/include/elfutils/libdwfl.h libdw-dev
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "ntlab: installing$missing" >&2

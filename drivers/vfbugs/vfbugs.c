@@ -13,6 +13,7 @@ DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD VfBugsUnload;
 static DRIVER_DISPATCH VfBugsControl;
 
+static KSPIN_LOCK LockA, LockB;
 static KTIMER Timer;
 static KDPC TimerDpc;
 static PVOID Kept[2];
@@ -96,17 +97,94 @@ static ULONG PoolTimer(void)
     return 1;
 }
 
+/* Paged memory touched at DISPATCH_LEVEL: it works while the page happens
+ * to be resident. */
+static ULONG PagedUnderLock(void)
+{
+    volatile ULONG *Block = ExAllocatePoolWithTag(PagedPool, 16, TAG);
+    ULONG Value;
+    KIRQL Irql;
+
+    if (Block == NULL)
+        return 0;
+    Block[0] = 0x1234;
+    KeAcquireSpinLock(&LockA, &Irql);
+    Value = Block[0];
+    KeReleaseSpinLock(&LockA, Irql);
+    ExFreePoolWithTag((PVOID)Block, TAG);
+    return Value;
+}
+
+/* A then B here, B then A there: two threads doing both at once would
+ * wait for each other for ever. */
+static ULONG LockOrder(void)
+{
+    KIRQL Irql;
+
+    KeAcquireSpinLock(&LockA, &Irql);
+    KeAcquireSpinLockAtDpcLevel(&LockB);
+    KeReleaseSpinLockFromDpcLevel(&LockB);
+    KeReleaseSpinLock(&LockA, Irql);
+    KeAcquireSpinLock(&LockB, &Irql);
+    KeAcquireSpinLockAtDpcLevel(&LockA);
+    KeReleaseSpinLockFromDpcLevel(&LockA);
+    KeReleaseSpinLock(&LockB, Irql);
+    return 2;
+}
+
+/* Eight allocations, each used before anyone asks whether it failed. */
+static ULONG Unchecked(void)
+{
+    ULONG i;
+
+    for (i = 0; i < 8; i++) {
+        volatile PULONG Block = ExAllocatePoolWithTag(NonPagedPool, 16, TAG);
+
+        *Block = i;
+        ExFreePoolWithTag((PVOID)Block, TAG);
+    }
+    return i;
+}
+
+/* The list is freed with its block, but never deleted. */
+static ULONG Lookaside(void)
+{
+    PNPAGED_LOOKASIDE_LIST List =
+        ExAllocatePoolWithTag(NonPagedPool, sizeof *List, TAG);
+
+    if (List == NULL)
+        return 0;
+    ExInitializeNPagedLookasideList(List, NULL, NULL, 0, 64, TAG, 0);
+    ExFreePoolWithTag(List, TAG);
+    return 1;
+}
+
+/* The program's handle, referenced with KernelMode: no access check, and
+ * any handle the program names is taken, even one it could not use. */
+static ULONG KernelHandle(ULONG Handle)
+{
+    PVOID Object;
+    NTSTATUS Status = ObReferenceObjectByHandle(
+        (HANDLE)(ULONG_PTR)Handle, EVENT_MODIFY_STATE, *ExEventObjectType,
+        KernelMode, &Object, NULL);
+
+    if (!NT_SUCCESS(Status))
+        return 0;
+    ObDereferenceObject(Object);
+    return 1;
+}
+
 static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
-    PULONG Bug = Irp->AssociatedIrp.SystemBuffer;
+    VFBUGS_REQUEST *Request = Irp->AssociatedIrp.SystemBuffer;
     ULONG Result = 0;
 
     UNREFERENCED_PARAMETER(DeviceObject);
     if (Stack->Parameters.DeviceIoControl.IoControlCode != IOCTL_VFBUGS ||
-        Stack->Parameters.DeviceIoControl.InputBufferLength < sizeof(ULONG))
+        Stack->Parameters.DeviceIoControl.InputBufferLength < sizeof *Request)
         return LessonComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
-    switch (*Bug) {
+    switch (Request->Bug) {
     case VFBUGS_OVERRUN:
         Result = Overrun();
         break;
@@ -125,10 +203,35 @@ static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     case VFBUGS_POOL_TIMER:
         Result = PoolTimer();
         break;
+    case VFBUGS_PAGED_UNDER_LOCK:
+        Result = PagedUnderLock();
+        break;
+    case VFBUGS_LOCK_ORDER:
+        Result = LockOrder();
+        break;
+    case VFBUGS_UNCHECKED:
+        Result = Unchecked();
+        break;
+    case VFBUGS_LOOKASIDE:
+        Result = Lookaside();
+        break;
+    case VFBUGS_KERNEL_HANDLE:
+        Result = Request->Handle != 0 ? KernelHandle(Request->Handle) : 0;
+        break;
+    case VFBUGS_PENDING:
+        /* Completed, then STATUS_PENDING returned: the requester waits
+         * for a completion that has already happened. */
+        DbgPrint("vfbugs: bug %u done (pending)\n", Request->Bug);
+        LessonComplete(Irp, STATUS_SUCCESS, 0);
+        return STATUS_PENDING;
+    case VFBUGS_COMPLETE_PENDING:
+        DbgPrint("vfbugs: bug %u done (completed with STATUS_PENDING)\n",
+                 Request->Bug);
+        return LessonComplete(Irp, STATUS_PENDING, 0);
     default:
         return LessonComplete(Irp, STATUS_INVALID_PARAMETER, 0);
     }
-    DbgPrint("vfbugs: bug %u done (%u)\n", *Bug, Result);
+    DbgPrint("vfbugs: bug %u done (%u)\n", Request->Bug, Result);
     return LessonComplete(Irp, STATUS_SUCCESS, 0);
 }
 
@@ -144,6 +247,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     NTSTATUS Status;
 
     UNREFERENCED_PARAMETER(RegistryPath);
+    KeInitializeSpinLock(&LockA);
+    KeInitializeSpinLock(&LockB);
     KeInitializeTimer(&Timer);
     KeInitializeDpc(&TimerDpc, TimerRoutine, NULL);
     Status = LessonCreateDevice(DriverObject, L"\\Device\\VfBugs",

@@ -7,16 +7,30 @@
 
 #include <ntddk.h>
 
-/* The request's input: which bug (VFBUGS_*). */
+/* The request: which bug (VFBUGS_REQUEST). */
 #define IOCTL_VFBUGS \
     CTL_CODE(FILE_DEVICE_UNKNOWN, 0x840, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
-#define VFBUGS_OVERRUN   1 /* reads one byte past the end of a pool block */
-#define VFBUGS_OVERWRITE 2 /* writes one byte past the end of a 24-byte block \
-                            */
-#define VFBUGS_USE_AFTER_FREE 3 /* reads a block it has freed */
-#define VFBUGS_LEAK           4 /* keeps two blocks when it unloads */
-#define VFBUGS_TIMER          5 /* leaves a timer set when it unloads */
-#define VFBUGS_POOL_TIMER     6 /* frees pool holding a set timer */
+/* The bugs, one a request. */
+#define VFBUGS_OVERRUN          1  /* reads a byte past a block's end */
+#define VFBUGS_OVERWRITE        2  /* writes a byte past a 24-byte block */
+#define VFBUGS_USE_AFTER_FREE   3  /* reads a block it has freed */
+#define VFBUGS_LEAK             4  /* keeps two blocks when it unloads */
+#define VFBUGS_TIMER            5  /* leaves a timer set when it unloads */
+#define VFBUGS_POOL_TIMER       6  /* frees pool holding a set timer */
+#define VFBUGS_PAGED_UNDER_LOCK 7  /* reads paged pool under a spin lock */
+#define VFBUGS_PENDING          8  /* STATUS_PENDING, no IoMarkIrpPending */
+#define VFBUGS_COMPLETE_PENDING 9  /* completes with STATUS_PENDING */
+#define VFBUGS_LOCK_ORDER       10 /* two spin locks in both orders */
+#define VFBUGS_UNCHECKED        11 /* uses allocations without a NULL test */
+#define VFBUGS_LOOKASIDE        12 /* frees pool holding a lookaside list */
+#define VFBUGS_KERNEL_HANDLE    13 /* a user's handle with KernelMode access */
+
+/* The request's input: the bug, and for VFBUGS_KERNEL_HANDLE a handle of
+ * the program's. */
+typedef struct _VFBUGS_REQUEST {
+    ULONG Bug;
+    ULONG Handle;
+} VFBUGS_REQUEST;
 
 #endif

@@ -56,6 +56,11 @@ void user_entered_kernel(void);
 
 /* module.c: the boot modules (built-in programs and --program files). */
 void modules_init(const hosted_options *opts);
+/* The open file of the module named name, or -1. */
+int modules_fd(const char *name);
+
+/* symbols.c: opens what hal_symbolize reads, before the guest runs. */
+void symbols_init(void);
 
 /* spawn.c: child boots. They are started by a spawner process forked
  * before the system-call filter is installed (a program started under the

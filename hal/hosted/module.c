@@ -109,6 +109,16 @@ void modules_init(const hosted_options *opts)
     }
 }
 
+int modules_fd(const char *name)
+{
+    ULONG i;
+
+    for (i = 0; i < module_count; i++)
+        if (strcasecmp(modules[i].name, name) == 0)
+            return modules[i].fd;
+    return -1;
+}
+
 ULONG hal_module_count(void)
 {
     return module_count;

@@ -255,6 +255,7 @@ static void take_trap(int sig, siginfo_t *si, ucontext_t *uc)
     t.ip_guest = HAL_PTR_IN_WINDOW(ip);
     t.ip = t.ip_guest ? HAL_PTR_VA(ip) : ip;
     t.sp = (uintptr_t)g[REG_RSP];
+    t.fp = (uintptr_t)g[REG_RBP];
     deliver(uc, &t);
 }
 

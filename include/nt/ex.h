@@ -37,6 +37,139 @@ NTKERNELAPI PVOID NTAPI ExAllocatePoolWithTag(POOL_TYPE PoolType,
 NTKERNELAPI PVOID NTAPI ExAllocatePool(POOL_TYPE PoolType,
                                        SIZE_T NumberOfBytes);
 /*
+ * Quota pool. ntlab charges no process quota (there are no quota limits),
+ * so these allocate as ExAllocatePoolWithTag does; what they keep of NT is
+ * that a failure raises STATUS_INSUFFICIENT_RESOURCES unless PoolType has
+ * POOL_QUOTA_FAIL_INSTEAD_OF_RAISE, in which case it returns NULL.
+ */
+#define POOL_QUOTA_FAIL_INSTEAD_OF_RAISE 8
+#define POOL_RAISE_IF_ALLOCATION_FAILURE 16
+NTKERNELAPI PVOID NTAPI ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType,
+                                                   SIZE_T NumberOfBytes,
+                                                   ULONG Tag);
+NTKERNELAPI PVOID NTAPI ExAllocatePoolWithQuota(POOL_TYPE PoolType,
+                                                SIZE_T NumberOfBytes);
+
+/*
+ * The pool flags of ExAllocatePool2 and ExAllocatePool3: exactly one of
+ * POOL_FLAG_NON_PAGED, POOL_FLAG_NON_PAGED_EXECUTE and POOL_FLAG_PAGED,
+ * and any of the other required flags below; a required flag ntlab does
+ * not know (or POOL_FLAG_SESSION: ntlab has no session pool) makes the
+ * call fail. Optional flags (bit 32 and up, POOL_FLAG_SPECIAL_POOL among
+ * them) are requests the pool may ignore, and ntlab's does.
+ */
+typedef ULONG64 POOL_FLAGS;
+#define POOL_FLAG_USE_QUOTA          0x0000000000000001ULL
+#define POOL_FLAG_UNINITIALIZED      0x0000000000000002ULL
+#define POOL_FLAG_SESSION            0x0000000000000004ULL
+#define POOL_FLAG_CACHE_ALIGNED      0x0000000000000008ULL
+#define POOL_FLAG_RAISE_ON_FAILURE   0x0000000000000020ULL
+#define POOL_FLAG_NON_PAGED          0x0000000000000040ULL
+#define POOL_FLAG_NON_PAGED_EXECUTE  0x0000000000000080ULL
+#define POOL_FLAG_PAGED              0x0000000000000100ULL
+#define POOL_FLAG_REQUIRED_START     0x0000000000000001ULL
+#define POOL_FLAG_REQUIRED_END       0x0000000080000000ULL
+#define POOL_FLAG_OPTIONAL_START     0x0000000100000000ULL
+#define POOL_FLAG_SPECIAL_POOL       0x0000000100000000ULL
+#define POOL_FLAG_OPTIONAL_END       0x8000000000000000ULL
+
+/*
+ * Allocates NumberOfBytes for Tag as Flags say, zeroed unless
+ * POOL_FLAG_UNINITIALIZED. Returns NULL when there is no memory or Flags
+ * are not valid, or raises STATUS_INSUFFICIENT_RESOURCES instead with
+ * POOL_FLAG_RAISE_ON_FAILURE. The IRQL and tag rules are
+ * ExAllocatePoolWithTag's.
+ */
+NTKERNELAPI PVOID NTAPI ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes,
+                                        ULONG Tag);
+
+/* ExAllocatePool3's extended parameters: ntlab takes a priority (which it
+ * does not need: its pool has no low-memory policy to apply it to) and
+ * fails the call for any other type. */
+typedef enum _POOL_EXTENDED_PARAMETER_TYPE {
+    PoolExtendedParameterInvalidType = 0,
+    PoolExtendedParameterPriority,
+    PoolExtendedParameterSecurePool,
+    PoolExtendedParameterNumaNode,
+    PoolExtendedParameterMax
+} POOL_EXTENDED_PARAMETER_TYPE;
+typedef enum _EX_POOL_PRIORITY {
+    LowPoolPriority,
+    LowPoolPrioritySpecialPoolOverrun = 8,
+    LowPoolPrioritySpecialPoolUnderrun = 9,
+    NormalPoolPriority = 16,
+    NormalPoolPrioritySpecialPoolOverrun = 24,
+    NormalPoolPrioritySpecialPoolUnderrun = 25,
+    HighPoolPriority = 32,
+    HighPoolPrioritySpecialPoolOverrun = 40,
+    HighPoolPrioritySpecialPoolUnderrun = 41
+} EX_POOL_PRIORITY;
+typedef struct _POOL_EXTENDED_PARAMETER {
+    struct {
+        ULONG64 Type : 8;
+        ULONG64 Optional : 1;
+        ULONG64 Reserved : 55;
+    };
+    union {
+        ULONG64 Reserved2;
+        PVOID Reserved3;
+        EX_POOL_PRIORITY Priority;
+        PVOID SecurePoolParams;
+        ULONG PreferredNode;
+    };
+} POOL_EXTENDED_PARAMETER, *PPOOL_EXTENDED_PARAMETER;
+typedef const POOL_EXTENDED_PARAMETER *PCPOOL_EXTENDED_PARAMETER;
+NTKERNELAPI PVOID NTAPI ExAllocatePool3(
+    POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag,
+    PCPOOL_EXTENDED_PARAMETER ExtendedParameters, ULONG Count);
+
+/* The WDK's inline forms over the routines above. */
+FORCEINLINE PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
+                                     ULONG Tag)
+{
+    PVOID p = ExAllocatePoolWithTag(PoolType, NumberOfBytes, Tag);
+
+    if (p != NULL)
+        RtlZeroMemory(p, NumberOfBytes);
+    return p;
+}
+
+FORCEINLINE PVOID ExAllocatePoolUninitialized(POOL_TYPE PoolType,
+                                              SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return ExAllocatePoolWithTag(PoolType, NumberOfBytes, Tag);
+}
+
+FORCEINLINE PVOID ExAllocatePoolQuotaZero(POOL_TYPE PoolType,
+                                          SIZE_T NumberOfBytes, ULONG Tag)
+{
+    PVOID p = ExAllocatePoolWithQuotaTag(PoolType, NumberOfBytes, Tag);
+
+    if (p != NULL)
+        RtlZeroMemory(p, NumberOfBytes);
+    return p;
+}
+
+FORCEINLINE PVOID ExAllocatePoolQuotaUninitialized(POOL_TYPE PoolType,
+                                                   SIZE_T NumberOfBytes,
+                                                   ULONG Tag)
+{
+    return ExAllocatePoolWithQuotaTag(PoolType, NumberOfBytes, Tag);
+}
+
+/*
+ * ExInitializeDriverRuntime(DrvRtPoolNxOptIn), which a driver calls first
+ * in DriverEntry, makes NonPagedPool mean NonPagedPoolNx. ntlab's
+ * nonpaged pool is one pool whatever the type says (execution is not
+ * policed), so there is nothing to change; the call is accepted.
+ */
+#define DrvRtPoolNxOptIn 0x00000001
+FORCEINLINE VOID ExInitializeDriverRuntime(ULONG RuntimeFlags)
+{
+    (void)RuntimeFlags;
+}
+
+/*
  * Frees a block. A pointer that no pool allocation returned, a block
  * already freed, a Tag other than the block's (when Tag is not 0), or the
  * wrong IRQL stop the system with BAD_POOL_CALLER and NT's parameters.

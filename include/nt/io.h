@@ -40,27 +40,7 @@ typedef VOID(NTAPI *PIO_APC_ROUTINE)(PVOID ApcContext,
                                      PIO_STATUS_BLOCK IoStatusBlock,
                                      ULONG Reserved);
 
-typedef ULONG DEVICE_TYPE;
-#define FILE_DEVICE_DISK      0x00000007
-#define FILE_DEVICE_NULL      0x00000015
-#define FILE_DEVICE_UNKNOWN   0x00000022
-
-#define FILE_DEVICE_SECURE_OPEN 0x00000100
-
-/* I/O control codes: device type, access, function, method. */
-#define CTL_CODE(DeviceType, Function, Method, Access)                         \
-    (((ULONG)(DeviceType) << 16) | ((ULONG)(Access) << 14) |                 \
-     ((ULONG)(Function) << 2) | (ULONG)(Method))
-#define DEVICE_TYPE_FROM_CTL_CODE(c) (((ULONG)(c)&0xFFFF0000) >> 16)
-#define METHOD_FROM_CTL_CODE(c)      ((ULONG)(c)&3)
-#define METHOD_BUFFERED   0
-#define METHOD_IN_DIRECT  1
-#define METHOD_OUT_DIRECT 2
-#define METHOD_NEITHER    3
-#define FILE_ANY_ACCESS     0
-#define FILE_SPECIAL_ACCESS FILE_ANY_ACCESS
-#define FILE_READ_ACCESS    0x0001
-#define FILE_WRITE_ACCESS   0x0002
+#include <devioctl.h>
 
 /* File rights. */
 #define FILE_READ_DATA        0x0001
@@ -506,6 +486,122 @@ NTKERNELAPI VOID NTAPI IoStartNextPacket(PDEVICE_OBJECT DeviceObject,
 NTKERNELAPI VOID NTAPI IoStartNextPacketByKey(PDEVICE_OBJECT DeviceObject,
                                               BOOLEAN Cancelable, ULONG Key);
 
+/*
+ * Cancel-safe queues (IoCsq). The driver keeps the queue (its list, its
+ * lock) and gives the routines below to insert, remove and peek at it and
+ * to take and drop its lock; the I/O manager does the cancellation: it
+ * sets and clears each queued IRP's cancel routine under the driver's
+ * lock, and an IRP cancelled while queued is taken out with
+ * CsqRemoveIrp and handed to CsqCompleteCanceledIrp, outside the lock,
+ * exactly once. Insertion marks the IRP pending, so the dispatch routine
+ * returns STATUS_PENDING. An IRP inserted with a context can be taken out
+ * again by that context (IoCsqRemoveIrp), NULL once it was cancelled or
+ * removed. The queue uses the IRP's DriverContext[3].
+ */
+typedef struct _IO_CSQ IO_CSQ, *PIO_CSQ;
+#define IO_TYPE_CSQ_IRP_CONTEXT 1
+#define IO_TYPE_CSQ             2
+#define IO_TYPE_CSQ_EX          3
+
+typedef struct _IO_CSQ_IRP_CONTEXT {
+    ULONG Type;
+    PIRP Irp;
+    PIO_CSQ Csq;
+} IO_CSQ_IRP_CONTEXT, *PIO_CSQ_IRP_CONTEXT;
+
+typedef VOID IO_CSQ_INSERT_IRP(PIO_CSQ Csq, PIRP Irp);
+typedef IO_CSQ_INSERT_IRP *PIO_CSQ_INSERT_IRP;
+typedef NTSTATUS IO_CSQ_INSERT_IRP_EX(PIO_CSQ Csq, PIRP Irp,
+                                      PVOID InsertContext);
+typedef IO_CSQ_INSERT_IRP_EX *PIO_CSQ_INSERT_IRP_EX;
+typedef VOID IO_CSQ_REMOVE_IRP(PIO_CSQ Csq, PIRP Irp);
+typedef IO_CSQ_REMOVE_IRP *PIO_CSQ_REMOVE_IRP;
+/* The IRP after Irp (the first when Irp is NULL) that PeekContext selects,
+ * or NULL. */
+typedef PIRP IO_CSQ_PEEK_NEXT_IRP(PIO_CSQ Csq, PIRP Irp, PVOID PeekContext);
+typedef IO_CSQ_PEEK_NEXT_IRP *PIO_CSQ_PEEK_NEXT_IRP;
+typedef VOID IO_CSQ_ACQUIRE_LOCK(PIO_CSQ Csq, PKIRQL Irql);
+typedef IO_CSQ_ACQUIRE_LOCK *PIO_CSQ_ACQUIRE_LOCK;
+typedef VOID IO_CSQ_RELEASE_LOCK(PIO_CSQ Csq, KIRQL Irql);
+typedef IO_CSQ_RELEASE_LOCK *PIO_CSQ_RELEASE_LOCK;
+typedef VOID IO_CSQ_COMPLETE_CANCELED_IRP(PIO_CSQ Csq, PIRP Irp);
+typedef IO_CSQ_COMPLETE_CANCELED_IRP *PIO_CSQ_COMPLETE_CANCELED_IRP;
+
+struct _IO_CSQ {
+    ULONG Type;
+    PIO_CSQ_INSERT_IRP CsqInsertIrp; /* an IO_CSQ_INSERT_IRP_EX for _EX */
+    PIO_CSQ_REMOVE_IRP CsqRemoveIrp;
+    PIO_CSQ_PEEK_NEXT_IRP CsqPeekNextIrp;
+    PIO_CSQ_ACQUIRE_LOCK CsqAcquireLock;
+    PIO_CSQ_RELEASE_LOCK CsqReleaseLock;
+    PIO_CSQ_COMPLETE_CANCELED_IRP CsqCompleteCanceledIrp;
+    PVOID ReservePointer;
+};
+
+NTKERNELAPI NTSTATUS NTAPI IoCsqInitialize(
+    PIO_CSQ Csq, PIO_CSQ_INSERT_IRP CsqInsertIrp,
+    PIO_CSQ_REMOVE_IRP CsqRemoveIrp, PIO_CSQ_PEEK_NEXT_IRP CsqPeekNextIrp,
+    PIO_CSQ_ACQUIRE_LOCK CsqAcquireLock, PIO_CSQ_RELEASE_LOCK CsqReleaseLock,
+    PIO_CSQ_COMPLETE_CANCELED_IRP CsqCompleteCanceledIrp);
+/* The same with an insert routine that may refuse (its status is then
+ * IoCsqInsertIrpEx's, and the IRP is not queued or marked pending). */
+NTKERNELAPI NTSTATUS NTAPI IoCsqInitializeEx(
+    PIO_CSQ Csq, PIO_CSQ_INSERT_IRP_EX CsqInsertIrp,
+    PIO_CSQ_REMOVE_IRP CsqRemoveIrp, PIO_CSQ_PEEK_NEXT_IRP CsqPeekNextIrp,
+    PIO_CSQ_ACQUIRE_LOCK CsqAcquireLock, PIO_CSQ_RELEASE_LOCK CsqReleaseLock,
+    PIO_CSQ_COMPLETE_CANCELED_IRP CsqCompleteCanceledIrp);
+NTKERNELAPI VOID NTAPI IoCsqInsertIrp(PIO_CSQ Csq, PIRP Irp,
+                                      PIO_CSQ_IRP_CONTEXT Context);
+NTKERNELAPI NTSTATUS NTAPI IoCsqInsertIrpEx(PIO_CSQ Csq, PIRP Irp,
+                                            PIO_CSQ_IRP_CONTEXT Context,
+                                            PVOID InsertContext);
+NTKERNELAPI PIRP NTAPI IoCsqRemoveIrp(PIO_CSQ Csq, PIO_CSQ_IRP_CONTEXT Context);
+NTKERNELAPI PIRP NTAPI IoCsqRemoveNextIrp(PIO_CSQ Csq, PVOID PeekContext);
+
+/*
+ * Remove locks: a count of the requests in a driver, so that removal
+ * (IoReleaseRemoveLockAndWait) waits until those in flight are done and
+ * later ones are refused with STATUS_DELETE_PENDING. Tags, the maximum
+ * time and the high-water mark are accepted and not tracked (NT tracks
+ * them only in checked builds). Acquire and release at any IRQL up to
+ * DISPATCH_LEVEL; the wait at PASSIVE_LEVEL. A release past zero (one
+ * release too many) fails an assertion, as in NT's checked kernel: with
+ * no debugger, that stops the system (0x7E in a system thread, else 0x1E).
+ */
+typedef struct _IO_REMOVE_LOCK_COMMON_BLOCK {
+    BOOLEAN Removed;
+    BOOLEAN Reserved[3];
+    volatile LONG IoCount;
+    KEVENT RemoveEvent;
+} IO_REMOVE_LOCK_COMMON_BLOCK;
+typedef struct _IO_REMOVE_LOCK {
+    IO_REMOVE_LOCK_COMMON_BLOCK Common;
+} IO_REMOVE_LOCK, *PIO_REMOVE_LOCK;
+
+NTKERNELAPI VOID NTAPI IoInitializeRemoveLockEx(PIO_REMOVE_LOCK Lock,
+                                                ULONG AllocateTag,
+                                                ULONG MaxLockedMinutes,
+                                                ULONG HighWatermark,
+                                                ULONG RemlockSize);
+NTKERNELAPI NTSTATUS NTAPI IoAcquireRemoveLockEx(PIO_REMOVE_LOCK RemoveLock,
+                                                 PVOID Tag, PCSTR File,
+                                                 ULONG Line, ULONG RemlockSize);
+NTKERNELAPI VOID NTAPI IoReleaseRemoveLockEx(PIO_REMOVE_LOCK RemoveLock,
+                                             PVOID Tag, ULONG RemlockSize);
+NTKERNELAPI VOID NTAPI IoReleaseRemoveLockAndWaitEx(PIO_REMOVE_LOCK RemoveLock,
+                                                    PVOID Tag,
+                                                    ULONG RemlockSize);
+#define IoInitializeRemoveLock(Lock, Tag, Maxmin, HighWater)                  \
+    IoInitializeRemoveLockEx(Lock, Tag, Maxmin, HighWater,                    \
+                             sizeof(IO_REMOVE_LOCK))
+#define IoAcquireRemoveLock(RemoveLock, Tag)                                  \
+    IoAcquireRemoveLockEx(RemoveLock, Tag, __FILE__, __LINE__,                \
+                          sizeof(IO_REMOVE_LOCK))
+#define IoReleaseRemoveLock(RemoveLock, Tag)                                  \
+    IoReleaseRemoveLockEx(RemoveLock, Tag, sizeof(IO_REMOVE_LOCK))
+#define IoReleaseRemoveLockAndWait(RemoveLock, Tag)                           \
+    IoReleaseRemoveLockAndWaitEx(RemoveLock, Tag, sizeof(IO_REMOVE_LOCK))
+
 /* Requests from drivers to drivers (threaded: they finish like a
  * service's, with the event set and the status block written). */
 NTKERNELAPI PIRP NTAPI IoBuildDeviceIoControlRequest(
@@ -527,6 +623,28 @@ NTKERNELAPI NTSTATUS NTAPI IoCreateDevice(PDRIVER_OBJECT DriverObject,
                                           ULONG DeviceCharacteristics,
                                           BOOLEAN Exclusive,
                                           PDEVICE_OBJECT *DeviceObject);
+/*
+ * wdmsec.h's IoCreateDeviceSecure: IoCreateDevice with a default security
+ * descriptor in SDDL and a device class GUID. ntlab does not model
+ * security (a handle gets the access it asks for), so the descriptor is
+ * not applied: the string is checked for form only (a DACL, "D:" with an
+ * optional P and well-formed ACEs, as IoCreateDeviceSecure takes; anything
+ * else is STATUS_INVALID_PARAMETER) and the class GUID is not recorded.
+ * The SDDL_DEVOBJ_* strings are wdmsec.h's.
+ */
+NTKERNELAPI NTSTATUS NTAPI IoCreateDeviceSecure(
+    PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
+    PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
+    ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+    PCUNICODE_STRING DefaultSDDLString, LPCGUID DeviceClassGuid,
+    PDEVICE_OBJECT *DeviceObject);
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_KERNEL_ONLY;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_ALL;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RX;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_R;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RW_RES_R;
+extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RWX_RES_RWX;
 NTKERNELAPI VOID NTAPI IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
 NTKERNELAPI NTSTATUS NTAPI IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName,
                                                 PUNICODE_STRING DeviceName);

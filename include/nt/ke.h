@@ -287,6 +287,13 @@ NTKERNELAPI BOOLEAN NTAPI KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1,
 NTKERNELAPI BOOLEAN NTAPI KeRemoveQueueDpc(PRKDPC Dpc);
 NTKERNELAPI VOID NTAPI KeSetImportanceDpc(PRKDPC Dpc,
                                           KDPC_IMPORTANCE Importance);
+/*
+ * Returns once every DPC queued before the call has run (low-importance
+ * ones included, which otherwise wait for a clock tick): what a driver
+ * calls before unloading code a DPC might still be running. PASSIVE_LEVEL
+ * only; above it, the PAGED_CODE assertion stops the system.
+ */
+NTKERNELAPI VOID NTAPI KeFlushQueuedDpcs(VOID);
 
 /* ---- Timers and time ----------------------------------------------------- */
 

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <nt/sal.h>
+#include <guiddef.h>
 
 #ifdef __i386__
 #define NTAPI __attribute__((stdcall))
@@ -162,6 +163,10 @@ static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *p,
                                 __ATOMIC_SEQ_CST);
     return comparand;
 }
+
+/* 32 x 32 -> 64-bit products, as NT's headers spell them. */
+#define Int32x32To64(a, b)  ((LONGLONG)(LONG)(a) * (LONGLONG)(LONG)(b))
+#define UInt32x32To64(a, b) ((ULONGLONG)(ULONG)(a) * (ULONGLONG)(ULONG)(b))
 
 #define MAXLONG  0x7fffffff
 #define MAXULONG 0xffffffffU

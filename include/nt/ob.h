@@ -134,6 +134,10 @@ NTKERNELAPI NTSTATUS NTAPI ObReferenceObjectByHandle(
     HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
     KPROCESSOR_MODE AccessMode, PVOID *Object,
     POBJECT_HANDLE_INFORMATION HandleInformation);
+/* Drivers pass the address of a typed pointer (&thread, a PKTHREAD *) for
+ * Object, which MSVC takes as a PVOID * without a word; so does this. */
+#define ObReferenceObjectByHandle(h, a, t, m, o, i)                          \
+    (ObReferenceObjectByHandle)(h, a, t, m, (PVOID *)(o), i)
 NTKERNELAPI NTSTATUS NTAPI
 ObReferenceObjectByPointer(PVOID Object, ACCESS_MASK DesiredAccess,
                            POBJECT_TYPE ObjectType, KPROCESSOR_MODE AccessMode);

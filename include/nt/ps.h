@@ -73,7 +73,8 @@ NTKERNELAPI NTSTATUS NTAPI PsLookupThreadByThreadId(HANDLE ThreadId,
  * thread ends when StartRoutine returns or calls PsTerminateSystemThread.
  * PASSIVE_LEVEL.
  */
-typedef VOID (*PKSTART_ROUTINE)(PVOID StartContext);
+typedef VOID KSTART_ROUTINE(PVOID StartContext);
+typedef KSTART_ROUTINE *PKSTART_ROUTINE;
 NTKERNELAPI NTSTATUS NTAPI PsCreateSystemThread(
     PHANDLE ThreadHandle, ULONG DesiredAccess,
     POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle,

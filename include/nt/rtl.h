@@ -11,6 +11,7 @@
 #include <nt/ntdef.h>
 
 #define RtlCopyMemory(d, s, n)  ((void)__builtin_memcpy((d), (s), (n)))
+#define RtlCopyBytes(d, s, n)   RtlCopyMemory(d, s, n)
 #define RtlMoveMemory(d, s, n)  ((void)__builtin_memmove((d), (s), (n)))
 #define RtlFillMemory(d, n, c)  ((void)__builtin_memset((d), (c), (n)))
 #define RtlZeroMemory(d, n)     ((void)__builtin_memset((d), 0, (n)))
@@ -298,12 +299,20 @@ NTSYSAPI int _snprintf(char *Buffer, size_t Count, const char *Format, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*
- * ntlab is always a debug (checked) build: KdPrint and KdPrintEx, which
- * NT's free builds compile to nothing, are DbgPrint and DbgPrintEx. Their
- * arguments take double parentheses: KdPrint(("x %d\n", x)).
+ * Checked and free builds, as in the WDK: DBG defined non-zero (build/sdk.mk
+ * passes -DDBG=1 unless told NTLAB_DBG=0) is a checked build, in which
+ * KdPrint and KdPrintEx are DbgPrint and DbgPrintEx and the assertions
+ * below are compiled in; otherwise (a free build) they compile to nothing
+ * and their arguments are not evaluated. Their arguments take double
+ * parentheses: KdPrint(("x %d\n", x)).
  */
+#if defined(DBG) && DBG
 #define KdPrint(_x_)   DbgPrint _x_
 #define KdPrintEx(_x_) DbgPrintEx _x_
+#else
+#define KdPrint(_x_)   ((void)0)
+#define KdPrintEx(_x_) ((void)0)
+#endif
 
 /*
  * Breakpoints and assertions. With no kernel debugger (ntlab has none), a
@@ -312,17 +321,20 @@ NTSYSAPI int _snprintf(char *Buffer, size_t Count, const char *Format, ...)
  * (KMODE_EXCEPTION_NOT_HANDLED, 0x1E, or in a system thread
  * SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, 0x7E).
  *
- * Being a checked build, ntlab always compiles assertions in. A failed
- * ASSERT or ASSERTMSG calls RtlAssert, which prints the expression (and
- * the message), the file and the line, then breaks. A failed NT_ASSERT
+ * In a checked build a failed ASSERT or ASSERTMSG calls RtlAssert, which
+ * prints the expression (and the message), the file and the line, then
+ * breaks. A failed NT_ASSERT
  * prints the same and raises STATUS_ASSERTION_FAILURE, which stops the
- * system the same way when unhandled. Each evaluates to the expression's truth, so the
- * VERIFY forms are the same macros.
+ * system the same way when unhandled. Each evaluates to the expression's
+ * truth. In a free build ASSERT, ASSERTMSG, NT_ASSERT and NT_ASSERTMSG
+ * are nothing (the expression is not evaluated), while the VERIFY forms
+ * still evaluate it and check nothing, as in the WDK.
  */
 NTSYSAPI VOID NTAPI DbgBreakPoint(VOID);
 NTSYSAPI VOID NTAPI DbgBreakPointWithStatus(ULONG Status);
 NTSYSAPI VOID NTAPI RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName,
                               ULONG LineNumber, PSTR MutableMessage);
+#if defined(DBG) && DBG
 #define ASSERTMSG(msg, exp)                                              \
     __extension__({                                                      \
         BOOLEAN held_ = (exp) ? TRUE : FALSE;                            \
@@ -349,5 +361,14 @@ NTSYSAPI VOID NTAPI RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName,
 #define NT_VERIFY(exp)           NT_ASSERT(exp)
 #define NT_VERIFYMSG(msg, exp)   NT_ASSERTMSG(msg, exp)
 #define VERIFY(exp)              ASSERT(exp)
+#else
+#define ASSERTMSG(msg, exp)      ((void)0)
+#define ASSERT(exp)              ((void)0)
+#define NT_ASSERTMSG(msg, exp)   ((void)0)
+#define NT_ASSERT(exp)           ((void)0)
+#define NT_VERIFY(exp)           __extension__({ (exp) ? TRUE : FALSE; })
+#define NT_VERIFYMSG(msg, exp)   NT_VERIFY(exp)
+#define VERIFY(exp)              NT_VERIFY(exp)
+#endif
 
 #endif

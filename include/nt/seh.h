@@ -126,6 +126,12 @@ NTKERNELAPI PSEH_FRAME _ntlab_seh_active(VOID);
 #define __finally else if (_ntlab_seh_finally())
 
 #define __leave _ntlab_seh_leave()
+
+/* The spellings without underscores that C drivers use (excpt.h's). */
+#define try     __try
+#define except  __except
+#define finally __finally
+#define leave   __leave
 /* clang-format on */
 
 #define GetExceptionCode()        (_ntlab_seh_active()->Record.ExceptionCode)

@@ -33,6 +33,9 @@ void ex_pool_flush(void);
 /* Allocates from the pool without NT's checks (its caller made them) and
  * without the verifier: the verifier's way to the ordinary pool. */
 PVOID ex_pool_allocate(POOL_TYPE type, SIZE_T bytes, ULONG tag);
+/* The bytes asked for of the pool block at p, or 0 when p is not one.
+ * Reads the block's header: caller at <= APC_LEVEL for paged pool. */
+SIZE_T ex_pool_block_size(PVOID p);
 
 /* Bytes of freed blocks a pool holds on its quick lists. */
 ULONG ex_pool_quick_bytes(BOOLEAN paged);

@@ -5,6 +5,8 @@
  */
 #include "ex.h"
 
+#include "../vf/vf.h"
+
 VOID NTAPI ExInitializeFastMutex(PFAST_MUTEX FastMutex)
 {
     FastMutex->Count = 1;
@@ -15,6 +17,7 @@ VOID NTAPI ExInitializeFastMutex(PFAST_MUTEX FastMutex)
 
 VOID FASTCALL ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
 {
+    vf_hook_lock_acquire(FastMutex, VF_FAST_MUTEX, __builtin_return_address(0));
     if (InterlockedDecrement(&FastMutex->Count) != 0) {
         FastMutex->Contention++;
         KeWaitForSingleObject(&FastMutex->Event, WrExecutive, KernelMode, FALSE,
@@ -25,6 +28,7 @@ VOID FASTCALL ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
 
 VOID FASTCALL ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex)
 {
+    vf_hook_lock_release(FastMutex);
     FastMutex->Owner = NULL;
     if (InterlockedIncrement(&FastMutex->Count) != 1)
         KeSetEvent(&FastMutex->Event, IO_NO_INCREMENT, FALSE);
@@ -32,7 +36,10 @@ VOID FASTCALL ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex)
 
 VOID FASTCALL ExAcquireFastMutex(PFAST_MUTEX FastMutex)
 {
-    KIRQL irql = KfRaiseIrql(APC_LEVEL);
+    KIRQL irql;
+
+    vf_hook_lock_acquire(FastMutex, VF_FAST_MUTEX, __builtin_return_address(0));
+    irql = KfRaiseIrql(APC_LEVEL);
 
     ExAcquireFastMutexUnsafe(FastMutex);
     FastMutex->OldIrql = irql;

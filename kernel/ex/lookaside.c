@@ -9,6 +9,8 @@
 
 #include <hal.h>
 
+#include "../vf/vf.h"
+
 VOID NTAPI ExInitializeSListHead(PSLIST_HEADER SListHead)
 {
     SListHead->Alignment = 0;
@@ -117,12 +119,14 @@ VOID NTAPI ExInitializeNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside,
                                            SIZE_T Size, ULONG Tag, USHORT Depth)
 {
     UNREFERENCED_PARAMETER(Flags);
+    vf_hook_lookaside(Lookaside, TRUE, __builtin_return_address(0));
     init_lookaside(&Lookaside->L, Allocate, Free, NonPagedPool, Size, Tag,
                    Depth);
 }
 
 VOID NTAPI ExDeleteNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside)
 {
+    vf_hook_lookaside(Lookaside, FALSE, __builtin_return_address(0));
     drain(&Lookaside->L);
 }
 
@@ -143,11 +147,13 @@ VOID NTAPI ExInitializePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside,
                                           SIZE_T Size, ULONG Tag, USHORT Depth)
 {
     UNREFERENCED_PARAMETER(Flags);
+    vf_hook_lookaside(Lookaside, TRUE, __builtin_return_address(0));
     init_lookaside(&Lookaside->L, Allocate, Free, PagedPool, Size, Tag, Depth);
 }
 
 VOID NTAPI ExDeletePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside)
 {
+    vf_hook_lookaside(Lookaside, FALSE, __builtin_return_address(0));
     drain(&Lookaside->L);
 }
 

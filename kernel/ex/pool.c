@@ -528,6 +528,95 @@ PVOID NTAPI ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
                     __builtin_return_address(0));
 }
 
+/* ---- Quota pool and pool flags ------------------------------------------- */
+
+/* Quota pool: the pool (no quota is charged), raising on failure unless
+ * the type says POOL_QUOTA_FAIL_INSTEAD_OF_RAISE. */
+static PVOID allocate_quota(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
+                            ULONG Tag, const void *caller)
+{
+    ULONG fail = (ULONG)PoolType & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE;
+    PVOID p = allocate((POOL_TYPE)((ULONG)PoolType & ~fail), NumberOfBytes,
+                       Tag, caller);
+
+    if (p == NULL && !fail)
+        ExRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+    return p;
+}
+
+PVOID NTAPI ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType,
+                                       SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return allocate_quota(PoolType, NumberOfBytes, Tag,
+                          __builtin_return_address(0));
+}
+
+PVOID NTAPI ExAllocatePoolWithQuota(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
+{
+    return allocate_quota(PoolType, NumberOfBytes, TAG_NONE,
+                          __builtin_return_address(0));
+}
+
+#define POOL_FLAGS_KNOWN                                                     \
+    (POOL_FLAG_USE_QUOTA | POOL_FLAG_UNINITIALIZED | POOL_FLAG_CACHE_ALIGNED | \
+     POOL_FLAG_RAISE_ON_FAILURE | POOL_FLAG_NON_PAGED |                      \
+     POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED)
+
+/* The POOL_TYPE that valid Flags name; FALSE for invalid ones. */
+static BOOLEAN flags_to_type(POOL_FLAGS flags, POOL_TYPE *type)
+{
+    POOL_FLAGS required = flags & 0xFFFFFFFFull;
+    POOL_FLAGS kind = required & (POOL_FLAG_NON_PAGED |
+                                  POOL_FLAG_NON_PAGED_EXECUTE |
+                                  POOL_FLAG_PAGED);
+    BOOLEAN aligned = (flags & POOL_FLAG_CACHE_ALIGNED) != 0;
+
+    if ((required & ~POOL_FLAGS_KNOWN) != 0 || kind == 0 ||
+        (kind & (kind - 1)) != 0)
+        return FALSE;
+    if (kind == POOL_FLAG_PAGED)
+        *type = aligned ? PagedPoolCacheAligned : PagedPool;
+    else
+        *type = aligned ? NonPagedPoolCacheAligned : NonPagedPool;
+    return TRUE;
+}
+
+/* ExAllocatePool2 and 3 once their parameters are checked: caller is the
+ * driver's address, for the verifier. */
+static PVOID allocate_flags(POOL_FLAGS flags, SIZE_T bytes, ULONG tag,
+                            BOOLEAN valid, const void *caller)
+{
+    POOL_TYPE type = NonPagedPool;
+    PVOID p = NULL;
+
+    if (valid && flags_to_type(flags, &type))
+        p = allocate(type, bytes, tag, caller);
+    if (p != NULL && !(flags & POOL_FLAG_UNINITIALIZED))
+        RtlZeroMemory(p, bytes);
+    if (p == NULL && (flags & POOL_FLAG_RAISE_ON_FAILURE))
+        ExRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+    return p;
+}
+
+PVOID NTAPI ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return allocate_flags(Flags, NumberOfBytes, Tag, TRUE,
+                          __builtin_return_address(0));
+}
+
+PVOID NTAPI ExAllocatePool3(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag,
+                            PCPOOL_EXTENDED_PARAMETER ExtendedParameters,
+                            ULONG Count)
+{
+    BOOLEAN valid = Count == 0 || ExtendedParameters != NULL;
+    ULONG i;
+
+    for (i = 0; valid && i < Count; i++)
+        valid = ExtendedParameters[i].Type == PoolExtendedParameterPriority;
+    return allocate_flags(Flags, NumberOfBytes, Tag, valid,
+                          __builtin_return_address(0));
+}
+
 /* ---- Free ---------------------------------------------------------------- */
 
 /* Tags compare without bit 31 (NT's PROTECTED_POOL). */
@@ -618,6 +707,21 @@ VOID NTAPI ExFreePoolWithTag(PVOID P, ULONG Tag)
         free_pages(&pools[paged], va, Tag);
     else
         free_small(&pools[paged], va, Tag);
+}
+
+SIZE_T ex_pool_block_size(PVOID p)
+{
+    ULONG va = HAL_PTR_VA(p);
+    POOL_HEADER *h = (POOL_HEADER *)p - 1;
+
+    if (!HAL_PTR_IN_WINDOW(p) ||
+        (!mm_is_paged_pool(va) && !mm_is_nonpaged_pool(va)) ||
+        (va & (POOL_UNIT - 1)) != 0 ||
+        (mm_is_paged_pool(va) && KeGetCurrentIrql() > APC_LEVEL))
+        return 0;
+    if ((va & (PAGE_SIZE - 1)) == 0)
+        return big_entry(va)->requested;
+    return h->magic == MAGIC_ALLOCATED ? h->requested : 0;
 }
 
 VOID NTAPI ExFreePool(PVOID P)

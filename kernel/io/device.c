@@ -330,3 +330,82 @@ void io_init_devices(void)
 {
     KeInitializeSpinLock(&stack_lock);
 }
+
+/* ---- Secure device creation (wdmsec) ------------------------------------- */
+
+#define SDDL(name, text)                                                     \
+    const UNICODE_STRING name = {sizeof(text) - sizeof(WCHAR), sizeof(text), \
+                                 (PWSTR)text}
+SDDL(SDDL_DEVOBJ_KERNEL_ONLY, L"D:P");
+SDDL(SDDL_DEVOBJ_SYS_ALL, L"D:P(A;;GA;;;SY)");
+SDDL(SDDL_DEVOBJ_SYS_ALL_ADM_ALL, L"D:P(A;;GA;;;SY)(A;;GA;;;BA)");
+SDDL(SDDL_DEVOBJ_SYS_ALL_ADM_RX, L"D:P(A;;GA;;;SY)(A;;GRGX;;;BA)");
+SDDL(SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_R,
+     L"D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GR;;;WD)");
+SDDL(SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RW_RES_R,
+     L"D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GRGW;;;WD)(A;;GR;;;RC)");
+SDDL(SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RWX_RES_RWX,
+     L"D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GRGWGX;;;WD)(A;;GRGWGX;;;RC)");
+
+static BOOLEAN sddl_field_char(WCHAR c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+           (c >= '0' && c <= '9') || c == '-';
+}
+
+/* One ACE from s[*i] on: "(type;flags;rights;object;inherit;sid)", the
+ * type A (allow) or D (deny). */
+static BOOLEAN sddl_ace(const WCHAR *s, ULONG n, ULONG *i)
+{
+    ULONG fields = 1, at = *i + 1;
+
+    if (at + 1 >= n || s[*i] != '(' || (s[at] != 'A' && s[at] != 'D') ||
+        s[at + 1] != ';')
+        return FALSE;
+    for (at++; at < n && s[at] != ')'; at++) {
+        if (s[at] == ';')
+            fields++;
+        else if (!sddl_field_char(s[at]))
+            return FALSE;
+    }
+    *i = at + 1;
+    return at < n && fields == 6;
+}
+
+/* Is sddl a DACL in SDDL, as IoCreateDeviceSecure takes one? */
+static BOOLEAN sddl_well_formed(PCUNICODE_STRING sddl)
+{
+    const WCHAR *s;
+    ULONG n, i = 2;
+
+    if (sddl == NULL || sddl->Buffer == NULL)
+        return FALSE;
+    s = sddl->Buffer;
+    n = sddl->Length / sizeof(WCHAR);
+    if (n < 2 || s[0] != 'D' || s[1] != ':')
+        return FALSE;
+    if (i < n && s[i] == 'P')
+        i++;
+    while (i < n) {
+        if (!sddl_ace(s, n, &i))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+NTSTATUS NTAPI IoCreateDeviceSecure(
+    PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
+    PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
+    ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+    PCUNICODE_STRING DefaultSDDLString, LPCGUID DeviceClassGuid,
+    PDEVICE_OBJECT *DeviceObject)
+{
+    UNREFERENCED_PARAMETER(DeviceClassGuid);
+    if (!sddl_well_formed(DefaultSDDLString)) {
+        *DeviceObject = NULL;
+        return STATUS_INVALID_PARAMETER;
+    }
+    return IoCreateDevice(DriverObject, DeviceExtensionSize, DeviceName,
+                          DeviceType, DeviceCharacteristics, Exclusive,
+                          DeviceObject);
+}

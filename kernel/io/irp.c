@@ -15,6 +15,7 @@
 #include "io.h"
 
 #include "../mm/mm.h"
+#include "../vf/vf.h"
 
 #define TAG_IRP    'prI '
 #define TAG_BUFFER 'fbI '
@@ -41,7 +42,7 @@ PIRP NTAPI IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
     PIRP irp;
 
     UNREFERENCED_PARAMETER(ChargeQuota);
-    if (StackSize < 1)
+    if (StackSize < 1 || vf_hook_fail(__builtin_return_address(0)))
         return NULL;
     irp = ExAllocatePoolWithTag(NonPagedPool, size, TAG_IRP);
     if (irp != NULL)
@@ -80,6 +81,21 @@ PIRP io_allocate_threaded_irp(CCHAR stack_size, KPROCESSOR_MODE mode)
 
 /* ---- Calling drivers ----------------------------------------------------- */
 
+/* IofCallDriver under the verifier: the call, watched (vf/io.c). */
+static NTSTATUS call_verified(PDEVICE_OBJECT device, PIRP irp,
+                              PIO_STACK_LOCATION stack, const void *caller)
+{
+    PDRIVER_DISPATCH routine =
+        device->DriverObject->MajorFunction[stack->MajorFunction];
+    KIRQL irql = KeGetCurrentIrql();
+    ULONG frame = vf_io_call(device, irp, stack, caller);
+    NTSTATUS status = routine(device, irp);
+
+    vf_io_called(frame, device, irp, stack, status, irql,
+                 (const void *)routine);
+    return status;
+}
+
 NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION stack;
@@ -88,6 +104,9 @@ NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, (ULONG_PTR)Irp, 0, 0, 0);
     stack = --Irp->Tail.Overlay.CurrentStackLocation;
     stack->DeviceObject = DeviceObject;
+    if (vf_io_on())
+        return call_verified(DeviceObject, Irp, stack,
+                             __builtin_return_address(0));
     return DeviceObject->DriverObject->MajorFunction[stack->MajorFunction](
         DeviceObject, Irp);
 }
@@ -183,6 +202,7 @@ VOID FASTCALL IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 
     if (Irp->Type != IO_TYPE_IRP || Irp->CurrentLocation > Irp->StackCount + 1)
         KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+    vf_hook_complete(Irp, __builtin_return_address(0));
     if (!run_completion_routines(Irp))
         return;
     if (!(Irp->AllocationFlags & IO_IRP_THREADED)) {

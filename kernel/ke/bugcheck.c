@@ -7,6 +7,7 @@
  */
 #include "ke.h"
 
+#include "../kd/kd.h"
 #include "../ktest/ktest.h"
 #include "../mm/mm.h"
 #include "../ps/ps.h"
@@ -114,23 +115,15 @@ static const struct {
     {SYSTEM_SERVICE_EXCEPTION, 2},    {SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, 2},
 };
 
-/* Names the driver that holds the faulting instruction, as NT's stop
- * screen does, when the stop gives one and a driver holds it. */
-static void print_driver(ULONG code, const ULONG_PTR p[4])
+/* The stop's instruction parameter, or 0 for a stop without one. */
+static ULONG_PTR instruction_of(ULONG code, const ULONG_PTR p[4])
 {
-    const mm_system_image *image;
-    ULONG_PTR ip;
     ULONG i;
 
-    for (i = 0; i < ARRAYSIZE(instruction_params); i++) {
-        if (instruction_params[i].code != code)
-            continue;
-        ip = p[instruction_params[i].param - 1];
-        image = (ULONG)ip == ip ? mm_image_at((ULONG)ip) : NULL;
-        if (image != NULL)
-            rtl_print("  driver   %s+0x%X (base %08X)\n", image->name,
-                      (ULONG)ip - image->base, image->base);
-    }
+    for (i = 0; i < ARRAYSIZE(instruction_params); i++)
+        if (instruction_params[i].code == code)
+            return p[instruction_params[i].param - 1];
+    return 0;
 }
 
 static void print_context(KIRQL irql)
@@ -170,9 +163,10 @@ void ke_bugcheck_note(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
     print_params(params);
     rtl_print("%s\n\n", ke_bugcheck_name(code));
     print_context(irql);
-    print_driver(code, params);
     if (note != NULL)
         rtl_print("  %s\n", note);
+    kd_print_stop_stack(instruction_of(code, params),
+                        (ULONG_PTR)__builtin_frame_address(0));
     rtl_print("\n");
     if (mm_print_loaded_modules() != 0)
         rtl_print("\n");

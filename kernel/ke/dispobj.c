@@ -12,6 +12,8 @@
  */
 #include "ke.h"
 
+#include "../vf/vf.h"
+
 /* Ends a Set/Release: unlocks, or keeps the lock for a wait that follows. */
 static void finish_signal(KIRQL irql, BOOLEAN wait)
 {
@@ -248,6 +250,7 @@ LONG NTAPI KeReleaseMutant(PRKMUTANT Mutant, KPRIORITY Increment,
 
 LONG NTAPI KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait)
 {
+    vf_hook_lock_release(Mutex);
     return KeReleaseMutant(Mutex, MUTANT_INCREMENT, FALSE, Wait);
 }
 

@@ -11,6 +11,8 @@
  */
 #include "ke.h"
 
+#include "../vf/vf.h"
+
 /* Past this queue depth even low-importance DPCs ask for the interrupt. */
 #define MAXIMUM_DPC_QUEUE_DEPTH 4
 
@@ -76,6 +78,25 @@ BOOLEAN NTAPI KeRemoveQueueDpc(PRKDPC Dpc)
     return removed;
 }
 
+/* The DISPATCH interrupt, requested now, runs every queued DPC when IRQL
+ * drops back to PASSIVE_LEVEL. */
+VOID NTAPI KeFlushQueuedDpcs(VOID)
+{
+    KPCR *pcr = KeGetPcr();
+    KIRQL irql;
+    BOOLEAN enabled;
+
+    PAGED_CODE();
+    irql = KfRaiseIrql(HIGH_LEVEL);
+    enabled = hal_interrupts_disable();
+    if (!IsListEmpty(&pcr->DpcListHead) && !pcr->DpcInterruptRequested) {
+        pcr->DpcInterruptRequested = TRUE;
+        ki_request_dispatch_interrupt();
+    }
+    hal_interrupts_restore(enabled);
+    KfLowerIrql(irql);
+}
+
 BOOLEAN NTAPI KeIsExecutingDpc(VOID)
 {
     return KeGetPcr()->DpcRoutineActive;
@@ -92,6 +113,7 @@ static void call_dpc(PKDEFERRED_ROUTINE routine, KDPC *dpc, PVOID context,
     KIRQL irql;
 
     thread->Seh.Chain = thread->Seh.Active = thread->Seh.Filtering = NULL;
+    vf_hook_dpc((const void *)routine);
     routine(dpc, context, arg1, arg2);
     thread->Seh.Chain = chain;
     thread->Seh.Active = active;

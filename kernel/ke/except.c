@@ -30,8 +30,15 @@ SEH_THREAD_STATE *rtl_seh_state(void)
     return thread != NULL ? &thread->Seh : NULL;
 }
 
+/* The traps whose handling the jump leaves are those deeper on the stack
+ * than the __try's jump buffer. */
 void rtl_seh_longjmp(ULONG_PTR *jump, int value)
 {
+    KTHREAD *thread = ke_current_thread();
+
+    while (thread != NULL && thread->Traps != NULL &&
+           (ULONG_PTR)thread->Traps < (ULONG_PTR)jump)
+        thread->Traps = thread->Traps->next;
     hal_longjmp(jump, value);
 }
 

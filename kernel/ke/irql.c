@@ -13,6 +13,7 @@
 #include "ke.h"
 
 #include "../mm/mm.h"
+#include "../vf/vf.h"
 
 /* Boot runs at DISPATCH_LEVEL, with interrupts off, until the idle thread. */
 static KPCR boot_pcr = {.Irql = DISPATCH_LEVEL};
@@ -40,8 +41,10 @@ KIRQL NTAPI KeGetCurrentIrql(VOID)
 KIRQL FASTCALL KfRaiseIrql(KIRQL NewIrql)
 {
     KPCR *pcr = KeGetPcr();
-    KIRQL old = pcr->Irql;
+    KIRQL old;
 
+    vf_hook_raise(NewIrql, __builtin_return_address(0));
+    old = pcr->Irql;
     if (NewIrql < old || NewIrql > HIGH_LEVEL)
         KeBugCheckEx(IRQL_NOT_GREATER_OR_EQUAL, old, NewIrql, 0, 0);
     pcr->Irql = NewIrql;
@@ -97,11 +100,13 @@ VOID FASTCALL KfLowerIrql(KIRQL NewIrql)
 
 KIRQL NTAPI KeRaiseIrqlToDpcLevel(VOID)
 {
+    vf_hook_raise(DISPATCH_LEVEL, __builtin_return_address(0));
     return KfRaiseIrql(DISPATCH_LEVEL);
 }
 
 KIRQL NTAPI KeRaiseIrqlToSynchLevel(VOID)
 {
+    vf_hook_raise(SYNCH_LEVEL, __builtin_return_address(0));
     return KfRaiseIrql(SYNCH_LEVEL);
 }
 

@@ -87,6 +87,13 @@ typedef struct _KPROCESS {
 #define TIMER_WAIT_BLOCK THREAD_WAIT_OBJECTS
 
 /* A thread as the kernel proper sees it. Signalled when it ends. */
+/* A kernel-mode trap being handled on a thread's stack, innermost first
+ * (the stop screen's backtrace starts at the faulting instruction). */
+typedef struct ki_trap_link {
+    const hal_trap *trap;
+    struct ki_trap_link *next;
+} ki_trap_link;
+
 typedef struct _KTHREAD {
     DISPATCHER_HEADER Header;
     hal_context Context;
@@ -128,6 +135,7 @@ typedef struct _KTHREAD {
     /* Structured exception handling (except.c). */
     SEH_THREAD_STATE Seh;
     ULONG Teb; /* user address of its TEB; 0 for a kernel-only thread */
+    ki_trap_link *Traps; /* kernel-mode traps being handled (trap.c) */
 } KTHREAD;
 
 /* Every thread that has not ended (for the hang report). DISPATCH_LEVEL. */

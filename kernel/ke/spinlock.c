@@ -13,6 +13,8 @@
  */
 #include "ke.h"
 
+#include "../vf/vf.h"
+
 static KSPIN_LOCK owner_word(void)
 {
     return (KSPIN_LOCK)ke_current_thread() | 1;
@@ -47,7 +49,10 @@ VOID NTAPI KeInitializeSpinLock(PKSPIN_LOCK SpinLock)
 
 KIRQL FASTCALL KfAcquireSpinLock(PKSPIN_LOCK SpinLock)
 {
-    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
+    KIRQL irql;
+
+    vf_hook_lock_acquire(SpinLock, VF_SPIN_LOCK, __builtin_return_address(0));
+    irql = KfRaiseIrql(DISPATCH_LEVEL);
 
     take(SpinLock);
     return irql;
@@ -55,23 +60,27 @@ KIRQL FASTCALL KfAcquireSpinLock(PKSPIN_LOCK SpinLock)
 
 KIRQL NTAPI KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
 {
+    vf_hook_lock_acquire(SpinLock, VF_SPIN_LOCK, __builtin_return_address(0));
     return KfAcquireSpinLock(SpinLock);
 }
 
 VOID FASTCALL KfReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 {
+    vf_hook_lock_release(SpinLock);
     give_back(SpinLock);
     KfLowerIrql(NewIrql);
 }
 
 VOID NTAPI KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 {
+    vf_hook_lock_acquire(SpinLock, VF_SPIN_LOCK, __builtin_return_address(0));
     require_dpc_level(SpinLock);
     take(SpinLock);
 }
 
 VOID NTAPI KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock)
 {
+    vf_hook_lock_release(SpinLock);
     give_back(SpinLock);
 }
 
@@ -93,6 +102,7 @@ BOOLEAN FASTCALL KeTestSpinLock(PKSPIN_LOCK SpinLock)
 VOID FASTCALL KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock,
                                              PKLOCK_QUEUE_HANDLE LockHandle)
 {
+    vf_hook_lock_acquire(SpinLock, VF_SPIN_LOCK, __builtin_return_address(0));
     LockHandle->LockQueue.Next = NULL;
     LockHandle->LockQueue.Lock = SpinLock;
     LockHandle->OldIrql = KfAcquireSpinLock(SpinLock);
@@ -106,6 +116,7 @@ VOID FASTCALL KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle)
 VOID FASTCALL KeAcquireInStackQueuedSpinLockAtDpcLevel(
     PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle)
 {
+    vf_hook_lock_acquire(SpinLock, VF_SPIN_LOCK, __builtin_return_address(0));
     LockHandle->LockQueue.Next = NULL;
     LockHandle->LockQueue.Lock = SpinLock;
     KeAcquireSpinLockAtDpcLevel(SpinLock);
@@ -114,5 +125,6 @@ VOID FASTCALL KeAcquireInStackQueuedSpinLockAtDpcLevel(
 VOID FASTCALL
 KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle)
 {
+    vf_hook_lock_release(LockHandle->LockQueue.Lock);
     give_back(LockHandle->LockQueue.Lock);
 }

@@ -101,11 +101,8 @@ static void double_fault(const hal_trap *trap)
                      0, note);
 }
 
-void ki_trap(const hal_trap *trap)
+static void dispatch(const hal_trap *trap)
 {
-    ki_checkpoint();
-    if (trap->user)
-        ke_current_thread()->PreviousMode = UserMode;
     switch (trap->kind) {
     case HAL_TRAP_PAGE_FAULT:
         mm_access_fault(trap);
@@ -124,4 +121,26 @@ void ki_trap(const hal_trap *trap)
         ke_trap_exception(exception_code(trap->kind), trap, 0, 0);
         return;
     }
+}
+
+/* A kernel-mode trap is on the thread's list while it is handled; an
+ * exception handler that jumps out of it takes it off (except.c). */
+void ki_trap(const hal_trap *trap)
+{
+    KTHREAD *thread = ke_current_thread();
+    ki_trap_link link = {trap, NULL};
+
+    ki_checkpoint();
+    if (trap->user) {
+        thread->PreviousMode = UserMode;
+        dispatch(trap);
+        return;
+    }
+    if (thread != NULL) {
+        link.next = thread->Traps;
+        thread->Traps = &link;
+    }
+    dispatch(trap);
+    if (thread != NULL)
+        thread->Traps = link.next;
 }

@@ -15,6 +15,7 @@
 #include "ke.h"
 
 #include "../ps/ps.h"
+#include "../vf/vf.h"
 
 void ki_init_header(DISPATCHER_HEADER *header, UCHAR type, UCHAR size,
                     LONG state)
@@ -321,8 +322,14 @@ NTSTATUS NTAPI KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason,
                                      KPROCESSOR_MODE WaitMode,
                                      BOOLEAN Alertable, PLARGE_INTEGER Timeout)
 {
-    return wait(1, &Object, ke_current_thread()->WaitBlock, WaitAny, WaitReason,
-                WaitMode, Alertable, Timeout, __builtin_return_address(0));
+    NTSTATUS status =
+        wait(1, &Object, ke_current_thread()->WaitBlock, WaitAny, WaitReason,
+             WaitMode, Alertable, Timeout, __builtin_return_address(0));
+
+    if (status == STATUS_SUCCESS &&
+        ((DISPATCHER_HEADER *)Object)->Type == MutantObject)
+        vf_hook_lock_acquire(Object, VF_MUTEX, __builtin_return_address(0));
+    return status;
 }
 
 /*

@@ -11,6 +11,7 @@
 #include "mm.h"
 
 #include "../ke/ke.h"
+#include "../vf/vf.h"
 
 #define TAG_MDL   'ldM '
 #define MAX_BYTES (64u * 1024 * 1024 - PAGE_SIZE)
@@ -31,7 +32,8 @@ PMDL NTAPI IoAllocateMdl(PVOID VirtualAddress, ULONG Length,
     PMDL *last;
 
     UNREFERENCED_PARAMETER(ChargeQuota);
-    if (Length == 0 || Length > MAX_BYTES)
+    if (Length == 0 || Length > MAX_BYTES ||
+        vf_hook_fail(__builtin_return_address(0)))
         return NULL;
     mdl = ExAllocatePoolWithTag(
         NonPagedPool, sizeof(MDL) + pages * sizeof(PFN_NUMBER), TAG_MDL);

@@ -314,6 +314,24 @@ ULONG mm_trim_working_set(mm_working_set *ws, ULONG target, BOOLEAN all)
     return trimmed;
 }
 
+ULONG mm_trim_system_pages(BOOLEAN (*wanted)(ULONG va))
+{
+    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
+    ULONG trimmed = 0, pfn = mm_system_ws.first, next;
+
+    for (; pfn != MM_FRAME_NONE; pfn = next) {
+        MMPFN *e = mm_pfn(pfn);
+
+        next = e->flink;
+        if (e->lock_count == 0 && wanted(mm_pte_va_to_va(e->pte_va))) {
+            page_out(&mm_system_ws, pfn, read_pte(mm_pfn_pte_pa(e)));
+            trimmed++;
+        }
+    }
+    KfLowerIrql(irql);
+    return trimmed;
+}
+
 /* Writes up to max modified pages to the paging file; returns how many. */
 static ULONG write_modified(ULONG max)
 {

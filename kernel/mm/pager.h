@@ -54,6 +54,11 @@ ULONG mm_trim_working_set(mm_working_set *ws, ULONG target, BOOLEAN all);
  */
 ULONG mm_trim_all(BOOLEAN purge);
 
+/* Takes the pages of the system working set for which wanted(va) is TRUE
+ * (and no MDL locks) out of it, as a trim does; returns how many. wanted
+ * is called at DISPATCH_LEVEL. At or below DISPATCH_LEVEL. */
+ULONG mm_trim_system_pages(BOOLEAN (*wanted)(ULONG va));
+
 /* ntlab --trim: trims everything pageable (mm_trim_all) at every clock
  * tick, so that paged memory a driver touches at DISPATCH_LEVEL or above is
  * seldom resident and the touch stops the system. */

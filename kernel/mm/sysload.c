@@ -69,41 +69,9 @@ static LIST_ENTRY loaded = {&loaded, &loaded};
 
 /* ---- The export table ---------------------------------------------------- */
 
-/* The C runtime a freestanding driver's compiler may call, or the driver
- * itself: the kernel's own, except the wide and narrow lengths (WCHAR is 16
- * bits in drivers, whatever the host's wchar_t is). */
-void *memcpy(void *dst, const void *src, SIZE_T n);
-void *memmove(void *dst, const void *src, SIZE_T n);
-void *memset(void *dst, int c, SIZE_T n);
-int memcmp(const void *a, const void *b, SIZE_T n);
-
-static SIZE_T crt_strlen(const char *s)
-{
-    SIZE_T n = 0;
-
-    while (s[n] != '\0')
-        n++;
-    return n;
-}
-
-static SIZE_T crt_wcslen(const WCHAR *s)
-{
-    SIZE_T n = 0;
-
-    while (s[n] != 0)
-        n++;
-    return n;
-}
-
-static const mm_export crt_exports[] = {
-    {"memcmp", (PVOID)&memcmp},     {"memcpy", (PVOID)&memcpy},
-    {"memmove", (PVOID)&memmove},   {"memset", (PVOID)&memset},
-    {"strlen", (PVOID)&crt_strlen}, {"wcslen", (PVOID)&crt_wcslen},
-};
-
 PVOID mm_find_export(const char *name)
 {
-    ULONG lo = 0, hi = mm_export_count, mid, i;
+    ULONG lo = 0, hi = mm_export_count, mid;
     int order;
 
     while (lo < hi) {
@@ -116,11 +84,7 @@ PVOID mm_find_export(const char *name)
         else
             lo = mid + 1;
     }
-    for (i = 0; i < ARRAYSIZE(crt_exports); i++) {
-        if (rtl_strcmp(name, crt_exports[i].name) == 0)
-            return crt_exports[i].address;
-    }
-    return NULL;
+    return rtl_crt_find(name);
 }
 
 /* ---- Reading and checking the file --------------------------------------- */

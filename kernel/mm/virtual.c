@@ -86,7 +86,7 @@ static NTSTATUS enter(HANDLE handle, KPROCESSOR_MODE mode, ACCESS_MASK access,
     return STATUS_SUCCESS;
 }
 
-static void leave(vm_target *t)
+static void vm_leave(vm_target *t)
 {
     if (t->attached)
         KeUnstackDetachProcess(&t->state);
@@ -359,7 +359,7 @@ static NTSTATUS allocate(KPROCESSOR_MODE mode, HANDLE process, PVOID *base_ptr,
                  ? reserve(t.space, &base, &size, type, protection)
                  : commit(t.space, &base, &size, protection);
     KfLowerIrql(irql);
-    leave(&t);
+    vm_leave(&t);
     if (!NT_SUCCESS(status))
         return status;
     base_in = HAL_VA_PTR(base);
@@ -443,7 +443,7 @@ static NTSTATUS free_memory(KPROCESSOR_MODE mode, HANDLE process,
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     status = free_range(t.space, &base, &size, type);
     KfLowerIrql(irql);
-    leave(&t);
+    vm_leave(&t);
     if (!NT_SUCCESS(status))
         return status;
     base_in = HAL_VA_PTR(base);
@@ -545,7 +545,7 @@ static NTSTATUS protect(KPROCESSOR_MODE mode, HANDLE process, PVOID *base_ptr,
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     status = protect_range(t.space, start, end, protection, &old);
     KfLowerIrql(irql);
-    leave(&t);
+    vm_leave(&t);
     if (!NT_SUCCESS(status))
         return status;
     old = to_page_protection(old);
@@ -635,7 +635,7 @@ static NTSTATUS query(KPROCESSOR_MODE mode, HANDLE process, PVOID base,
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     describe(t.space, va, &mbi);
     KfLowerIrql(irql);
-    leave(&t);
+    vm_leave(&t);
     status = give_back(mode, info, sizeof mbi, &mbi);
     if (NT_SUCCESS(status) && returned != NULL)
         status = give_back(mode, returned, sizeof size, &size);

@@ -16,6 +16,7 @@
 
 #include "../ke/ke.h"
 #include "../ps/ps.h"
+#include "../vf/vf.h"
 
 #define KERNEL_HANDLE_BIT 0x80000000u
 #define FIRST_CAPACITY    32u
@@ -248,7 +249,7 @@ static BOOLEAN pseudo_handle(HANDLE handle, PVOID *object, POBJECT_TYPE *type)
     return FALSE;
 }
 
-NTSTATUS NTAPI ObReferenceObjectByHandle(
+NTSTATUS NTAPI(ObReferenceObjectByHandle)(
     HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
     KPROCESSOR_MODE AccessMode, PVOID *Object,
     POBJECT_HANDLE_INFORMATION HandleInformation)
@@ -267,6 +268,9 @@ NTSTATUS NTAPI ObReferenceObjectByHandle(
         ObfReferenceObject(object);
         granted = type->info.mapping.GenericAll;
     } else {
+        vf_hook_reference_handle(Handle, AccessMode == KernelMode,
+                                 is_kernel_handle(Handle),
+                                 __builtin_return_address(0));
         table = ob_table_for(Handle, AccessMode);
         if (table == NULL)
             return STATUS_INVALID_HANDLE;

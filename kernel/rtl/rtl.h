@@ -46,4 +46,8 @@ int rtl_strcmp(const char *a, const char *b);
 BOOLEAN rtl_starts_with(const char *s, const char *prefix);
 const char *rtl_strstr(const char *haystack, const char *needle);
 
+/* The C runtime routine drivers import as name (strcpy, wcslen, toupper
+ * ...; include/crt declares them for drivers), or NULL. */
+PVOID rtl_crt_find(const char *name);
+
 #endif

@@ -25,6 +25,8 @@ static ULONG buckets[BUCKETS]; /* index + 1 of the first block, 0: none */
 static ULONG free_list;        /* index + 1 of a free record */
 static ULONG used;             /* records ever handed out */
 static ULONG untracked;        /* blocks the full table could not record */
+/* Tracked blocks on each page of paged pool. */
+static USHORT paged_users[(MM_PAGED_POOL_END - MM_PAGED_POOL_START) >> 12];
 
 static ULONG bucket_of(ULONG va)
 {
@@ -84,11 +86,30 @@ static BOOLEAN is_paged_type(POOL_TYPE type)
     return t == PagedPool || t == PagedPoolCacheAligned;
 }
 
+/* Counts b on the paged pool pages it spans (by +1 or -1). */
+static void count_pages(const vf_block *b, int by)
+{
+    ULONG page;
+
+    if (!b->paged || b->bytes == 0)
+        return;
+    for (page = b->va >> PAGE_SHIFT;
+         page <= (b->va + b->bytes - 1) >> PAGE_SHIFT; page++)
+        paged_users[page - (MM_PAGED_POOL_START >> PAGE_SHIFT)] += by;
+}
+
+BOOLEAN vf_paged_page_in_use(ULONG va)
+{
+    return mm_is_paged_pool(va) &&
+           paged_users[(va - MM_PAGED_POOL_START) >> PAGE_SHIFT] != 0;
+}
+
 /* Records block b for driver d (the table lock held). */
 static void track(vf_block *record, const vf_block *b, vf_driver *d)
 {
     *record = *b;
     insert(record);
+    count_pages(b, 1);
     d->live_blocks++;
     d->live_bytes += b->bytes;
 }
@@ -108,10 +129,14 @@ PVOID vf_allocate_pool(POOL_TYPE type, SIZE_T bytes, ULONG tag,
                   0};
     BOOLEAN special =
         (vf_classes & HAL_VERIFIER_SPECIAL) && bytes <= VF_SPECIAL_MAX;
-    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
-    vf_block *record = new_record();
+    KIRQL irql;
+    vf_block *record;
     PVOID p;
 
+    if ((vf_classes & HAL_VERIFIER_LOWRES) && vf_inject_failure(caller))
+        return NULL;
+    irql = KfRaiseIrql(DISPATCH_LEVEL);
+    record = new_record();
     KfLowerIrql(irql);
     if (record == NULL || !special || !vf_special_allocate(&b)) {
         p = ex_pool_allocate(type, bytes, tag);
@@ -120,7 +145,8 @@ PVOID vf_allocate_pool(POOL_TYPE type, SIZE_T bytes, ULONG tag,
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     if (record == NULL)
         untracked += b.va != 0;
-    else if (b.va != 0 && (b.first != 0 || (vf_classes & HAL_VERIFIER_POOL)))
+    else if (b.va != 0 && (b.first != 0 || (vf_classes & (HAL_VERIFIER_POOL |
+                                                          HAL_VERIFIER_IRQL))))
         track(record, &b, d);
     else
         release_record(record);
@@ -145,6 +171,12 @@ static void check_timers(ULONG lo, ULONG hi, const char *what)
         vf_stop(TIMER_OR_DPC_INVALID, kind, HAL_PTR_VA((void *)object), lo, hi,
                 "%s holds %s (at %08X)", what, kinds[kind],
                 HAL_PTR_VA((void *)object));
+}
+
+static void forget_locks(PVOID p, SIZE_T bytes)
+{
+    if ((vf_classes & HAL_VERIFIER_DEADLOCK) && bytes != 0)
+        vf_forget_locks((ULONG_PTR)p, (ULONG_PTR)p + bytes);
 }
 
 /* A special pool block freed: NT's own checks, then the verifier's. */
@@ -172,6 +204,7 @@ BOOLEAN vf_free_pool(PVOID p, ULONG tag)
     if (r != NULL) {
         b = *r;
         r->first = 0; /* no longer a live special block */
+        count_pages(&b, -1);
         vf_drivers[b.driver].live_blocks--;
         vf_drivers[b.driver].live_bytes -= b.bytes;
     }
@@ -181,9 +214,15 @@ BOOLEAN vf_free_pool(PVOID p, ULONG tag)
                 "ExFreePool of %08X: special pool that is not allocated "
                 "(freed twice?)",
                 va);
-    if (r == NULL)
+    if (r == NULL) {
+        if (vf_classes & HAL_VERIFIER_DEADLOCK)
+            forget_locks(p, ex_pool_block_size(p));
         return FALSE;
+    }
     check_timers(va, va + b.bytes, "the pool block being freed");
+    if (vf_classes & HAL_VERIFIER_MISC)
+        vf_check_freed_objects(p, b.bytes);
+    forget_locks(p, b.bytes);
     if (b.first == 0)
         return FALSE;
     free_special(&b, tag);
@@ -226,6 +265,8 @@ void vf_check_unload(const mm_system_image *image, vf_driver *d)
 {
     check_timers(image->base, image->base + image->size,
                  "the driver image being unloaded");
+    forget_locks(HAL_VA_PTR(image->base), image->size);
+    vf_report_lowres(image->name);
     if (d == NULL || d->live_blocks == 0 || !(vf_classes & HAL_VERIFIER_POOL))
         return;
     report_leaks(image->name, (ULONG)(d - vf_drivers), d);

@@ -37,6 +37,117 @@ void vf_image_unloading(const struct mm_system_image *image);
 /* Is the code at host address ra in a driver the verifier checks? */
 BOOLEAN vf_verified_address(const void *ra);
 
+/* ---- IRQL (irql.c) ------------------------------------------------------- */
+
+/* IRQL is about to be raised to new_irql (a spin lock acquired, when
+ * new_irql is DISPATCH_LEVEL) by the code that caller returns to. */
+void vf_raise(KIRQL new_irql, const void *caller);
+/* A driver's DPC routine is about to be called at DISPATCH_LEVEL. */
+void vf_driver_routine(const void *routine);
+extern ULONG vf_trims, vf_trimmed; /* trims made, pages they took */
+
+static inline void vf_hook_raise(KIRQL new_irql, const void *caller)
+{
+    if (vf_classes & HAL_VERIFIER_IRQL)
+        vf_raise(new_irql, caller);
+}
+
+static inline void vf_hook_dpc(const void *routine)
+{
+    if (vf_classes & HAL_VERIFIER_IRQL)
+        vf_driver_routine(routine);
+}
+
+/* ---- I/O (io.c) ------------------------------------------------------------
+ */
+
+/* IoCallDriver is about to call device's dispatch routine for stack: a
+ * frame number for vf_io_called (0: the routine is not verified). */
+ULONG vf_io_call(PDEVICE_OBJECT device, PIRP irp, PIO_STACK_LOCATION stack,
+                 const void *caller);
+/* The dispatch routine returned status; IRQL was irql_before. */
+void vf_io_called(ULONG frame, PDEVICE_OBJECT device, PIRP irp,
+                  PIO_STACK_LOCATION stack, NTSTATUS status, KIRQL irql_before,
+                  const void *routine);
+/* IoCompleteRequest(irp) from the code caller returns to. */
+void vf_io_complete(PIRP irp, const void *caller);
+
+static inline BOOLEAN vf_io_on(void)
+{
+    return (vf_classes & HAL_VERIFIER_IO) != 0;
+}
+
+static inline void vf_hook_complete(PIRP irp, const void *caller)
+{
+    if (vf_classes & HAL_VERIFIER_IO)
+        vf_io_complete(irp, caller);
+}
+
+/* ---- Low resources and miscellaneous checks (misc.c) --------------------- */
+
+/* Should this request of the code caller returns to fail (lowres)? */
+BOOLEAN vf_inject_failure(const void *caller);
+/* At an unload: how many requests lowres failed. */
+void vf_report_lowres(const char *name);
+/* A lookaside list was initialized (or deleted) by caller's code. */
+void vf_lookaside(const void *list, BOOLEAN initialized, const void *caller);
+/* Pool [p, p + bytes) of a verified driver is being freed: stops when it
+ * holds a live lookaside list. */
+void vf_check_freed_objects(const void *p, SIZE_T bytes);
+/* ObReferenceObjectByHandle with KernelMode of a handle that is not a
+ * kernel handle, by caller's code. */
+void vf_reference_handle(HANDLE handle, const void *caller);
+
+static inline BOOLEAN vf_hook_fail(const void *caller)
+{
+    return (vf_classes & HAL_VERIFIER_LOWRES) && vf_inject_failure(caller);
+}
+
+static inline void vf_hook_lookaside(const void *list, BOOLEAN initialized,
+                                     const void *caller)
+{
+    if (vf_classes & HAL_VERIFIER_MISC)
+        vf_lookaside(list, initialized, caller);
+}
+
+static inline void vf_hook_reference_handle(HANDLE handle, BOOLEAN kernel_mode,
+                                            BOOLEAN kernel_handle,
+                                            const void *caller)
+{
+    if ((vf_classes & HAL_VERIFIER_MISC) && kernel_mode && !kernel_handle)
+        vf_reference_handle(handle, caller);
+}
+
+/* ---- Locks (irql.c, deadlock.c) ------------------------------------------ */
+
+typedef enum vf_lock_kind {
+    VF_SPIN_LOCK,
+    VF_FAST_MUTEX,
+    VF_MUTEX,
+} vf_lock_kind;
+
+/* Lock is about to be acquired (a spin lock also raises to DISPATCH_LEVEL)
+ * by the code that caller returns to; lock was released. */
+void vf_lock_acquire(const void *lock, vf_lock_kind kind, const void *caller);
+void vf_lock_release(const void *lock);
+
+static inline void vf_hook_lock_acquire(const void *lock, vf_lock_kind kind,
+                                        const void *caller)
+{
+    if (vf_classes & (HAL_VERIFIER_IRQL | HAL_VERIFIER_DEADLOCK))
+        vf_lock_acquire(lock, kind, caller);
+}
+
+static inline void vf_hook_lock_release(const void *lock)
+{
+    if (vf_classes & HAL_VERIFIER_DEADLOCK)
+        vf_lock_release(lock);
+}
+
+/* Forgets the locks in [lo, hi) (host addresses): memory freed or an
+ * image unloaded. */
+void vf_forget_locks(ULONG_PTR lo, ULONG_PTR hi);
+
 /* ---- Pool (pool.c, special.c) ---------------------------------------------
  */
 
@@ -130,6 +241,11 @@ vf_driver *vf_driver_of_image(const struct mm_system_image *image);
 void vf_describe_code(char *buf, ULONG size, ULONG_PTR address);
 /* A pool tag as its four characters ('.' for others), in text. */
 const char *vf_tag_text(ULONG tag, char text[5]);
+/* A stop parameter for pointer p: its guest address when in the window. */
+static inline ULONG_PTR vf_va(const void *p)
+{
+    return HAL_PTR_IN_WINDOW(p) ? HAL_PTR_VA(p) : (ULONG_PTR)p;
+}
 /* KeBugCheckEx with a line (printf-style) saying what went wrong. */
 DECLSPEC_NORETURN void vf_stop(ULONG code, ULONG_PTR p1, ULONG_PTR p2,
                                ULONG_PTR p3, ULONG_PTR p4, const char *fmt,
@@ -154,6 +270,8 @@ void vf_special_free(const vf_block *b);
 /* The special block of blocks[0..count) whose pages hold va, or NULL. */
 const vf_block *vf_special_holding(const vf_block *blocks, ULONG count,
                                    ULONG va);
+/* Does paged pool page va hold a tracked block? DISPATCH_LEVEL. */
+BOOLEAN vf_paged_page_in_use(ULONG va);
 /* Is va in a special pool page (live, guard or freed)? */
 BOOLEAN vf_is_special(ULONG va);
 

@@ -17,7 +17,7 @@ static BOOLEAN enter(void)
     return TRUE;
 }
 
-static void leave(void)
+static void vm_leave(void)
 {
     KeUnstackDetachProcess(&attached);
     kt_delete_process(process);
@@ -89,7 +89,7 @@ KTEST(vm, reserve_rounds_to_64k_and_commit_is_demand_zero)
     KT_EXPECT(mm_read_pte(HAL_PTR_VA(p)) & X86_PTE_VALID);
     KT_EXPECT_EQ(release(base), STATUS_SUCCESS);
     KT_EXPECT_EQ(info(base).State, MEM_FREE);
-    leave();
+    vm_leave();
 }
 
 KTEST(vm, anywhere_allocations_do_not_overlap)
@@ -112,7 +112,7 @@ KTEST(vm, anywhere_allocations_do_not_overlap)
     a = HAL_VA_PTR(0x60000000);
     KT_EXPECT_EQ(allocate(&a, &sb, MEM_COMMIT, PAGE_READWRITE),
                  STATUS_CONFLICTING_ADDRESSES);
-    leave();
+    vm_leave();
 }
 
 KTEST(vm, reservations_may_not_overlap)
@@ -124,7 +124,7 @@ KTEST(vm, reservations_may_not_overlap)
     KT_EXPECT_EQ(allocate(&a, &sa, MEM_RESERVE, PAGE_READONLY), STATUS_SUCCESS);
     KT_EXPECT_EQ(allocate(&b, &sb, MEM_RESERVE, PAGE_READONLY),
                  STATUS_CONFLICTING_ADDRESSES);
-    leave();
+    vm_leave();
 }
 
 KTEST(vm, decommit_and_release_rules)
@@ -158,7 +158,7 @@ KTEST(vm, decommit_and_release_rules)
         STATUS_FREE_VM_NOT_AT_BASE);
     KT_EXPECT_EQ(release(base), STATUS_SUCCESS);
     KT_EXPECT_EQ(release(base), STATUS_MEMORY_NOT_ALLOCATED);
-    leave();
+    vm_leave();
 }
 
 KTEST(vm, protect_returns_the_old_protection_and_applies_the_new)
@@ -195,7 +195,7 @@ KTEST(vm, protect_returns_the_old_protection_and_applies_the_new)
     KT_EXPECT_EQ(ZwProtectVirtualMemory(NtCurrentProcess(), &p, &size,
                                         PAGE_READWRITE | PAGE_EXECUTE, &old),
                  STATUS_INVALID_PAGE_PROTECTION);
-    leave();
+    vm_leave();
 }
 
 /* A guard page raises once, then is an ordinary page. */
@@ -213,7 +213,7 @@ KTEST(vm, guard_page_raises_once)
     KT_EXPECT_EQ(try_access(base, TRUE, &v), STATUS_GUARD_PAGE_VIOLATION);
     KT_EXPECT_EQ(info(base).Protect, PAGE_READWRITE);
     KT_EXPECT_EQ(try_access(base, TRUE, &v), STATUS_SUCCESS);
-    leave();
+    vm_leave();
 }
 
 /* User pages are pageable: trimmed and purged, they come back from the
@@ -244,7 +244,7 @@ KTEST(vm, user_pages_page_out_and_back)
     }
     mm_get_paging_stats(&after);
     KT_EXPECT_EQ(after.page_ins - before.page_ins, 4);
-    leave();
+    vm_leave();
 }
 
 KTEST(vm, bad_arguments_get_status_codes)
@@ -274,7 +274,7 @@ KTEST(vm, bad_arguments_get_status_codes)
                                       (MEMORY_INFORMATION_CLASS)7, &mbi,
                                       sizeof mbi, NULL),
                  STATUS_INVALID_INFO_CLASS);
-    leave();
+    vm_leave();
 }
 
 /*
@@ -303,5 +303,5 @@ KTEST(vm, user_mode_callers_are_probed)
                                       sizeof(MEMORY_BASIC_INFORMATION), NULL),
                  STATUS_ACCESS_VIOLATION); /* crosses 0x7FFF0000 */
     self->PreviousMode = KernelMode;
-    leave();
+    vm_leave();
 }

@@ -27,11 +27,19 @@ static const struct {
     const char *name;
     ULONG bits;
 } verifier_classes[] = {
-    {"standard", HAL_VERIFIER_SPECIAL | HAL_VERIFIER_POOL},
+    {"standard", HAL_VERIFIER_SPECIAL | HAL_VERIFIER_IRQL | HAL_VERIFIER_POOL |
+                     HAL_VERIFIER_IO | HAL_VERIFIER_DEADLOCK |
+                     HAL_VERIFIER_MISC},
     {"special", HAL_VERIFIER_SPECIAL},
+    {"irql", HAL_VERIFIER_IRQL},
     {"pool", HAL_VERIFIER_POOL},
+    {"io", HAL_VERIFIER_IO},
+    {"deadlock", HAL_VERIFIER_DEADLOCK},
+    {"misc", HAL_VERIFIER_MISC},
+    {"lowres", HAL_VERIFIER_LOWRES},
 };
-#define VERIFIER_CLASS_NAMES "standard (special,pool), special, pool"
+#define VERIFIER_CLASS_NAMES \
+    "standard (all of:) special, irql, pool, io, deadlock, misc; lowres"
 
 static const char usage[] =
     "usage: ntlab [options] [command]\n"
@@ -84,6 +92,8 @@ static const char usage[] =
     "                       --verifier when it is not given)\n"
     "  --verifier-special=start|end  put special pool's guard page after\n"
     "                       each block (end, the default) or before it\n"
+    "  --verifier-faults 1/N  lowres: fail one request in N of verified\n"
+    "                       drivers, drawn from --seed (implies lowres)\n"
     "  --quiet              the tour and scenarios: one line per scenario\n"
     "  --help, --version\n"
     "\n"
@@ -108,8 +118,10 @@ static bool is_option(const char *arg, const char *name);
 static void forward(char **argv, int from, int to)
 {
     static const char *const boot_options[] = {
-        "--memory", "--pagefile", "--seed", "--realtime", "--trim", "--strict",
-        "--privilege",
+        "--memory",   "--pagefile",        "--seed",
+        "--realtime", "--trim",            "--strict",
+        "--privilege", "--verifier",       "--verifier-driver",
+        "--verifier-special", "--verifier-faults",
     };
     size_t k;
 
@@ -285,6 +297,20 @@ static void set_verifier_driver(const char *value)
     opts.boot.verifier_driver = value;
 }
 
+/* --verifier-faults 1/N: N from 1 to 1000000; turns lowres on. */
+static void set_verifier_faults(const char *value)
+{
+    long n = strncmp(value, "1/", 2) == 0 ? parse_number(value + 2, 1, 1000000)
+                                          : -1;
+
+    if (n < 0)
+        hosted_die("--verifier-faults: '%s' is not 1/N with N from 1 to "
+                   "1000000",
+                   value);
+    opts.boot.verifier_faults = (ULONG)n;
+    opts.boot.verifier |= HAL_VERIFIER_LOWRES;
+}
+
 static void set_verifier_special(const char *value)
 {
     if (strcmp(value, "start") != 0 && strcmp(value, "end") != 0)
@@ -396,6 +422,8 @@ static bool verifier_option(int argc, char **argv, int *i)
     else if (is_option(a, "--verifier-special"))
         set_verifier_special(
             option_value(argc, argv, i, "--verifier-special"));
+    else if (is_option(a, "--verifier-faults"))
+        set_verifier_faults(option_value(argc, argv, i, "--verifier-faults"));
     else
         return false;
     for (; from <= *i; from++)

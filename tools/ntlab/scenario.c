@@ -178,6 +178,9 @@ static int parse_boot(parser *p, char *rest)
 
         for (k = 0; k < 3; k++)
             known |= strcmp(words[i], flags[k]) == 0;
+        /* The child boot checks the classes a --verifier= names. */
+        known |= strcmp(words[i], "--verifier") == 0 ||
+                 strncmp(words[i], "--verifier=", 11) == 0;
         for (k = 0; k < 3 && !known; k++) {
             if (strcmp(words[i], valued[k]) != 0)
                 continue;

@@ -104,3 +104,52 @@ int putchar(int c)
     write_text(&ch, 1);
     return (unsigned char)ch;
 }
+
+/* ---- Streams ------------------------------------------------------------- */
+
+struct _ntlab_file {
+    int unused;
+};
+static FILE console = {0};
+FILE *const stdout = &console;
+FILE *const stderr = &console;
+
+int vfprintf(FILE *stream, const char *format, va_list ap)
+{
+    (void)stream;
+    return vprintf(format, ap);
+}
+
+int fprintf(FILE *stream, const char *format, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, format);
+    n = vfprintf(stream, format, ap);
+    va_end(ap);
+    return n;
+}
+
+int fputs(const char *s, FILE *stream)
+{
+    size_t n = 0;
+
+    (void)stream;
+    while (s[n] != '\0')
+        n++;
+    write_text(s, n);
+    return 1;
+}
+
+int fputc(int c, FILE *stream)
+{
+    (void)stream;
+    return putchar(c);
+}
+
+int fflush(FILE *stream)
+{
+    (void)stream;
+    return 0;
+}

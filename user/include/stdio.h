@@ -19,4 +19,32 @@ int sprintf(char *buf, const char *format, ...)
 int puts(const char *s);
 int putchar(int c);
 
+/*
+ * Streams: stdout and stderr are both the console (ntlab has one), and
+ * writes to them are not buffered, so fflush has nothing to do. There is
+ * no stdin: ntlab's console has no input.
+ */
+typedef struct _ntlab_file FILE;
+extern FILE *const stdout;
+extern FILE *const stderr;
+int fprintf(FILE *stream, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+int vfprintf(FILE *stream, const char *format, va_list ap);
+int fputs(const char *s, FILE *stream);
+int fputc(int c, FILE *stream);
+#define putc(c, stream) fputc(c, stream)
+int fflush(FILE *stream);
+
+/*
+ * Reading formatted text from a string: %d %i %u %x %o %c %s %[ is not
+ * taken], with the h, l and ll sizes, %f %e %g (float, or double with l),
+ * %n, %% and * (assign nothing). Returns the number of fields assigned,
+ * or EOF when the input ended before the first. sscanf_s is the same with
+ * a buffer size (an unsigned int) after each %c and %s pointer; a text
+ * that does not fit stores an empty string and ends the scan.
+ */
+int sscanf(const char *s, const char *format, ...);
+int vsscanf(const char *s, const char *format, va_list ap);
+int sscanf_s(const char *s, const char *format, ...);
+
 #endif

@@ -1,6 +1,8 @@
 /*
  * vfbugs.exe BUG: asks vfbugs.sys to make one mistake (drivers/vfbugs):
- * overrun, overwrite, use-after-free, leak, timer or pool-timer.
+ * overrun, overwrite, use-after-free, leak, timer, pool-timer,
+ * paged-under-lock, pending, complete-pending, lock-order, unchecked,
+ * lookaside or kernel-handle.
  * Exits 0 when the request came back, 1 when it failed, 2 on a bad BUG.
  */
 #include <stdio.h>
@@ -11,11 +13,18 @@
 #include "lesson.h"
 
 static const char *const Bugs[] = {
-    "", "overrun", "overwrite", "use-after-free", "leak", "timer", "pool-timer",
+    "",           "overrun",
+    "overwrite",  "use-after-free",
+    "leak",       "timer",
+    "pool-timer", "paged-under-lock",
+    "pending",    "complete-pending",
+    "lock-order", "unchecked",
+    "lookaside",  "kernel-handle",
 };
 
 int main(int argc, char **argv)
 {
+    VFBUGS_REQUEST Request = {0, 0};
     ULONG Bug;
     DWORD Got;
     HANDLE Device;
@@ -25,14 +34,19 @@ int main(int argc, char **argv)
             break;
     if (argc != 2 || Bug == sizeof Bugs / sizeof Bugs[0]) {
         printf("usage: vfbugs.exe overrun|overwrite|use-after-free|leak|"
-               "timer|pool-timer\n");
+               "timer|pool-timer|paged-under-lock|pending|complete-pending|"
+               "lock-order|unchecked|lookaside|kernel-handle\n");
         return 2;
     }
     Device = OpenLessonDevice("vfbugs.exe", "VfBugs");
     if (Device == INVALID_HANDLE_VALUE)
         return 1;
-    if (!DeviceIoControl(Device, IOCTL_VFBUGS, &Bug, sizeof Bug, NULL, 0, &Got,
-                         NULL)) {
+    Request.Bug = Bug;
+    if (Bug == VFBUGS_KERNEL_HANDLE)
+        Request.Handle =
+            (ULONG)(ULONG_PTR)CreateEventA(NULL, FALSE, FALSE, NULL);
+    if (!DeviceIoControl(Device, IOCTL_VFBUGS, &Request, sizeof Request, NULL,
+                         0, &Got, NULL)) {
         printf("vfbugs.exe: the request failed: error %u\n",
                (unsigned)GetLastError());
         CloseHandle(Device);

@@ -119,6 +119,19 @@ ULONGLONG WINAPI GetTickCount64(VOID)
            (((ticks >> 32) * multiplier) << 8);
 }
 
+BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount)
+{
+    lpPerformanceCount->QuadPart =
+        (LONGLONG)read_time(&USER_SHARED_DATA->InterruptTime);
+    return TRUE;
+}
+
+BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER *lpFrequency)
+{
+    lpFrequency->QuadPart = 10000000; /* the interrupt time's 100 ns */
+    return TRUE;
+}
+
 DWORD WINAPI GetTickCount(VOID)
 {
     return (DWORD)GetTickCount64();

@@ -343,3 +343,60 @@ BOOL WINAPI CancelIo(HANDLE hFile)
 
     return win32_check(NtCancelIoFile(hFile, &iosb));
 }
+
+/* ---- Completion routines (ReadFileEx, WriteFileEx) ----------------------- */
+
+/* The user APC of a ReadFileEx or WriteFileEx: the caller's routine with
+ * the request's Win32 error, bytes and OVERLAPPED. */
+static VOID NTAPI call_completion(PVOID ApcContext,
+                                  PIO_STATUS_BLOCK IoStatusBlock,
+                                  ULONG Reserved)
+{
+    LPOVERLAPPED_COMPLETION_ROUTINE routine =
+        (LPOVERLAPPED_COMPLETION_ROUTINE)ApcContext;
+    DWORD error = NT_ERROR(IoStatusBlock->Status)
+                      ? RtlNtStatusToDosError(IoStatusBlock->Status)
+                      : 0;
+
+    (void)Reserved;
+    routine(error, (DWORD)IoStatusBlock->Information,
+            (LPOVERLAPPED)IoStatusBlock);
+}
+
+/* A request whose end is a user APC in this thread, run when it next
+ * waits alertably; FALSE when it could not be made. */
+static BOOL transfer_ex(BOOL write, HANDLE file, PVOID buffer, DWORD length,
+                        LPOVERLAPPED overlapped,
+                        LPOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+    LARGE_INTEGER offset;
+    PIO_STATUS_BLOCK iosb = (PIO_STATUS_BLOCK)overlapped;
+    NTSTATUS status;
+
+    if (overlapped == NULL || routine == NULL)
+        return win32_check(STATUS_INVALID_PARAMETER);
+    offset.LowPart = overlapped->Offset;
+    offset.HighPart = (LONG)overlapped->OffsetHigh;
+    overlapped->Internal = STATUS_PENDING;
+    status = write ? NtWriteFile(file, NULL, call_completion, (PVOID)routine,
+                                 iosb, buffer, length, &offset, NULL)
+                   : NtReadFile(file, NULL, call_completion, (PVOID)routine,
+                                iosb, buffer, length, &offset, NULL);
+    return NT_ERROR(status) ? win32_check(status) : TRUE;
+}
+
+BOOL WINAPI ReadFileEx(HANDLE hFile, LPVOID lpBuffer,
+                       DWORD nNumberOfBytesToRead, LPOVERLAPPED lpOverlapped,
+                       LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    return transfer_ex(FALSE, hFile, lpBuffer, nNumberOfBytesToRead,
+                       lpOverlapped, lpCompletionRoutine);
+}
+
+BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer,
+                        DWORD nNumberOfBytesToWrite, LPOVERLAPPED lpOverlapped,
+                        LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    return transfer_ex(TRUE, hFile, (PVOID)lpBuffer, nNumberOfBytesToWrite,
+                       lpOverlapped, lpCompletionRoutine);
+}

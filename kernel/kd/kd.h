@@ -1,0 +1,50 @@
+/*
+ * The kernel debugger's interface (Kd): stack walks, code addresses named
+ * as WinDbg names them (module!function+offset, with the source line), and
+ * what the stop screen prints from them. It reads every subsystem and
+ * changes none, so it sits above them all; the stop screen (ke) calls it.
+ *
+ * Frames are walked by their frame pointers, as on x86: the kernel and
+ * drivers keep them (the build's -fno-omit-frame-pointer). A frame pointer
+ * fp holds the caller's frame pointer at fp[0] and the return address at
+ * fp[1]. A walk stays on the thread's kernel stack and stops where the
+ * chain leaves it.
+ */
+#ifndef KERNEL_KD_KD_H
+#define KERNEL_KD_KD_H
+
+#include "../ke/ke.h"
+
+#define KD_MAX_FRAMES 32
+
+/* One frame of a walk: the code address (a host pointer, as the CPU runs
+ * it) and its frame pointer (0 when unknown). exact is TRUE for the
+ * instruction that trapped, FALSE for a return address. */
+typedef struct kd_frame {
+    ULONG_PTR ip;
+    ULONG_PTR fp;
+    BOOLEAN exact;
+} kd_frame;
+
+/*
+ * Walks the kernel stack of the current thread: from the innermost
+ * kernel-mode trap it is handling, if any, or else from frame pointer fp
+ * (a frame of the caller's). Fills frames[0..max-1]; returns how many.
+ * Any IRQL.
+ */
+ULONG kd_walk_current(ULONG_PTR fp, kd_frame *frames, ULONG max);
+
+/* Formats code address ip ("sample.sys!SampleIoctl+0x1D (sample.c:42)",
+ * "nt!IofCallDriver+0x2B (irp.c:120)", "sample.sys+0x160D" without symbols)
+ * into buf. A return address is named by the call before it. Any IRQL. */
+void kd_format_code(const kd_frame *frame, char *buf, ULONG size);
+
+/*
+ * The stop screen's lines about code: the driver the stop points at (the
+ * instruction its parameters give, else the innermost driver frame on the
+ * stack) and the backtrace. instruction is the stop's instruction
+ * parameter (0 for none); fp is the frame of the bug check.
+ */
+void kd_print_stop_stack(ULONG_PTR instruction, ULONG_PTR fp);
+
+#endif
