@@ -276,7 +276,7 @@ bench: $(BUILD)/ntlab-bench programs
 # 600), in this build (SAN=... for the sanitizer one).
 SECONDS ?= 600
 fuzz: $(BUILD)/ntlab programs
-	NTLAB=$(BUILD)/ntlab sh tests/fuzz/run $(SECONDS)
+	NTLAB=$(BUILD)/ntlab sh tests/fuzz/run seconds $(SECONDS)
 
 clean:
 	rm -rf build

@@ -114,25 +114,25 @@ static void make_memory(void)
 /*
  * The shipped drivers' devices, and the I/O control codes each has that
  * are wrong on purpose (a lesson driver showing a bug the system stops
- * for: a user pointer used later from a work item without __try, or from
- * a DPC). kmcall.sys is left out: what it does is call the program's own
+ * for: a caller's pointer kept and used later, unprobed, from a work item
+ * or a DPC; under __try a system-space address still stops with 0x50). kmcall.sys is left out: what it does is call the program's own
  * function in kernel mode, so a random request is a random kernel call.
  */
 static const struct {
     PCWSTR path;
     ULONG type;
-    ULONG wrong[2]; /* function numbers, 0x800 + n; 0: none */
+    ULONG wrong[3]; /* function numbers, 0x800 + n; 0: none */
 } devices[] = {
-    {L"\\Device\\IoTest", 0x8000, {0, 0}},
-    {L"\\Device\\IoTestDirect", 0x8000, {0, 0}},
-    {L"\\Device\\IoTestNeither", 0x8000, {0, 0}},
-    {L"\\Device\\Addresses", 0x8000, {0, 0}},
-    {L"\\Device\\Direct", 0x8002, {0, 0}},
-    {L"\\Device\\FilterLower", 0x8002, {0, 0}},
-    {L"\\Device\\Handles", 0x8000, {0, 0}},
-    {L"\\Device\\Neither", 0x8001, {0x802, 0x803}},
-    {L"\\Device\\PagedPool", 0x8000, {0, 0}},
-    {L"\\Device\\TimerDpc", 0x8001, {0, 0}},
+    {L"\\Device\\IoTest", 0x8000, {0, 0, 0}},
+    {L"\\Device\\IoTestDirect", 0x8000, {0, 0, 0}},
+    {L"\\Device\\IoTestNeither", 0x8000, {0, 0, 0}},
+    {L"\\Device\\Addresses", 0x8000, {0, 0, 0}},
+    {L"\\Device\\Direct", 0x8002, {0, 0, 0}},
+    {L"\\Device\\FilterLower", 0x8002, {0, 0, 0}},
+    {L"\\Device\\Handles", 0x8000, {0, 0, 0}},
+    {L"\\Device\\Neither", 0x8001, {0x801, 0x802, 0x803}},
+    {L"\\Device\\PagedPool", 0x8000, {0, 0, 0}},
+    {L"\\Device\\TimerDpc", 0x8001, {0, 0, 0}},
 };
 
 /* Handles of every kind the services take, and the shipped drivers'
