@@ -51,7 +51,7 @@ I386_FLAGS := $(COMMON) $(FREESTANDING) -m32 -nostdlib -DDBG=1
 
 KERNEL_SRC := $(sort $(wildcard kernel/*.c kernel/*/*.c))
 KTEST_SRC := $(sort $(wildcard tests/kernel/*.c))
-HAL_SRC := $(sort $(wildcard hal/hosted/*.c)) hal/hosted/switch.S
+HAL_SRC := $(sort $(wildcard hal/hosted/*.c)) hal/hosted/switch.S hal/hosted/gate.S
 NTLAB_SRC := $(sort $(wildcard tools/ntlab/*.c))
 KBENCH_SRC := $(sort $(wildcard bench/kbench_*.c))
 BENCH_SRC := bench/main.c bench/baseline.c

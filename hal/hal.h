@@ -139,6 +139,22 @@ void hal_set_kernel_stack(void *stack_base);
 BOOLEAN hal_interrupts_disable(void);
 void hal_interrupts_restore(BOOLEAN enabled);
 
+/* ---- Call gates -----------------------------------------------------------
+ * A call gate is code through which a call to a kernel routine can be
+ * watched: a driver's import bound to hal_call_gate(gate) calls the
+ * handler first, with the gate's number, the driver's return address and
+ * the call's first eight integer arguments (in order), and then the routine
+ * whose address the handler returns, with the arguments, vector registers
+ * and stack exactly as the driver passed them. The handler runs on the
+ * caller's stack and IRQL and may stop the system.
+ */
+#define HAL_CALL_GATES 1024
+typedef PVOID (*hal_call_gate_handler)(ULONG gate, const void *caller,
+                                       const ULONG_PTR *arguments);
+void hal_set_call_gate_handler(hal_call_gate_handler handler);
+/* The code of gate (0 <= gate < HAL_CALL_GATES). */
+PVOID hal_call_gate(ULONG gate);
+
 /* ---- User mode -------------------------------------------------------------
  * A thread enters user mode with hal_user_enter and comes back into the
  * kernel only through a system call (user code calls the function at

@@ -12,6 +12,11 @@
 #   extern NTKERNELAPI T (NTAPI *Name)(...); a routine pointer variable
 # Anything else after the keyword stops the build with its place.
 #
+# A routine's IRQL rule is read from the annotations before the keyword:
+# _IRQL_requires_max_(L), _IRQL_requires_min_(L) and _IRQL_requires_(L)
+# (both). Each entry is {name, address, max, min, routine}; 0xFF and 0 when
+# the routine has no rule (the verifier reads them).
+#
 #   perl tools/gen-exports.pl include/ntddk.h > build/gen/exports.c
 use strict;
 use warnings;
@@ -43,20 +48,26 @@ for my $path (@headers) {
     $text =~ s{\\\n}{ }g;
     $text =~ s{^\s*#[^\n]*}{}gm;
     $text =~ s{__attribute__\s*(\((?:[^()]++|(?1))*\))}{ }g;
-    while ($text =~ /\b(?:NTKERNELAPI|NTSYSAPI)\b([^;{]*)/g) {
-        my $decl = $1;
-        my $name;
+    while ($text =~ /([^;{}]*?)\b(?:NTKERNELAPI|NTSYSAPI)\b([^;{]*)/g) {
+        my ($before, $decl) = ($1, $2);
+        my ($name, $routine) = (undef, 0);
         if ($decl =~ /^[^(]*\(\s*(?:NTAPI\s+|FASTCALL\s+)?\*\s*(\w+)\s*\)\s*\(/) {
             $name = $1;
         } elsif ($decl =~ /^([^(]*?)(\w+)\s*\(/) {
-            $name = $2;
+            ($name, $routine) = ($2, 1);
         } elsif ($decl =~ /(\w+)\s*(?:\[[^\]]*\]\s*)?$/) {
             $name = $1;
         }
         die "gen-exports: $path: cannot read the declaration"
           . " 'NTKERNELAPI$decl'\n"
           unless defined $name && $name !~ /^(?:NTAPI|FASTCALL|VOID)$/;
-        $exports{$name} = 1;
+        my ($max, $min) = ('0xFF', '0');
+        $max = $min = $1 if $before =~ /\b_IRQL_requires_\(\s*(\w+)\s*\)/;
+        $max = $1 if $before =~ /\b_IRQL_requires_max_\(\s*(\w+)\s*\)/;
+        $min = $1 if $before =~ /\b_IRQL_requires_min_\(\s*(\w+)\s*\)/;
+        die "gen-exports: $path: an IRQL rule on $name, which is no routine\n"
+          if !$routine && ($max ne '0xFF' || $min ne '0');
+        $exports{$name} = "$max, $min, $routine";
     }
 }
 die "gen-exports: no exports found in $top\n" unless %exports;
@@ -73,6 +84,6 @@ print <<'EOF';
 const mm_export mm_exports[] = {
 EOF
 for my $name (sort keys %exports) {
-    print "    {\"$name\", (PVOID)&$name},\n";
+    print "    {\"$name\", (PVOID)&$name, $exports{$name}},\n";
 }
 print "};\n\nconst ULONG mm_export_count = ARRAYSIZE(mm_exports);\n";

@@ -180,3 +180,18 @@ void hosted_start(const hosted_options *opts)
     filter_init();
     ki_system_startup(&opts->boot);
 }
+
+/* ---- Call gates ---------------------------------------------------------- */
+
+extern char hal_call_gates[];
+hal_call_gate_handler hal_gate_handler; /* read by gate.S */
+
+void hal_set_call_gate_handler(hal_call_gate_handler handler)
+{
+    hal_gate_handler = handler;
+}
+
+PVOID hal_call_gate(ULONG gate)
+{
+    return gate < HAL_CALL_GATES ? hal_call_gates + 16 * (ULONG_PTR)gate : NULL;
+}

@@ -55,6 +55,7 @@
 #define ATTEMPTED_SWITCH_FROM_DPC               0x000000B8
 #define MUTEX_ALREADY_OWNED                     0x000000BF
 #define IRQL_UNEXPECTED_VALUE                   0x000000C8
+#define DRIVER_VIOLATION                        0x00000121
 #define THREAD_TERMINATE_HELD_MUTEX             0x4000008A
 
 /* The first parameter of UNEXPECTED_KERNEL_MODE_TRAP is the trap number. */

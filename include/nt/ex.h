@@ -32,8 +32,10 @@ typedef enum _POOL_TYPE {
  * and must-succeed pool types, stop the system with BAD_POOL_CALLER.
  * Blocks of a page or more start on a page.
  */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PVOID NTAPI ExAllocatePoolWithTag(POOL_TYPE PoolType,
                                               SIZE_T NumberOfBytes, ULONG Tag);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PVOID NTAPI ExAllocatePool(POOL_TYPE PoolType,
                                        SIZE_T NumberOfBytes);
 /*
@@ -44,9 +46,11 @@ NTKERNELAPI PVOID NTAPI ExAllocatePool(POOL_TYPE PoolType,
  */
 #define POOL_QUOTA_FAIL_INSTEAD_OF_RAISE 8
 #define POOL_RAISE_IF_ALLOCATION_FAILURE 16
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PVOID NTAPI ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType,
                                                    SIZE_T NumberOfBytes,
                                                    ULONG Tag);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PVOID NTAPI ExAllocatePoolWithQuota(POOL_TYPE PoolType,
                                                 SIZE_T NumberOfBytes);
 
@@ -80,6 +84,7 @@ typedef ULONG64 POOL_FLAGS;
  * POOL_FLAG_RAISE_ON_FAILURE. The IRQL and tag rules are
  * ExAllocatePoolWithTag's.
  */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PVOID NTAPI ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes,
                                         ULONG Tag);
 
@@ -119,6 +124,7 @@ typedef struct _POOL_EXTENDED_PARAMETER {
     };
 } POOL_EXTENDED_PARAMETER, *PPOOL_EXTENDED_PARAMETER;
 typedef const POOL_EXTENDED_PARAMETER *PCPOOL_EXTENDED_PARAMETER;
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PVOID NTAPI ExAllocatePool3(
     POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag,
     PCPOOL_EXTENDED_PARAMETER ExtendedParameters, ULONG Count);
@@ -174,7 +180,9 @@ FORCEINLINE VOID ExInitializeDriverRuntime(ULONG RuntimeFlags)
  * already freed, a Tag other than the block's (when Tag is not 0), or the
  * wrong IRQL stop the system with BAD_POOL_CALLER and NT's parameters.
  */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI ExFreePoolWithTag(PVOID P, ULONG Tag);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI ExFreePool(PVOID P);
 
 /* ---- Interlocked singly linked lists ------------------------------------- */
@@ -197,6 +205,7 @@ NTKERNELAPI PSLIST_ENTRY NTAPI ExInterlockedPushEntrySList(
     PSLIST_HEADER ListHead, PSLIST_ENTRY ListEntry, PKSPIN_LOCK Lock);
 NTKERNELAPI PSLIST_ENTRY NTAPI
 ExInterlockedPopEntrySList(PSLIST_HEADER ListHead, PKSPIN_LOCK Lock);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI USHORT NTAPI ExQueryDepthSList(PSLIST_HEADER SListHead);
 
 /* ---- Lookaside lists ----------------------------------------------------- */
@@ -234,22 +243,30 @@ typedef struct _PAGED_LOOKASIDE_LIST {
     GENERAL_LOOKASIDE L;
 } PAGED_LOOKASIDE_LIST, *PPAGED_LOOKASIDE_LIST;
 
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI ExInitializeNPagedLookasideList(
     PNPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
     PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI
 ExDeleteNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PVOID NTAPI
 ExAllocateFromNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI
 ExFreeToNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI ExInitializePagedLookasideList(
     PPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
     PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI
 ExDeletePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI PVOID NTAPI
 ExAllocateFromPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI
 ExFreeToPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
 
@@ -267,9 +284,13 @@ typedef struct _FAST_MUTEX {
     ULONG OldIrql;
 } FAST_MUTEX, *PFAST_MUTEX;
 
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI ExInitializeFastMutex(PFAST_MUTEX FastMutex);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID FASTCALL ExAcquireFastMutex(PFAST_MUTEX FastMutex);
+_IRQL_requires_(APC_LEVEL)
 NTKERNELAPI VOID FASTCALL ExReleaseFastMutex(PFAST_MUTEX FastMutex);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI BOOLEAN FASTCALL ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex);
 NTKERNELAPI VOID FASTCALL ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex);
 NTKERNELAPI VOID FASTCALL ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex);
@@ -304,6 +325,7 @@ typedef struct _WORK_QUEUE_ITEM {
      (Item)->List.Flink = NULL)
 
 /* Queues WorkItem; IRQL <= DISPATCH_LEVEL. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem,
                                        WORK_QUEUE_TYPE QueueType);
 
@@ -316,101 +338,136 @@ NTKERNELAPI VOID NTAPI ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem,
  * access the service needs); the Zw forms run them as from kernel mode.
  * Named objects go in \BaseNamedObjects (or wherever the name says).
  */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtCreateEvent(PHANDLE EventHandle,
                                       ACCESS_MASK DesiredAccess,
                                       POBJECT_ATTRIBUTES ObjectAttributes,
                                       EVENT_TYPE EventType,
                                       BOOLEAN InitialState);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtOpenEvent(PHANDLE EventHandle,
                                     ACCESS_MASK DesiredAccess,
                                     POBJECT_ATTRIBUTES ObjectAttributes);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtSetEvent(HANDLE EventHandle, PLONG PreviousState);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtResetEvent(HANDLE EventHandle, PLONG PreviousState);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtClearEvent(HANDLE EventHandle);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtPulseEvent(HANDLE EventHandle, PLONG PreviousState);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtCreateSemaphore(PHANDLE SemaphoreHandle,
                                           ACCESS_MASK DesiredAccess,
                                           POBJECT_ATTRIBUTES ObjectAttributes,
                                           LONG InitialCount, LONG MaximumCount);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtOpenSemaphore(PHANDLE SemaphoreHandle,
                                         ACCESS_MASK DesiredAccess,
                                         POBJECT_ATTRIBUTES ObjectAttributes);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtReleaseSemaphore(HANDLE SemaphoreHandle,
                                            LONG ReleaseCount,
                                            PLONG PreviousCount);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtCreateMutant(PHANDLE MutantHandle,
                                        ACCESS_MASK DesiredAccess,
                                        POBJECT_ATTRIBUTES ObjectAttributes,
                                        BOOLEAN InitialOwner);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtOpenMutant(PHANDLE MutantHandle,
                                      ACCESS_MASK DesiredAccess,
                                      POBJECT_ATTRIBUTES ObjectAttributes);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtReleaseMutant(HANDLE MutantHandle,
                                         PLONG PreviousCount);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtCreateTimer(PHANDLE TimerHandle,
                                       ACCESS_MASK DesiredAccess,
                                       POBJECT_ATTRIBUTES ObjectAttributes,
                                       TIMER_TYPE TimerType);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtOpenTimer(PHANDLE TimerHandle,
                                     ACCESS_MASK DesiredAccess,
                                     POBJECT_ATTRIBUTES ObjectAttributes);
 typedef VOID(NTAPI *PTIMER_APC_ROUTINE)(PVOID TimerContext, ULONG TimerLowValue,
                                         LONG TimerHighValue);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtSetTimer(HANDLE TimerHandle, PLARGE_INTEGER DueTime,
                                    PTIMER_APC_ROUTINE TimerApcRoutine,
                                    PVOID TimerContext, BOOLEAN ResumeTimer,
                                    LONG Period, PBOOLEAN PreviousState);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtCancelTimer(HANDLE TimerHandle,
                                       PBOOLEAN CurrentState);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtQuerySystemTime(PLARGE_INTEGER SystemTime);
 
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwCreateEvent(PHANDLE EventHandle,
                                       ACCESS_MASK DesiredAccess,
                                       POBJECT_ATTRIBUTES ObjectAttributes,
                                       EVENT_TYPE EventType,
                                       BOOLEAN InitialState);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwOpenEvent(PHANDLE EventHandle,
                                     ACCESS_MASK DesiredAccess,
                                     POBJECT_ATTRIBUTES ObjectAttributes);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwSetEvent(HANDLE EventHandle, PLONG PreviousState);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwResetEvent(HANDLE EventHandle, PLONG PreviousState);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwClearEvent(HANDLE EventHandle);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwPulseEvent(HANDLE EventHandle, PLONG PreviousState);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwCreateSemaphore(PHANDLE SemaphoreHandle,
                                           ACCESS_MASK DesiredAccess,
                                           POBJECT_ATTRIBUTES ObjectAttributes,
                                           LONG InitialCount, LONG MaximumCount);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwReleaseSemaphore(HANDLE SemaphoreHandle,
                                            LONG ReleaseCount,
                                            PLONG PreviousCount);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwCreateMutant(PHANDLE MutantHandle,
                                        ACCESS_MASK DesiredAccess,
                                        POBJECT_ATTRIBUTES ObjectAttributes,
                                        BOOLEAN InitialOwner);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwReleaseMutant(HANDLE MutantHandle,
                                         PLONG PreviousCount);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwCreateTimer(PHANDLE TimerHandle,
                                       ACCESS_MASK DesiredAccess,
                                       POBJECT_ATTRIBUTES ObjectAttributes,
                                       TIMER_TYPE TimerType);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwSetTimer(HANDLE TimerHandle, PLARGE_INTEGER DueTime,
                                    PTIMER_APC_ROUTINE TimerApcRoutine,
                                    PVOID TimerContext, BOOLEAN ResumeTimer,
                                    LONG Period, PBOOLEAN PreviousState);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwCancelTimer(HANDLE TimerHandle,
                                       PBOOLEAN CurrentState);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwQuerySystemTime(PLARGE_INTEGER SystemTime);
 
 /* Waits on objects by handle (the object must be waitable: a dispatcher
  * object, a process or a thread). WaitMode is the previous mode. */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable,
                                               PLARGE_INTEGER Timeout);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtWaitForMultipleObjects(ULONG Count, HANDLE Handles[],
                                                  WAIT_TYPE WaitType,
                                                  BOOLEAN Alertable,
                                                  PLARGE_INTEGER Timeout);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable,
                                               PLARGE_INTEGER Timeout);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwWaitForMultipleObjects(ULONG Count, HANDLE Handles[],
                                                  WAIT_TYPE WaitType,
                                                  BOOLEAN Alertable,
@@ -520,9 +577,11 @@ typedef struct _SYSTEM_PERFORMANCE_INFORMATION {
     ULONG SystemCalls;
 } SYSTEM_PERFORMANCE_INFORMATION, *PSYSTEM_PERFORMANCE_INFORMATION;
 
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtQuerySystemInformation(
     SYSTEM_INFORMATION_CLASS SystemInformationClass, PVOID SystemInformation,
     ULONG SystemInformationLength, PULONG ReturnLength);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwQuerySystemInformation(
     SYSTEM_INFORMATION_CLASS SystemInformationClass, PVOID SystemInformation,
     ULONG SystemInformationLength, PULONG ReturnLength);

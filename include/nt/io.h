@@ -171,21 +171,27 @@ typedef struct _KDEVICE_QUEUE {
     BOOLEAN Busy;
 } KDEVICE_QUEUE, *PKDEVICE_QUEUE;
 
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI KeInitializeDeviceQueue(PKDEVICE_QUEUE DeviceQueue);
 /* Returns FALSE (and marks the queue busy) when it was not busy: the
  * caller starts the entry itself. */
+_IRQL_requires_(DISPATCH_LEVEL)
 NTKERNELAPI BOOLEAN NTAPI KeInsertDeviceQueue(
     PKDEVICE_QUEUE DeviceQueue, PKDEVICE_QUEUE_ENTRY DeviceQueueEntry);
+_IRQL_requires_(DISPATCH_LEVEL)
 NTKERNELAPI BOOLEAN NTAPI KeInsertByKeyDeviceQueue(
     PKDEVICE_QUEUE DeviceQueue, PKDEVICE_QUEUE_ENTRY DeviceQueueEntry,
     ULONG SortKey);
 /* The next entry, or NULL (and the queue no longer busy). */
+_IRQL_requires_(DISPATCH_LEVEL)
 NTKERNELAPI PKDEVICE_QUEUE_ENTRY NTAPI
 KeRemoveDeviceQueue(PKDEVICE_QUEUE DeviceQueue);
 /* The first entry whose key is at least SortKey, else the first entry;
  * NULL (and the queue no longer busy) when it is empty. */
+_IRQL_requires_(DISPATCH_LEVEL)
 NTKERNELAPI PKDEVICE_QUEUE_ENTRY NTAPI
 KeRemoveByKeyDeviceQueue(PKDEVICE_QUEUE DeviceQueue, ULONG SortKey);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI BOOLEAN NTAPI KeRemoveEntryDeviceQueue(
     PKDEVICE_QUEUE DeviceQueue, PKDEVICE_QUEUE_ENTRY DeviceQueueEntry);
 
@@ -446,14 +452,19 @@ FORCEINLINE PDRIVER_CANCEL IoSetCancelRoutine(PIRP Irp,
 #define IoSizeOfIrp(StackSize)                                                 \
     ((USHORT)(sizeof(IRP) + (StackSize) * sizeof(IO_STACK_LOCATION)))
 
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PIRP NTAPI IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoFreeIrp(PIRP Irp);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoInitializeIrp(PIRP Irp, USHORT PacketSize,
                                        CCHAR StackSize);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoReuseIrp(PIRP Irp, NTSTATUS Iostatus);
 
 /* Sends Irp to the next driver: moves to its next stack location and calls
  * the DeviceObject's dispatch routine for its major function. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject,
                                             PIRP Irp);
 #define IoCallDriver(d, i) IofCallDriver((d), (i))
@@ -463,26 +474,34 @@ NTKERNELAPI NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject,
  * finishes the request for its requester. PriorityBoost raises the
  * waiting thread's priority. IRQL <= DISPATCH_LEVEL.
  */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID FASTCALL IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost);
 #define IoCompleteRequest(i, b) IofCompleteRequest((i), (b))
 
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI IoSetCompletionRoutineEx(
     PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine,
     PVOID Context, BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError,
     BOOLEAN InvokeOnCancel);
 
 /* Cancellation. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI BOOLEAN NTAPI IoCancelIrp(PIRP Irp);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoAcquireCancelSpinLock(PKIRQL Irql);
+_IRQL_requires_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoReleaseCancelSpinLock(KIRQL Irql);
 
 /* StartIo: one request at a time per device. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoStartPacket(PDEVICE_OBJECT DeviceObject, PIRP Irp,
                                      PULONG Key, PDRIVER_CANCEL CancelFunction);
+_IRQL_requires_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoStartNextPacket(PDEVICE_OBJECT DeviceObject,
                                          BOOLEAN Cancelable);
 /* The next one is the first queued with a key of at least Key (else the
  * first queued). */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoStartNextPacketByKey(PDEVICE_OBJECT DeviceObject,
                                               BOOLEAN Cancelable, ULONG Key);
 
@@ -550,12 +569,16 @@ NTKERNELAPI NTSTATUS NTAPI IoCsqInitializeEx(
     PIO_CSQ_REMOVE_IRP CsqRemoveIrp, PIO_CSQ_PEEK_NEXT_IRP CsqPeekNextIrp,
     PIO_CSQ_ACQUIRE_LOCK CsqAcquireLock, PIO_CSQ_RELEASE_LOCK CsqReleaseLock,
     PIO_CSQ_COMPLETE_CANCELED_IRP CsqCompleteCanceledIrp);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoCsqInsertIrp(PIO_CSQ Csq, PIRP Irp,
                                       PIO_CSQ_IRP_CONTEXT Context);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI IoCsqInsertIrpEx(PIO_CSQ Csq, PIRP Irp,
                                             PIO_CSQ_IRP_CONTEXT Context,
                                             PVOID InsertContext);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PIRP NTAPI IoCsqRemoveIrp(PIO_CSQ Csq, PIO_CSQ_IRP_CONTEXT Context);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PIRP NTAPI IoCsqRemoveNextIrp(PIO_CSQ Csq, PVOID PeekContext);
 
 /*
@@ -578,16 +601,20 @@ typedef struct _IO_REMOVE_LOCK {
     IO_REMOVE_LOCK_COMMON_BLOCK Common;
 } IO_REMOVE_LOCK, *PIO_REMOVE_LOCK;
 
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI VOID NTAPI IoInitializeRemoveLockEx(PIO_REMOVE_LOCK Lock,
                                                 ULONG AllocateTag,
                                                 ULONG MaxLockedMinutes,
                                                 ULONG HighWatermark,
                                                 ULONG RemlockSize);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI IoAcquireRemoveLockEx(PIO_REMOVE_LOCK RemoveLock,
                                                  PVOID Tag, PCSTR File,
                                                  ULONG Line, ULONG RemlockSize);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoReleaseRemoveLockEx(PIO_REMOVE_LOCK RemoveLock,
                                              PVOID Tag, ULONG RemlockSize);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI VOID NTAPI IoReleaseRemoveLockAndWaitEx(PIO_REMOVE_LOCK RemoveLock,
                                                     PVOID Tag,
                                                     ULONG RemlockSize);
@@ -604,11 +631,13 @@ NTKERNELAPI VOID NTAPI IoReleaseRemoveLockAndWaitEx(PIO_REMOVE_LOCK RemoveLock,
 
 /* Requests from drivers to drivers (threaded: they finish like a
  * service's, with the event set and the status block written). */
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI PIRP NTAPI IoBuildDeviceIoControlRequest(
     ULONG IoControlCode, PDEVICE_OBJECT DeviceObject, PVOID InputBuffer,
     ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength,
     BOOLEAN InternalDeviceIoControl, PKEVENT Event,
     PIO_STATUS_BLOCK IoStatusBlock);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI PIRP NTAPI IoBuildSynchronousFsdRequest(
     ULONG MajorFunction, PDEVICE_OBJECT DeviceObject, PVOID Buffer,
     ULONG Length, PLARGE_INTEGER StartingOffset, PKEVENT Event,
@@ -616,6 +645,7 @@ NTKERNELAPI PIRP NTAPI IoBuildSynchronousFsdRequest(
 
 /* ---- Device objects and names ---------------------------------------------------- */
 
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI IoCreateDevice(PDRIVER_OBJECT DriverObject,
                                           ULONG DeviceExtensionSize,
                                           PUNICODE_STRING DeviceName,
@@ -632,6 +662,7 @@ NTKERNELAPI NTSTATUS NTAPI IoCreateDevice(PDRIVER_OBJECT DriverObject,
  * else is STATUS_INVALID_PARAMETER) and the class GUID is not recorded.
  * The SDDL_DEVOBJ_* strings are wdmsec.h's.
  */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI IoCreateDeviceSecure(
     PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
     PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
@@ -645,16 +676,24 @@ extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RX;
 extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_R;
 extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RW_RES_R;
 extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RWX_RES_RWX;
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName,
                                                 PUNICODE_STRING DeviceName);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PDEVICE_OBJECT NTAPI IoAttachDeviceToDeviceStack(
     PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI VOID NTAPI IoDetachDevice(PDEVICE_OBJECT TargetDevice);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PDEVICE_OBJECT NTAPI IoGetAttachedDevice(PDEVICE_OBJECT DeviceObject);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PDEVICE_OBJECT NTAPI
 IoGetAttachedDeviceReference(PDEVICE_OBJECT DeviceObject);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI IoGetDeviceObjectPointer(
     PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess,
     PFILE_OBJECT *FileObject, PDEVICE_OBJECT *DeviceObject);
@@ -663,6 +702,7 @@ NTKERNELAPI NTSTATUS NTAPI IoGetDeviceObjectPointer(
 NTKERNELAPI NTSTATUS NTAPI IoCreateDriver(PUNICODE_STRING DriverName,
                                           PDRIVER_INITIALIZE InitializationFunction);
 NTKERNELAPI VOID NTAPI IoDeleteDriver(PDRIVER_OBJECT DriverObject);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PEPROCESS NTAPI IoGetRequestorProcess(PIRP Irp);
 NTKERNELAPI BOOLEAN NTAPI IoIsOperationSynchronous(PIRP Irp);
 
@@ -676,10 +716,13 @@ typedef struct _IO_WORKITEM *PIO_WORKITEM;
 typedef VOID(NTAPI IO_WORKITEM_ROUTINE)(PDEVICE_OBJECT DeviceObject,
                                         PVOID Context);
 typedef IO_WORKITEM_ROUTINE *PIO_WORKITEM_ROUTINE;
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PIO_WORKITEM NTAPI IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoFreeWorkItem(PIO_WORKITEM IoWorkItem);
 /* Runs WorkerRoutine(DeviceObject, Context) in a system worker thread; the
  * device object is referenced until it returns. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoQueueWorkItem(PIO_WORKITEM IoWorkItem,
                                        PIO_WORKITEM_ROUTINE WorkerRoutine,
                                        WORK_QUEUE_TYPE QueueType,
@@ -690,10 +733,13 @@ typedef VOID(NTAPI IO_TIMER_ROUTINE)(PDEVICE_OBJECT DeviceObject,
 typedef IO_TIMER_ROUTINE *PIO_TIMER_ROUTINE;
 /* A device's timer: once started, TimerRoutine runs once a second at
  * DISPATCH_LEVEL, in whatever context. */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI IoInitializeTimer(PDEVICE_OBJECT DeviceObject,
                                              PIO_TIMER_ROUTINE TimerRoutine,
                                              PVOID Context);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoStartTimer(PDEVICE_OBJECT DeviceObject);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoStopTimer(PDEVICE_OBJECT DeviceObject);
 
 typedef VOID(IO_DPC_ROUTINE)(PKDPC Dpc, PDEVICE_OBJECT DeviceObject,
@@ -718,11 +764,13 @@ typedef KSYNCHRONIZE_ROUTINE *PKSYNCHRONIZE_ROUTINE;
 typedef enum _KINTERRUPT_MODE { LevelSensitive, Latched } KINTERRUPT_MODE;
 typedef ULONG_PTR KAFFINITY;
 
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI IoConnectInterrupt(
     PKINTERRUPT *InterruptObject, PKSERVICE_ROUTINE ServiceRoutine,
     PVOID ServiceContext, PKSPIN_LOCK SpinLock, ULONG Vector, KIRQL Irql,
     KIRQL SynchronizeIrql, KINTERRUPT_MODE InterruptMode, BOOLEAN ShareVector,
     KAFFINITY ProcessorEnableMask, BOOLEAN FloatingSave);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI VOID NTAPI IoDisconnectInterrupt(PKINTERRUPT InterruptObject);
 /* Runs SynchronizeRoutine at the interrupt's IRQL, holding its lock. */
 NTKERNELAPI BOOLEAN NTAPI KeSynchronizeExecution(
@@ -736,71 +784,86 @@ NTKERNELAPI NTSTATUS NTAPI NtlabScheduleInterrupt(ULONG Vector,
 
 /* ---- Services ------------------------------------------------------------------- */
 
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtCreateFile(
     PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
     POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock,
     PLARGE_INTEGER AllocationSize, ULONG FileAttributes, ULONG ShareAccess,
     ULONG CreateDisposition, ULONG CreateOptions, PVOID EaBuffer,
     ULONG EaLength);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtOpenFile(PHANDLE FileHandle,
                                    ACCESS_MASK DesiredAccess,
                                    POBJECT_ATTRIBUTES ObjectAttributes,
                                    PIO_STATUS_BLOCK IoStatusBlock,
                                    ULONG ShareAccess, ULONG OpenOptions);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event,
                                    PIO_APC_ROUTINE ApcRoutine,
                                    PVOID ApcContext,
                                    PIO_STATUS_BLOCK IoStatusBlock,
                                    PVOID Buffer, ULONG Length,
                                    PLARGE_INTEGER ByteOffset, PULONG Key);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtWriteFile(HANDLE FileHandle, HANDLE Event,
                                     PIO_APC_ROUTINE ApcRoutine,
                                     PVOID ApcContext,
                                     PIO_STATUS_BLOCK IoStatusBlock,
                                     PVOID Buffer, ULONG Length,
                                     PLARGE_INTEGER ByteOffset, PULONG Key);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtDeviceIoControlFile(
     HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
     PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode,
     PVOID InputBuffer, ULONG InputBufferLength, PVOID OutputBuffer,
     ULONG OutputBufferLength);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtCancelIoFile(HANDLE FileHandle,
                                        PIO_STATUS_BLOCK IoStatusBlock);
 /* Loads the driver DriverServiceName names
  * (\Registry\Machine\System\CurrentControlSet\Services\NAME: the boot
  * module NAME.sys) and calls its DriverEntry in the System process. */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtLoadDriver(PUNICODE_STRING DriverServiceName);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtUnloadDriver(PUNICODE_STRING DriverServiceName);
 
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwCreateFile(
     PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
     POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock,
     PLARGE_INTEGER AllocationSize, ULONG FileAttributes, ULONG ShareAccess,
     ULONG CreateDisposition, ULONG CreateOptions, PVOID EaBuffer,
     ULONG EaLength);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwOpenFile(PHANDLE FileHandle,
                                    ACCESS_MASK DesiredAccess,
                                    POBJECT_ATTRIBUTES ObjectAttributes,
                                    PIO_STATUS_BLOCK IoStatusBlock,
                                    ULONG ShareAccess, ULONG OpenOptions);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwReadFile(HANDLE FileHandle, HANDLE Event,
                                    PIO_APC_ROUTINE ApcRoutine,
                                    PVOID ApcContext,
                                    PIO_STATUS_BLOCK IoStatusBlock,
                                    PVOID Buffer, ULONG Length,
                                    PLARGE_INTEGER ByteOffset, PULONG Key);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwWriteFile(HANDLE FileHandle, HANDLE Event,
                                     PIO_APC_ROUTINE ApcRoutine,
                                     PVOID ApcContext,
                                     PIO_STATUS_BLOCK IoStatusBlock,
                                     PVOID Buffer, ULONG Length,
                                     PLARGE_INTEGER ByteOffset, PULONG Key);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwDeviceIoControlFile(
     HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
     PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode,
     PVOID InputBuffer, ULONG InputBufferLength, PVOID OutputBuffer,
     ULONG OutputBufferLength);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwLoadDriver(PUNICODE_STRING DriverServiceName);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwUnloadDriver(PUNICODE_STRING DriverServiceName);
 
 #endif

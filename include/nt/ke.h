@@ -42,6 +42,7 @@ typedef struct _EPROCESS *PEPROCESS;
 NTKERNELAPI KIRQL FASTCALL KfRaiseIrql(KIRQL NewIrql);
 NTKERNELAPI VOID FASTCALL KfLowerIrql(KIRQL NewIrql);
 NTKERNELAPI KIRQL NTAPI KeGetCurrentIrql(VOID);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI KIRQL NTAPI KeRaiseIrqlToDpcLevel(VOID);
 NTKERNELAPI KIRQL NTAPI KeRaiseIrqlToSynchLevel(VOID);
 #define KeRaiseIrql(NewIrql, OldIrql) (*(OldIrql) = KfRaiseIrql(NewIrql))
@@ -80,25 +81,35 @@ typedef struct _KLOCK_QUEUE_HANDLE {
 } KLOCK_QUEUE_HANDLE, *PKLOCK_QUEUE_HANDLE;
 
 NTKERNELAPI VOID NTAPI KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI KIRQL FASTCALL KfAcquireSpinLock(PKSPIN_LOCK SpinLock);
+_IRQL_requires_(DISPATCH_LEVEL)
 NTKERNELAPI VOID FASTCALL KfReleaseSpinLock(PKSPIN_LOCK SpinLock,
                                             KIRQL NewIrql);
 #define KeAcquireSpinLock(SpinLock, OldIrql) \
     (*(OldIrql) = KfAcquireSpinLock(SpinLock))
 #define KeReleaseSpinLock(SpinLock, NewIrql) \
     KfReleaseSpinLock((SpinLock), (NewIrql))
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI KIRQL NTAPI KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock);
+_IRQL_requires_min_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
+_IRQL_requires_min_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock);
+_IRQL_requires_min_(DISPATCH_LEVEL)
 NTKERNELAPI BOOLEAN FASTCALL
 KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
 NTKERNELAPI BOOLEAN FASTCALL KeTestSpinLock(PKSPIN_LOCK SpinLock);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID FASTCALL KeAcquireInStackQueuedSpinLock(
     PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+_IRQL_requires_(DISPATCH_LEVEL)
 NTKERNELAPI VOID FASTCALL
 KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle);
+_IRQL_requires_min_(DISPATCH_LEVEL)
 NTKERNELAPI VOID FASTCALL KeAcquireInStackQueuedSpinLockAtDpcLevel(
     PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+_IRQL_requires_min_(DISPATCH_LEVEL)
 NTKERNELAPI VOID FASTCALL
 KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle);
 
@@ -217,23 +228,32 @@ typedef enum _KWAIT_REASON {
 
 NTKERNELAPI VOID NTAPI KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type,
                                          BOOLEAN State);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI LONG NTAPI KeSetEvent(PRKEVENT Event, KPRIORITY Increment,
                                   BOOLEAN Wait);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI LONG NTAPI KeResetEvent(PRKEVENT Event);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI KeClearEvent(PRKEVENT Event);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI LONG NTAPI KeReadStateEvent(PRKEVENT Event);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI LONG NTAPI KePulseEvent(PRKEVENT Event, KPRIORITY Increment,
                                     BOOLEAN Wait);
 
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI VOID NTAPI KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count,
                                              LONG Limit);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI LONG NTAPI KeReleaseSemaphore(PRKSEMAPHORE Semaphore,
                                           KPRIORITY Increment, LONG Adjustment,
                                           BOOLEAN Wait);
 NTKERNELAPI LONG NTAPI KeReadStateSemaphore(PRKSEMAPHORE Semaphore);
 
 NTKERNELAPI VOID NTAPI KeInitializeMutex(PRKMUTEX Mutex, ULONG Level);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI LONG NTAPI KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI LONG NTAPI KeReadStateMutex(PRKMUTEX Mutex);
 NTKERNELAPI VOID NTAPI KeInitializeMutant(PRKMUTANT Mutant,
                                           BOOLEAN InitialOwner);
@@ -241,11 +261,13 @@ NTKERNELAPI LONG NTAPI KeReleaseMutant(PRKMUTANT Mutant, KPRIORITY Increment,
                                        BOOLEAN Abandoned, BOOLEAN Wait);
 NTKERNELAPI LONG NTAPI KeReadStateMutant(PRKMUTANT Mutant);
 
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI KeWaitForSingleObject(PVOID Object,
                                                  KWAIT_REASON WaitReason,
                                                  KPROCESSOR_MODE WaitMode,
                                                  BOOLEAN Alertable,
                                                  PLARGE_INTEGER Timeout);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI KeWaitForMultipleObjects(
     ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
     KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
@@ -293,19 +315,27 @@ NTKERNELAPI VOID NTAPI KeSetImportanceDpc(PRKDPC Dpc,
  * calls before unloading code a DPC might still be running. PASSIVE_LEVEL
  * only; above it, the PAGED_CODE assertion stops the system.
  */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI VOID NTAPI KeFlushQueuedDpcs(VOID);
 
 /* ---- Timers and time ----------------------------------------------------- */
 
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI KeInitializeTimer(PKTIMER Timer);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI BOOLEAN NTAPI KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime,
                                      PKDPC Dpc);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI BOOLEAN NTAPI KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime,
                                        LONG Period, PKDPC Dpc);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI BOOLEAN NTAPI KeCancelTimer(PKTIMER Timer);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI BOOLEAN NTAPI KeReadStateTimer(PKTIMER Timer);
 
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI KeDelayExecutionThread(KPROCESSOR_MODE WaitMode,
                                                   BOOLEAN Alertable,
                                                   PLARGE_INTEGER Interval);
@@ -318,9 +348,12 @@ NTKERNELAPI VOID NTAPI KeStallExecutionProcessor(ULONG MicroSeconds);
 /* ---- Threads and scheduling ---------------------------------------------- */
 
 NTKERNELAPI PKTHREAD NTAPI KeGetCurrentThread(VOID);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI KPRIORITY NTAPI KeSetPriorityThread(PKTHREAD Thread,
                                                 KPRIORITY Priority);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI KPRIORITY NTAPI KeQueryPriorityThread(PKTHREAD Thread);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI LONG NTAPI KeSetBasePriorityThread(PKTHREAD Thread, LONG Increment);
 NTKERNELAPI BOOLEAN NTAPI KeAlertThread(PKTHREAD Thread,
                                         KPROCESSOR_MODE AlertMode);
@@ -370,10 +403,15 @@ NTKERNELAPI VOID NTAPI KeInitializeApc(PRKAPC Apc, PRKTHREAD Thread,
 NTKERNELAPI BOOLEAN NTAPI KeInsertQueueApc(PRKAPC Apc, PVOID SystemArgument1,
                                            PVOID SystemArgument2,
                                            KPRIORITY Increment);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI BOOLEAN NTAPI KeAreApcsDisabled(VOID);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI KeEnterCriticalRegion(VOID);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI KeLeaveCriticalRegion(VOID);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI KeEnterGuardedRegion(VOID);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI KeLeaveGuardedRegion(VOID);
 
 /* ---- Attach -------------------------------------------------------------- */
@@ -387,8 +425,10 @@ typedef struct _KAPC_STATE {
     BOOLEAN UserApcPending;
 } KAPC_STATE, *PKAPC_STATE, *PRKAPC_STATE;
 
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI KeStackAttachProcess(PRKPROCESS Process,
                                             PRKAPC_STATE ApcState);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI KeUnstackDetachProcess(PRKAPC_STATE ApcState);
 NTKERNELAPI VOID NTAPI KeAttachProcess(PRKPROCESS Process);
 NTKERNELAPI VOID NTAPI KeDetachProcess(VOID);
@@ -404,21 +444,30 @@ NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI KeBugCheck(ULONG BugCheckCode);
 
 /* ---- Kernel services ----------------------------------------------------- */
 
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable,
                                          PLARGE_INTEGER DelayInterval);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwDelayExecution(BOOLEAN Alertable,
                                          PLARGE_INTEGER DelayInterval);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtYieldExecution(VOID);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwYieldExecution(VOID);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtTestAlert(VOID);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtAlertThread(HANDLE ThreadHandle);
 /* Always 0: ntlab has one processor. */
 NTSYSAPI ULONG NTAPI NtGetCurrentProcessorNumber(VOID);
 /* Prints String on the console (NT's boot-screen service). */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtDisplayString(PUNICODE_STRING String);
 /* Resumes ContextRecord (user mode), after running due user APCs if
  * TestAlert. */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtContinue(PCONTEXT ContextRecord, BOOLEAN TestAlert);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtRaiseException(PEXCEPTION_RECORD ExceptionRecord,
                                          PCONTEXT ContextRecord,
                                          BOOLEAN FirstChance);

@@ -23,12 +23,15 @@ extern NTKERNELAPI PVOID MmSystemRangeStart;
  * also touches each page for writing. A Length of zero checks nothing. Call
  * them inside __try, at IRQL <= APC_LEVEL.
  */
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI ProbeForRead(const volatile VOID *Address, SIZE_T Length,
                                     ULONG Alignment);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI VOID NTAPI ProbeForWrite(volatile VOID *Address, SIZE_T Length,
                                      ULONG Alignment);
 
 /* TRUE when a read of VirtualAddress would not fault (its PTE is valid). */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI BOOLEAN NTAPI MmIsAddressValid(PVOID VirtualAddress);
 /* The physical address behind a valid virtual address (0 if not valid). */
 NTKERNELAPI PHYSICAL_ADDRESS NTAPI MmGetPhysicalAddress(PVOID BaseAddress);
@@ -107,9 +110,11 @@ typedef enum _MM_PAGE_PRIORITY {
 
 /* With Irp, the MDL becomes its MdlAddress, or (SecondaryBuffer) is chained
  * after the ones it has. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PMDL NTAPI IoAllocateMdl(PVOID VirtualAddress, ULONG Length,
                                      BOOLEAN SecondaryBuffer,
                                      BOOLEAN ChargeQuota, struct _IRP *Irp);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI IoFreeMdl(PMDL Mdl);
 
 /*
@@ -118,22 +123,28 @@ NTKERNELAPI VOID NTAPI IoFreeMdl(PMDL Mdl);
  * records them in the MDL. A bad range raises STATUS_ACCESS_VIOLATION
  * (call it inside __try). IRQL <= APC_LEVEL.
  */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI MmProbeAndLockPages(PMDL MemoryDescriptorList,
                                            KPROCESSOR_MODE AccessMode,
                                            LOCK_OPERATION Operation);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI MmUnlockPages(PMDL MemoryDescriptorList);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI MmBuildMdlForNonPagedPool(PMDL MemoryDescriptorList);
 /*
  * Maps the locked frames of an MDL at a system address (system PTEs), the
  * same from any process and any IRQL <= DISPATCH_LEVEL. Only KernelMode
  * mappings are supported (UserMode raises STATUS_NOT_SUPPORTED).
  */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PVOID NTAPI MmMapLockedPagesSpecifyCache(
     PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode,
     MEMORY_CACHING_TYPE CacheType, PVOID RequestedAddress,
     ULONG BugCheckOnFailure, ULONG Priority);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI PVOID NTAPI MmMapLockedPages(PMDL MemoryDescriptorList,
                                          KPROCESSOR_MODE AccessMode);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI MmUnmapLockedPages(PVOID BaseAddress,
                                           PMDL MemoryDescriptorList);
 
@@ -186,38 +197,47 @@ typedef struct _MEMORY_BASIC_INFORMATION {
  * whose user space is meant (NtCurrentProcess() for the current one); the
  * handle needs PROCESS_VM_OPERATION (PROCESS_QUERY_INFORMATION to query).
  */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtAllocateVirtualMemory(
     HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
     PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtFreeVirtualMemory(HANDLE ProcessHandle,
                                             PVOID *BaseAddress,
                                             PSIZE_T RegionSize, ULONG FreeType);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE ProcessHandle,
                                                PVOID *BaseAddress,
                                                PSIZE_T NumberOfBytesToProtect,
                                                ULONG NewAccessProtection,
                                                PULONG OldAccessProtection);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtQueryVirtualMemory(
     HANDLE ProcessHandle, PVOID BaseAddress,
     MEMORY_INFORMATION_CLASS MemoryInformationClass, PVOID MemoryInformation,
     SIZE_T MemoryInformationLength, PSIZE_T ReturnLength);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwAllocateVirtualMemory(
     HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
     PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwFreeVirtualMemory(HANDLE ProcessHandle,
                                             PVOID *BaseAddress,
                                             PSIZE_T RegionSize, ULONG FreeType);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwProtectVirtualMemory(HANDLE ProcessHandle,
                                                PVOID *BaseAddress,
                                                PSIZE_T NumberOfBytesToProtect,
                                                ULONG NewAccessProtection,
                                                PULONG OldAccessProtection);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwQueryVirtualMemory(
     HANDLE ProcessHandle, PVOID BaseAddress,
     MEMORY_INFORMATION_CLASS MemoryInformationClass, PVOID MemoryInformation,
     SIZE_T MemoryInformationLength, PSIZE_T ReturnLength);
 
 /* The mode the current system service was called from. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI KPROCESSOR_MODE NTAPI ExGetPreviousMode(VOID);
 NTKERNELAPI KPROCESSOR_MODE NTAPI KeGetPreviousMode(VOID);
 

@@ -130,6 +130,7 @@ typedef struct _ACCESS_STATE *PACCESS_STATE;
  * not a kernel handle. IRQL <= APC_LEVEL (PASSIVE_LEVEL for user handles on
  * NT; ntlab allows APC_LEVEL for both).
  */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI ObReferenceObjectByHandle(
     HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
     KPROCESSOR_MODE AccessMode, PVOID *Object,
@@ -138,9 +139,11 @@ NTKERNELAPI NTSTATUS NTAPI ObReferenceObjectByHandle(
  * Object, which MSVC takes as a PVOID * without a word; so does this. */
 #define ObReferenceObjectByHandle(h, a, t, m, o, i)                          \
     (ObReferenceObjectByHandle)(h, a, t, m, (PVOID *)(o), i)
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI
 ObReferenceObjectByPointer(PVOID Object, ACCESS_MASK DesiredAccess,
                            POBJECT_TYPE ObjectType, KPROCESSOR_MODE AccessMode);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI ObReferenceObjectByName(
     PUNICODE_STRING ObjectName, ULONG Attributes, PACCESS_STATE AccessState,
     ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
@@ -148,18 +151,23 @@ NTKERNELAPI NTSTATUS NTAPI ObReferenceObjectByName(
 
 /* Adds or drops a pointer reference; any IRQL <= DISPATCH_LEVEL. The last
  * reference deletes the object (at DISPATCH_LEVEL, from a worker thread). */
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI LONG_PTR FASTCALL ObfReferenceObject(PVOID Object);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI LONG_PTR FASTCALL ObfDereferenceObject(PVOID Object);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID NTAPI ObDereferenceObjectDeferDelete(PVOID Object);
 #define ObReferenceObject(o)   ObfReferenceObject(o)
 #define ObDereferenceObject(o) ObfDereferenceObject(o)
 
 /* Makes a handle to Object in the current process (or the kernel's table,
  * with OBJ_KERNEL_HANDLE in HandleAttributes). */
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI ObOpenObjectByPointer(
     PVOID Object, ULONG HandleAttributes, PACCESS_STATE PassedAccessState,
     ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
     KPROCESSOR_MODE AccessMode, PHANDLE Handle);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI ObOpenObjectByName(
     POBJECT_ATTRIBUTES ObjectAttributes, POBJECT_TYPE ObjectType,
     KPROCESSOR_MODE AccessMode, PACCESS_STATE AccessState,
@@ -167,6 +175,7 @@ NTKERNELAPI NTSTATUS NTAPI ObOpenObjectByName(
 
 /* Takes away OBJ_PERMANENT: the name goes with the last handle. */
 NTKERNELAPI VOID NTAPI ObMakeTemporaryObject(PVOID Object);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI
 ObQueryNameString(PVOID Object, POBJECT_NAME_INFORMATION ObjectNameInfo,
                   ULONG Length, PULONG ReturnLength);
@@ -177,46 +186,62 @@ ObQueryNameString(PVOID Object, POBJECT_NAME_INFORMATION ObjectNameInfo,
 #define DUPLICATE_SAME_ACCESS     0x00000002u
 #define DUPLICATE_SAME_ATTRIBUTES 0x00000004u
 
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtClose(HANDLE Handle);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwClose(HANDLE Handle);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtDuplicateObject(
     HANDLE SourceProcessHandle, HANDLE SourceHandle, HANDLE TargetProcessHandle,
     PHANDLE TargetHandle, ACCESS_MASK DesiredAccess, ULONG HandleAttributes,
     ULONG Options);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwDuplicateObject(
     HANDLE SourceProcessHandle, HANDLE SourceHandle, HANDLE TargetProcessHandle,
     PHANDLE TargetHandle, ACCESS_MASK DesiredAccess, ULONG HandleAttributes,
     ULONG Options);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtMakeTemporaryObject(HANDLE Handle);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwMakeTemporaryObject(HANDLE Handle);
 
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI
 NtCreateDirectoryObject(PHANDLE DirectoryHandle, ACCESS_MASK DesiredAccess,
                         POBJECT_ATTRIBUTES ObjectAttributes);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI
 ZwCreateDirectoryObject(PHANDLE DirectoryHandle, ACCESS_MASK DesiredAccess,
                         POBJECT_ATTRIBUTES ObjectAttributes);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI
 NtOpenDirectoryObject(PHANDLE DirectoryHandle, ACCESS_MASK DesiredAccess,
                       POBJECT_ATTRIBUTES ObjectAttributes);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI
 ZwOpenDirectoryObject(PHANDLE DirectoryHandle, ACCESS_MASK DesiredAccess,
                       POBJECT_ATTRIBUTES ObjectAttributes);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtCreateSymbolicLinkObject(
     PHANDLE LinkHandle, ACCESS_MASK DesiredAccess,
     POBJECT_ATTRIBUTES ObjectAttributes, PUNICODE_STRING LinkTarget);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwCreateSymbolicLinkObject(
     PHANDLE LinkHandle, ACCESS_MASK DesiredAccess,
     POBJECT_ATTRIBUTES ObjectAttributes, PUNICODE_STRING LinkTarget);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI
 NtOpenSymbolicLinkObject(PHANDLE LinkHandle, ACCESS_MASK DesiredAccess,
                          POBJECT_ATTRIBUTES ObjectAttributes);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI
 ZwOpenSymbolicLinkObject(PHANDLE LinkHandle, ACCESS_MASK DesiredAccess,
                          POBJECT_ATTRIBUTES ObjectAttributes);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtQuerySymbolicLinkObject(HANDLE LinkHandle,
                                                   PUNICODE_STRING LinkTarget,
                                                   PULONG ReturnedLength);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwQuerySymbolicLinkObject(HANDLE LinkHandle,
                                                   PUNICODE_STRING LinkTarget,
                                                   PULONG ReturnedLength);

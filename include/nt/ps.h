@@ -46,10 +46,13 @@ NTKERNELAPI PETHREAD NTAPI PsGetCurrentThread(VOID);
 NTKERNELAPI HANDLE NTAPI PsGetCurrentProcessId(VOID);
 NTKERNELAPI HANDLE NTAPI PsGetCurrentThreadId(VOID);
 NTKERNELAPI HANDLE NTAPI PsGetProcessId(PEPROCESS Process);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI HANDLE NTAPI PsGetThreadId(PETHREAD Thread);
 NTKERNELAPI HANDLE NTAPI PsGetThreadProcessId(PETHREAD Thread);
+_IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI BOOLEAN NTAPI PsIsSystemThread(PETHREAD Thread);
 /* STATUS_PENDING while the process runs, then how it ended. */
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI PsGetProcessExitStatus(PEPROCESS Process);
 /* The process's image name (at most 15 characters: "System", "hello.exe"). */
 NTKERNELAPI PCHAR NTAPI PsGetProcessImageFileName(PEPROCESS Process);
@@ -60,8 +63,10 @@ extern NTKERNELAPI PEPROCESS PsInitialSystemProcess;
 
 /* The process or thread with an ID, referenced (ObDereferenceObject when
  * done); STATUS_INVALID_PARAMETER when there is none. */
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI PsLookupProcessByProcessId(HANDLE ProcessId,
                                                       PEPROCESS *Process);
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI PsLookupThreadByThreadId(HANDLE ThreadId,
                                                     PETHREAD *Thread);
 
@@ -75,11 +80,13 @@ NTKERNELAPI NTSTATUS NTAPI PsLookupThreadByThreadId(HANDLE ThreadId,
  */
 typedef VOID KSTART_ROUTINE(PVOID StartContext);
 typedef KSTART_ROUTINE *PKSTART_ROUTINE;
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI PsCreateSystemThread(
     PHANDLE ThreadHandle, ULONG DesiredAccess,
     POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle,
     PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine, PVOID StartContext);
 /* Ends the calling system thread; STATUS_INVALID_PARAMETER from any other. */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI NTSTATUS NTAPI PsTerminateSystemThread(NTSTATUS ExitStatus);
 
 /* ---- Services ------------------------------------------------------------ */
@@ -125,14 +132,17 @@ NTSYSAPI NTSTATUS NTAPI NtlabCreateProcess(PHANDLE ProcessHandle,
                                            PUNICODE_STRING ImageName,
                                            PUNICODE_STRING CommandLine,
                                            ULONG Flags);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtOpenProcess(PHANDLE ProcessHandle,
                                       ACCESS_MASK DesiredAccess,
                                       POBJECT_ATTRIBUTES ObjectAttributes,
                                       PCLIENT_ID ClientId);
 /* Ends every thread of the process (NULL: every thread of the current
  * process but the caller). */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle,
                                            NTSTATUS ExitStatus);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtQueryInformationProcess(
     HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
     PVOID ProcessInformation, ULONG ProcessInformationLength,
@@ -140,38 +150,47 @@ NTSYSAPI NTSTATUS NTAPI NtQueryInformationProcess(
 /* Starts a user thread at StartRoutine(Argument). CreateFlags and
  * AttributeList must be 0; StackSize and MaximumStackSize (0: 256 KiB)
  * give the stack's reservation. */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtCreateThreadEx(
     PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess,
     POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle,
     PVOID StartRoutine, PVOID Argument, ULONG CreateFlags, SIZE_T ZeroBits,
     SIZE_T StackSize, SIZE_T MaximumStackSize, PVOID AttributeList);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtOpenThread(PHANDLE ThreadHandle,
                                      ACCESS_MASK DesiredAccess,
                                      POBJECT_ATTRIBUTES ObjectAttributes,
                                      PCLIENT_ID ClientId);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtTerminateThread(HANDLE ThreadHandle,
                                           NTSTATUS ExitStatus);
 /* ThreadBasicInformation only (THREAD_QUERY_INFORMATION access). */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtQueryInformationThread(
     HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
     PVOID ThreadInformation, ULONG ThreadInformationLength,
     PULONG ReturnLength);
 /* Queues ApcRoutine(ApcArgument1..3) to run in the thread's user mode at
  * its next alertable wait (or NtTestAlert). */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtQueueApcThread(HANDLE ThreadHandle,
                                          PPS_APC_ROUTINE ApcRoutine,
                                          PVOID ApcArgument1, PVOID ApcArgument2,
                                          PVOID ApcArgument3);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwTerminateProcess(HANDLE ProcessHandle,
                                            NTSTATUS ExitStatus);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwQueryInformationProcess(
     HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
     PVOID ProcessInformation, ULONG ProcessInformationLength,
     PULONG ReturnLength);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwQueryInformationThread(
     HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
     PVOID ThreadInformation, ULONG ThreadInformationLength,
     PULONG ReturnLength);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI ZwOpenProcess(PHANDLE ProcessHandle,
                                       ACCESS_MASK DesiredAccess,
                                       POBJECT_ATTRIBUTES ObjectAttributes,

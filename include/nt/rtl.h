@@ -96,6 +96,7 @@ NTSYSAPI VOID NTAPI RtlClearBits(PRTL_BITMAP BitMapHeader, ULONG StartingIndex,
                                  ULONG NumberToClear);
 NTSYSAPI VOID NTAPI RtlSetBits(PRTL_BITMAP BitMapHeader, ULONG StartingIndex,
                                ULONG NumberToSet);
+_IRQL_requires_max_(APC_LEVEL)
 NTSYSAPI BOOLEAN NTAPI RtlTestBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber);
 NTSYSAPI BOOLEAN NTAPI RtlAreBitsClear(PRTL_BITMAP BitMapHeader,
                                        ULONG StartingIndex, ULONG Length);
@@ -137,7 +138,9 @@ NTSYSAPI VOID NTAPI RtlInitAnsiString(PANSI_STRING DestinationString,
 NTSYSAPI VOID NTAPI RtlInitString(PSTRING DestinationString, PCSZ SourceString);
 
 /* Case mapping of one character: ASCII and Latin-1 letters only. */
+_IRQL_requires_max_(APC_LEVEL)
 NTSYSAPI WCHAR NTAPI RtlUpcaseUnicodeChar(WCHAR SourceCharacter);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI WCHAR NTAPI RtlDowncaseUnicodeChar(WCHAR SourceCharacter);
 
 /*
@@ -145,17 +148,22 @@ NTSYSAPI WCHAR NTAPI RtlDowncaseUnicodeChar(WCHAR SourceCharacter);
  * and then by length, as NT: Compare returns < 0, 0 or > 0; Prefix is TRUE
  * when String1 is a prefix of String2.
  */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI LONG NTAPI RtlCompareUnicodeString(PCUNICODE_STRING String1,
                                             PCUNICODE_STRING String2,
                                             BOOLEAN CaseInSensitive);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI BOOLEAN NTAPI RtlEqualUnicodeString(PCUNICODE_STRING String1,
                                              PCUNICODE_STRING String2,
                                              BOOLEAN CaseInSensitive);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI BOOLEAN NTAPI RtlPrefixUnicodeString(PCUNICODE_STRING String1,
                                               PCUNICODE_STRING String2,
                                               BOOLEAN CaseInSensitive);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI LONG NTAPI RtlCompareString(PCSTRING String1, PCSTRING String2,
                                      BOOLEAN CaseInSensitive);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI BOOLEAN NTAPI RtlEqualString(PCSTRING String1, PCSTRING String2,
                                       BOOLEAN CaseInSensitive);
 
@@ -191,9 +199,11 @@ NTSYSAPI NTSTATUS NTAPI RtlAppendUnicodeToString(PUNICODE_STRING Destination,
  * returns STATUS_BUFFER_OVERFLOW; with a MaximumLength of 0 it changes
  * nothing.
  */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI RtlAnsiStringToUnicodeString(
     PUNICODE_STRING DestinationString, PCANSI_STRING SourceString,
     BOOLEAN AllocateDestinationString);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI RtlUnicodeStringToAnsiString(
     PANSI_STRING DestinationString, PCUNICODE_STRING SourceString,
     BOOLEAN AllocateDestinationString);
@@ -205,6 +215,7 @@ NTSYSAPI NTSTATUS NTAPI RtlUnicodeStringToAnsiString(
  * nothing, when the caller's buffer is too small; STATUS_NO_MEMORY when the
  * pool has no buffer.
  */
+_IRQL_requires_max_(APC_LEVEL)
 NTSYSAPI NTSTATUS NTAPI RtlUpcaseUnicodeString(
     PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString,
     BOOLEAN AllocateDestinationString);
@@ -214,12 +225,15 @@ NTSYSAPI NTSTATUS NTAPI RtlUpcaseUnicodeString(
  * included. FALSE when the pool has no memory or the string is longer than
  * a UNICODE_STRING can count.
  */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI BOOLEAN NTAPI RtlCreateUnicodeString(PUNICODE_STRING DestinationString,
                                               PCWSTR SourceString);
 
 /* Free a buffer these routines allocated (nothing if Buffer is NULL) and
  * zero the string. */
+_IRQL_requires_max_(APC_LEVEL)
 NTSYSAPI VOID NTAPI RtlFreeUnicodeString(PUNICODE_STRING UnicodeString);
+_IRQL_requires_max_(APC_LEVEL)
 NTSYSAPI VOID NTAPI RtlFreeAnsiString(PANSI_STRING AnsiString);
 
 /*
@@ -228,6 +242,7 @@ NTSYSAPI VOID NTAPI RtlFreeAnsiString(PANSI_STRING AnsiString);
  * STATUS_INVALID_PARAMETER for another base; STATUS_BUFFER_OVERFLOW, with
  * String unchanged, when the digits and a terminator do not fit.
  */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI RtlIntegerToUnicodeString(ULONG Value, ULONG Base,
                                                   PUNICODE_STRING String);
 /*
@@ -238,6 +253,7 @@ NTSYSAPI NTSTATUS NTAPI RtlIntegerToUnicodeString(ULONG Value, ULONG Base,
  * wraps modulo 2^32; '-' negates it. STATUS_INVALID_PARAMETER for a base
  * other than 0, 2, 8, 10 and 16 or an empty String (*Value untouched).
  */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI RtlUnicodeStringToInteger(PCUNICODE_STRING String,
                                                   ULONG Base, PULONG Value);
 

@@ -31,6 +31,7 @@ FORCEINLINE LUID RtlConvertLongToLuid(LONG Long)
  * KernelMode; for UserMode, when the current process holds it (NtLoadDriver
  * and NtUnloadDriver ask for SE_LOAD_DRIVER_PRIVILEGE). PASSIVE_LEVEL.
  */
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI BOOLEAN NTAPI SeSinglePrivilegeCheck(LUID PrivilegeValue,
                                                  KPROCESSOR_MODE PreviousMode);
 

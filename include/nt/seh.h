@@ -140,8 +140,11 @@ NTKERNELAPI PSEH_FRAME _ntlab_seh_active(VOID);
     (_ntlab_seh_active()->State == SEH_STATE_FINALLY_UNWIND)
 
 /* Raising exceptions. */
+_IRQL_requires_max_(APC_LEVEL)
 NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI ExRaiseStatus(NTSTATUS Status);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI ExRaiseAccessViolation(VOID);
+_IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI ExRaiseDatatypeMisalignment(VOID);
 NTSYSAPI VOID NTAPI RtlRaiseException(PEXCEPTION_RECORD ExceptionRecord);
 

@@ -453,9 +453,13 @@ static inline BOOLEAN mm_is_system_image(ULONG va)
 typedef struct mm_export {
     const char *name;
     PVOID address;
+    UCHAR irql_max, irql_min; /* the documented IRQL rule: 0xFF, 0 if none */
+    UCHAR routine;            /* a routine, not a variable */
 } mm_export;
 extern const mm_export mm_exports[];
 extern const ULONG mm_export_count;
+/* The index in mm_exports of name, or MAXULONG. Any IRQL. */
+ULONG mm_export_index(const char *name);
 /* The address the kernel exports under name, or NULL. Any IRQL. */
 PVOID mm_find_export(const char *name);
 

@@ -69,7 +69,7 @@ static LIST_ENTRY loaded = {&loaded, &loaded};
 
 /* ---- The export table ---------------------------------------------------- */
 
-PVOID mm_find_export(const char *name)
+ULONG mm_export_index(const char *name)
 {
     ULONG lo = 0, hi = mm_export_count, mid;
     int order;
@@ -78,13 +78,20 @@ PVOID mm_find_export(const char *name)
         mid = lo + (hi - lo) / 2;
         order = rtl_strcmp(name, mm_exports[mid].name);
         if (order == 0)
-            return mm_exports[mid].address;
+            return mid;
         if (order < 0)
             hi = mid;
         else
             lo = mid + 1;
     }
-    return rtl_crt_find(name);
+    return MAXULONG;
+}
+
+PVOID mm_find_export(const char *name)
+{
+    ULONG index = mm_export_index(name);
+
+    return index != MAXULONG ? mm_exports[index].address : rtl_crt_find(name);
 }
 
 /* ---- Reading and checking the file --------------------------------------- */
@@ -403,6 +410,7 @@ static NTSTATUS bind_symbol(loader *l, ULONG i)
     const mm_system_image *image = l->image;
     const elf_symbol *sym = symbol(image, i);
     const char *name = symbol_name(image, sym);
+    ULONG index;
     PVOID export;
 
     if (name == NULL || (sym->shndx != SHN_UNDEF && sym->shndx != SHN_ABS &&
@@ -412,7 +420,9 @@ static NTSTATUS bind_symbol(loader *l, ULONG i)
         l->values[i] = sym->value;
     else if (sym->shndx != SHN_UNDEF)
         l->values[i] = (ULONG_PTR)HAL_VA_PTR(image->base) + sym->value;
-    else if ((export = mm_find_export(name)) != NULL)
+    else if ((index = mm_export_index(name)) != MAXULONG)
+        l->values[i] = (ULONG_PTR)vf_bind_import(image, &mm_exports[index]);
+    else if ((export = rtl_crt_find(name)) != NULL)
         l->values[i] = (ULONG_PTR) export;
     else if ((sym->info >> 4) != STB_WEAK) {
         rtl_print("ntlab: %s imports %s, which ntlab does not export\n",

@@ -39,11 +39,17 @@ static BOOLEAN same_name(const char *a, const char *b)
     return *a == *b;
 }
 
+BOOLEAN vf_will_verify(const mm_system_image *image)
+{
+    return vf_classes != 0 &&
+           (vf_opts.driver == NULL || same_name(vf_opts.driver, image->name));
+}
+
 void vf_image_loaded(const mm_system_image *image)
 {
     ULONG i;
 
-    if (vf_opts.driver != NULL && !same_name(vf_opts.driver, image->name))
+    if (!vf_will_verify(image))
         return;
     for (i = 0; i < VF_MAX_DRIVERS; i++) {
         if (vf_drivers[i].image == NULL) {

@@ -20,6 +20,7 @@
 #include <ntddk.h>
 
 struct mm_system_image;
+struct mm_export;
 
 /* The classes on (HAL_VERIFIER_*), 0 when the verifier is off. */
 extern ULONG vf_classes;
@@ -33,6 +34,14 @@ void vf_init(const hal_boot_info *info);
 /* The loader: image was loaded / is about to be unmapped. PASSIVE_LEVEL. */
 void vf_image_loaded(const struct mm_system_image *image);
 void vf_image_unloading(const struct mm_system_image *image);
+
+/* Will the verifier check image, which is being loaded? */
+BOOLEAN vf_will_verify(const struct mm_system_image *image);
+/* What an import of image bound to export e calls: e's routine, or its
+ * call gate when the driver is verified and the routine has an IRQL rule
+ * (ddi.c). PASSIVE_LEVEL (the loader). */
+PVOID vf_bind_import(const struct mm_system_image *image,
+                     const struct mm_export *e);
 
 /* Is the code at host address ra in a driver the verifier checks? */
 BOOLEAN vf_verified_address(const void *ra);
