@@ -174,6 +174,42 @@ static ULONG KernelHandle(ULONG Handle)
     return 1;
 }
 
+/* ProbeForRead is for APC_LEVEL and below (its page faults may need to
+ * wait); a zero-length probe does nothing, so only the verifier sees it. */
+static ULONG ProbeAtDispatch(PVOID Buffer)
+{
+    KIRQL OldIrql = KeRaiseIrqlToDpcLevel();
+
+    ProbeForRead(Buffer, 0, 1);
+    KeLowerIrql(OldIrql);
+    return 1;
+}
+
+/* RtlCompareUnicodeString is pageable code: PASSIVE_LEVEL only, even
+ * when both strings are resident, as here. */
+static ULONG CompareAtDispatch(void)
+{
+    static UNICODE_STRING A = RTL_CONSTANT_STRING(L"vfbugs");
+    static UNICODE_STRING B = RTL_CONSTANT_STRING(L"VFBUGS");
+    KIRQL OldIrql = KeRaiseIrqlToDpcLevel();
+    LONG Order = RtlCompareUnicodeString(&A, &B, TRUE);
+
+    KeLowerIrql(OldIrql);
+    return Order == 0;
+}
+
+/* The unsafe fast mutex needs APCs off (APC_LEVEL or a critical region):
+ * here a kernel APC could run in the middle and take it again. */
+static ULONG UnsafeMutex(void)
+{
+    static FAST_MUTEX Mutex;
+
+    ExInitializeFastMutex(&Mutex);
+    ExAcquireFastMutexUnsafe(&Mutex);
+    ExReleaseFastMutexUnsafe(&Mutex);
+    return 1;
+}
+
 static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
@@ -217,6 +253,15 @@ static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         break;
     case VFBUGS_KERNEL_HANDLE:
         Result = Request->Handle != 0 ? KernelHandle(Request->Handle) : 0;
+        break;
+    case VFBUGS_PROBE_DISPATCH:
+        Result = ProbeAtDispatch(Request);
+        break;
+    case VFBUGS_COMPARE_DISPATCH:
+        Result = CompareAtDispatch();
+        break;
+    case VFBUGS_UNSAFE_MUTEX:
+        Result = UnsafeMutex();
         break;
     case VFBUGS_PENDING:
         /* Completed, then STATUS_PENDING returned: the requester waits

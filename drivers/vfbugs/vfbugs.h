@@ -25,6 +25,9 @@
 #define VFBUGS_UNCHECKED        11 /* uses allocations without a NULL test */
 #define VFBUGS_LOOKASIDE        12 /* frees pool holding a lookaside list */
 #define VFBUGS_KERNEL_HANDLE    13 /* a user's handle with KernelMode access */
+#define VFBUGS_PROBE_DISPATCH   14 /* ProbeForRead at DISPATCH_LEVEL */
+#define VFBUGS_COMPARE_DISPATCH 15 /* RtlCompareUnicodeString at DISPATCH */
+#define VFBUGS_UNSAFE_MUTEX     16 /* ExAcquireFastMutexUnsafe, APCs on */
 
 /* The request's input: the bug, and for VFBUGS_KERNEL_HANDLE a handle of
  * the program's. */

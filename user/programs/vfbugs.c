@@ -20,6 +20,8 @@ static const char *const Bugs[] = {
     "pending",    "complete-pending",
     "lock-order", "unchecked",
     "lookaside",  "kernel-handle",
+    "probe-dispatch", "compare-dispatch",
+    "unsafe-mutex",
 };
 
 int main(int argc, char **argv)
@@ -35,7 +37,8 @@ int main(int argc, char **argv)
     if (argc != 2 || Bug == sizeof Bugs / sizeof Bugs[0]) {
         printf("usage: vfbugs.exe overrun|overwrite|use-after-free|leak|"
                "timer|pool-timer|paged-under-lock|pending|complete-pending|"
-               "lock-order|unchecked|lookaside|kernel-handle\n");
+               "lock-order|unchecked|lookaside|kernel-handle|probe-dispatch|"
+               "compare-dispatch|unsafe-mutex\n");
         return 2;
     }
     Device = OpenLessonDevice("vfbugs.exe", "VfBugs");
