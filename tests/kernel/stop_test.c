@@ -125,7 +125,8 @@ KTEST_STOP(stop, failed_assert, SYSTEM_THREAD_EXCEPTION_NOT_HANDLED)
     ktest_expect_params(KTEST_P1, (ULONG)STATUS_BREAKPOINT, 0, 0, 0);
     ktest_expect_param_in(2, kd_system_address((ULONG_PTR)RtlAssert),
                           kd_system_address((ULONG_PTR)RtlAssert) + 0x200);
-    ktest_expect_param_in(3, MM_SYSTEM_RANGE_START, 0xFFFFFFFFu);
+    ktest_expect_param_in(3, (ULONG_PTR)HAL_VA_PTR(MM_SYSTEM_RANGE_START),
+                          (ULONG_PTR)HAL_VA_PTR(0xFFFFFFFFu));
     ASSERT(two == 3);
 }
 
