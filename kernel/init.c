@@ -46,6 +46,7 @@ static void phase1(PVOID unused)
 
     UNREFERENCED_PARAMETER(unused);
     ex_init_workers();
+    io_init_volume();
     ps_user_privileges = boot.privileges;
     if (rtl_strcmp(boot.command, "report") == 0)
         print_report_header();
@@ -80,15 +81,15 @@ static void phase0_idle(PVOID unused)
 void ki_system_startup(const hal_boot_info *info)
 {
     boot = *info;
-    mm_init(info->ram_pages, &ps_idle_process.Space);
+    mm_init(info->ram_pages);
     ex_init_pools();
-    mm_init_phase1();
     ke_init_pcr();
+    ps_init_idle_process();
+    mm_init_phase1();
     ke_init_shared_data();
     ki_init_clock(info->seed, info->realtime);
     vf_init(info);
     if (info->trim)
         mm_trim_every_tick();
-    ps_init_idle_process();
     ke_start_idle_thread(ps_idle_thread(), &ps_idle_process.Pcb, phase0_idle);
 }
