@@ -108,6 +108,14 @@ if [ "$status" -eq 0 ] && has '^vfbugs.exe: compare-dispatch done$'; then
 else
     not_ok "--verifier-driver leaves other drivers' calls unchecked (status $status)"
 fi
+run --verifier --driver "$progs/vfbugs.sys" run vfbugs.exe freed-work-item
+if [ "$status" -eq 3 ] &&
+   has '^\*\*\* STOP: 0x000000E4 (0x00000000,0xEB006FE0,0xEB006FE0,0xEB007000)$' &&
+   has '^  the pool block being freed holds a work item that is queued and has not run (at EB006FE0)$'; then
+    ok "freed-work-item under the verifier stops with WORKER_INVALID (0, item, block)"
+else
+    not_ok "freed-work-item under the verifier stops with WORKER_INVALID (0, item, block) (status $status)"
+fi
 
 # Low resources: the same seed fails the same requests; another seed may
 # fail none. A driver that uses an allocation without testing it stops.

@@ -210,6 +210,29 @@ static ULONG UnsafeMutex(void)
     return 1;
 }
 
+static VOID NothingToDo(PVOID Parameter)
+{
+    UNREFERENCED_PARAMETER(Parameter);
+}
+
+/* The item is queued and its memory freed before a worker thread runs it
+ * (DISPATCH_LEVEL keeps the worker from running in between). */
+static ULONG FreedWorkItem(void)
+{
+    PWORK_QUEUE_ITEM Item =
+        ExAllocatePoolWithTag(NonPagedPool, sizeof *Item, TAG);
+    KIRQL OldIrql;
+
+    if (Item == NULL)
+        return 0;
+    ExInitializeWorkItem(Item, NothingToDo, NULL);
+    KeRaiseIrql(DISPATCH_LEVEL, &OldIrql);
+    ExQueueWorkItem(Item, DelayedWorkQueue);
+    ExFreePoolWithTag(Item, TAG);
+    KeLowerIrql(OldIrql);
+    return 1;
+}
+
 static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
@@ -262,6 +285,9 @@ static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         break;
     case VFBUGS_UNSAFE_MUTEX:
         Result = UnsafeMutex();
+        break;
+    case VFBUGS_FREED_WORK_ITEM:
+        Result = FreedWorkItem();
         break;
     case VFBUGS_PENDING:
         /* Completed, then STATUS_PENDING returned: the requester waits

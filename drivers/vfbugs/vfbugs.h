@@ -28,6 +28,7 @@
 #define VFBUGS_PROBE_DISPATCH   14 /* ProbeForRead at DISPATCH_LEVEL */
 #define VFBUGS_COMPARE_DISPATCH 15 /* RtlCompareUnicodeString at DISPATCH */
 #define VFBUGS_UNSAFE_MUTEX     16 /* ExAcquireFastMutexUnsafe, APCs on */
+#define VFBUGS_FREED_WORK_ITEM  17 /* frees a work item before it runs */
 
 /* The request's input: the bug, and for VFBUGS_KERNEL_HANDLE a handle of
  * the program's. */

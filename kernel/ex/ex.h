@@ -23,6 +23,9 @@ void ex_init_objects(void);
 
 /* Starts the system worker threads (phase 1, in a system thread). */
 void ex_init_workers(void);
+/* A work item queued and not yet run that lies in [lo, hi), or NULL.
+ * <= DISPATCH_LEVEL. */
+PWORK_QUEUE_ITEM ex_queued_work_item(const void *lo, const void *hi);
 
 /* Wholly free pages a pool keeps for reuse (counted as in use by Mm). */
 ULONG ex_pool_empty_pages(BOOLEAN paged);

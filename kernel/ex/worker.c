@@ -57,6 +57,22 @@ static VOID worker_thread(PVOID context)
     }
 }
 
+PWORK_QUEUE_ITEM ex_queued_work_item(const void *lo, const void *hi)
+{
+    PWORK_QUEUE_ITEM found = NULL;
+    PLIST_ENTRY e;
+    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
+    ULONG i;
+
+    for (i = 0; i < MaximumWorkQueue && found == NULL; i++)
+        for (e = queues[i].items.Flink; e != &queues[i].items && found == NULL;
+             e = e->Flink)
+            if ((const void *)e >= lo && (const void *)e < hi)
+                found = CONTAINING_RECORD(e, WORK_QUEUE_ITEM, List);
+    KfLowerIrql(irql);
+    return found;
+}
+
 void ex_init_workers(void)
 {
     static const KPRIORITY priority[MaximumWorkQueue] = {13, 12, 15};
@@ -81,12 +97,12 @@ VOID NTAPI ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType)
     if (irql > DISPATCH_LEVEL)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)WorkItem, irql, 0,
                      (ULONG_PTR)__builtin_return_address(0));
-    /* ntlab's parameters: 2 and the queue type for a queue that does not
-     * exist, 0 and the item for an item already queued. */
+    /* NT's parameters: 6 for a queue that does not exist, 1 for an item
+     * already queued; the item and the queue. */
     if ((ULONG)QueueType >= MaximumWorkQueue)
-        KeBugCheckEx(WORKER_INVALID, 2, (ULONG_PTR)WorkItem, QueueType, 0);
+        KeBugCheckEx(WORKER_INVALID, 6, (ULONG_PTR)WorkItem, QueueType, 0);
     if (WorkItem->List.Flink != NULL)
-        KeBugCheckEx(WORKER_INVALID, 0, (ULONG_PTR)WorkItem, QueueType, 0);
+        KeBugCheckEx(WORKER_INVALID, 1, (ULONG_PTR)WorkItem, QueueType, 0);
     q = &queues[QueueType];
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     InsertTailList(&q->items, &WorkItem->List);

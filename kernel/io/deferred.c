@@ -37,7 +37,8 @@ PIO_WORKITEM NTAPI IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 VOID NTAPI IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 {
     if (IoWorkItem->queued)
-        KeBugCheckEx(WORKER_INVALID, 1, (ULONG_PTR)IoWorkItem, 0, 0);
+        KeBugCheckEx(WORKER_INVALID, 2, (ULONG_PTR)IoWorkItem,
+                     (ULONG_PTR)IoWorkItem->routine, 0);
     ExFreePoolWithTag(IoWorkItem, TAG_WORK);
 }
 
@@ -57,7 +58,7 @@ VOID NTAPI IoQueueWorkItem(PIO_WORKITEM IoWorkItem,
                            WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
     if (IoWorkItem->queued)
-        KeBugCheckEx(WORKER_INVALID, 0, (ULONG_PTR)IoWorkItem, QueueType, 0);
+        KeBugCheckEx(WORKER_INVALID, 1, (ULONG_PTR)IoWorkItem, QueueType, 0);
     ObfReferenceObject(IoWorkItem->device);
     IoWorkItem->queued = TRUE;
     IoWorkItem->routine = WorkerRoutine;

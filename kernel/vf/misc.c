@@ -14,6 +14,7 @@
  */
 #include "vf.h"
 
+#include "../ex/ex.h"
 #include "../ke/ke.h"
 #include "../ps/ps.h"
 #include "../rtl/rtl.h"
@@ -81,8 +82,15 @@ void vf_lookaside(const void *list, BOOLEAN initialized, const void *caller)
 
 void vf_check_freed_objects(const void *p, SIZE_T bytes)
 {
+    const UCHAR *end = (const UCHAR *)p + bytes;
+    PWORK_QUEUE_ITEM item = ex_queued_work_item(p, end);
     ULONG i;
 
+    if (item != NULL)
+        vf_stop(WORKER_INVALID, 0, vf_va(item), vf_va(p), vf_va(end),
+                "the pool block being freed holds a work item that is queued "
+                "and has not run (at %08X)",
+                (ULONG)vf_va(item));
     for (i = 0; i < MAX_LOOKASIDES; i++) {
         const UCHAR *l = lookasides[i];
 

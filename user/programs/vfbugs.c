@@ -21,7 +21,7 @@ static const char *const Bugs[] = {
     "lock-order", "unchecked",
     "lookaside",  "kernel-handle",
     "probe-dispatch", "compare-dispatch",
-    "unsafe-mutex",
+    "unsafe-mutex", "freed-work-item",
 };
 
 int main(int argc, char **argv)
@@ -38,7 +38,7 @@ int main(int argc, char **argv)
         printf("usage: vfbugs.exe overrun|overwrite|use-after-free|leak|"
                "timer|pool-timer|paged-under-lock|pending|complete-pending|"
                "lock-order|unchecked|lookaside|kernel-handle|probe-dispatch|"
-               "compare-dispatch|unsafe-mutex\n");
+               "compare-dispatch|unsafe-mutex|freed-work-item\n");
         return 2;
     }
     Device = OpenLessonDevice("vfbugs.exe", "VfBugs");
