@@ -360,13 +360,15 @@ static PIO_WORKITEM queued_item(void)
     return item;
 }
 
-/* ntlab stops for a work item freed or queued again while it waits. */
+/* ntlab stops for a work item freed or queued again while it waits, with
+ * NT's parameters: 2 (a queued I/O work item freed), 1 (queued again). */
 KTEST_STOP(iomech, freeing_a_queued_work_item, WORKER_INVALID)
 {
     PIO_WORKITEM item = queued_item();
 
     KT_ASSERT(item != NULL);
-    ktest_expect_params(KTEST_P1 | KTEST_P2, 1, (ULONG_PTR)item, 0, 0);
+    ktest_expect_params(KTEST_P1 | KTEST_P2 | KTEST_P3, 2, (ULONG_PTR)item,
+                        (ULONG_PTR)never_runs, 0);
     IoFreeWorkItem(item);
 }
 
@@ -375,7 +377,7 @@ KTEST_STOP(iomech, queueing_a_queued_work_item, WORKER_INVALID)
     PIO_WORKITEM item = queued_item();
 
     KT_ASSERT(item != NULL);
-    ktest_expect_params(KTEST_P1 | KTEST_P2 | KTEST_P3, 0, (ULONG_PTR)item,
+    ktest_expect_params(KTEST_P1 | KTEST_P2 | KTEST_P3, 1, (ULONG_PTR)item,
                         CriticalWorkQueue, 0);
     IoQueueWorkItem(item, never_runs, CriticalWorkQueue, NULL);
 }

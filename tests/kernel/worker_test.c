@@ -112,7 +112,8 @@ KTEST_STOP(worker, item_queued_twice, WORKER_INVALID)
     static WORK_QUEUE_ITEM item;
 
     ExInitializeWorkItem(&item, record_item, NULL);
-    ktest_expect_params(KTEST_P1 | KTEST_P2, 0, (ULONG_PTR)&item, 0, 0);
+    ktest_expect_params(KTEST_P1 | KTEST_P2 | KTEST_P3, 1, (ULONG_PTR)&item,
+                        DelayedWorkQueue, 0);
     KeRaiseIrql(DISPATCH_LEVEL, &seen.irql); /* so the worker cannot run */
     ExQueueWorkItem(&item, DelayedWorkQueue);
     ExQueueWorkItem(&item, DelayedWorkQueue);
