@@ -48,6 +48,14 @@ void kd_format_code(const kd_frame *frame, char *buf, ULONG size);
 void kd_print_stop_stack(ULONG_PTR instruction, ULONG_PTR fp);
 
 /*
+ * The hang report's body: each waiting thread of threads (ke's list of all
+ * threads, by AllThreadsEntry) with the objects it waits for (type, name,
+ * owner of a mutant), then every cycle of threads that wait for mutants
+ * owned by the next ("deadlock: ..."). Interrupts off; reads only.
+ */
+void kd_print_hang(PLIST_ENTRY threads);
+
+/*
  * The kernel's image ("nt") at system-space addresses. On a platform where
  * the kernel runs from outside the guest window (hosted: it is the host
  * program), kd and the stop screen name its code and static data by their
@@ -58,6 +66,9 @@ void kd_print_stop_stack(ULONG_PTR instruction, ULONG_PTR fp);
 /* p as a system-space address: a host address in the kernel's image
  * becomes its nt address; any other value is returned as it is. */
 ULONG_PTR kd_system_address(ULONG_PTR p);
+/* The guest address of kernel pointer p: its nt address when it is in the
+ * kernel's image, else its address in the window. */
+ULONG kd_va(const void *p);
 /* The host address behind nt address va, or 0 when va is not in nt's
  * image (or the kernel runs in system space itself). */
 ULONG_PTR kd_nt_host(ULONG va);

@@ -181,38 +181,17 @@ void ke_bugcheck_note(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
     hal_power_off(KE_STOP_EXIT_STATUS);
 }
 
-static const char *wait_reason(const KTHREAD *thread)
-{
-    return thread->WaitReason == DelayExecution ? "a delay"
-                                                : "dispatcher objects";
-}
-
 /*
  * No thread can run and no timer will ever fire: on NT the machine would
  * sit idle for ever. ntlab says so, lists who waits for what, and stops.
  */
 void ke_report_hang(void)
 {
-    PLIST_ENTRY e;
-
     hal_interrupts_disable();
     rtl_console_mute(FALSE);
     rtl_print("\n*** HANG: every thread is waiting, and nothing set will "
               "ever wake one\n\n");
-    for (e = ki_all_threads.Flink; e != &ki_all_threads; e = e->Flink) {
-        KTHREAD *thread = CONTAINING_RECORD(e, KTHREAD, AllThreadsEntry);
-        KWAIT_BLOCK *block = thread->WaitBlockList;
-
-        if (thread->State != Waiting)
-            continue;
-        rtl_print("  TID %u (%s) waits for %s:", ps_thread_id(thread),
-                  ps_process_name(thread->Process), wait_reason(thread));
-        do {
-            rtl_print(" %08X", HAL_PTR_VA(block->Object));
-            block = block->NextWaitBlock;
-        } while (block != thread->WaitBlockList);
-        rtl_print("\n");
-    }
+    kd_print_hang(&ki_all_threads);
     rtl_print("\nThe system has hung.\n");
     ktest_on_hang();
     hal_power_off(KE_HANG_EXIT_STATUS);
