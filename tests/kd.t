@@ -38,5 +38,24 @@ run --child-test hang.lone_event_no_cycle
 check "the event shows its type" "^    $H  SynchronizationEvent$"
 if grep -q '^deadlock' "$tmp/out"; then not_ok "no cycle, no deadlock line"; else ok "no cycle, no deadlock line"; fi
 
+# ---- --pool-report ----
+run --pool-report --child-test stop.with_known_pool_use
+[ $status -eq 3 ] && ok "--pool-report: the stop still exits 3" ||
+    not_ok "--pool-report: the stop still exits 3 (status $status)"
+check "--pool-report prints poolmon's columns" \
+      "^ Tag  Type      Allocs      Frees       Diff      Bytes$"
+check "a nonpaged tag: allocations, frees, difference, bytes in use" \
+      "^ Kdr1 Nonp           3          1          2        200$"
+check "a paged tag" "^ Kdr2 Paged          1          0          1         40$"
+sed -n '/^ Tag  Type/,$p' "$tmp/out" | sed -n 's/^ \(....\) \(Nonp\|Paged\).*/\1 \2/p' >"$tmp/tags"
+LC_ALL=C sort -c "$tmp/tags" 2>/dev/null && [ -s "$tmp/tags" ] &&
+    ok "rows are sorted by tag" || not_ok "rows are sorted by tag"
+run --child-test stop.with_known_pool_use
+if grep -q '^ Tag  Type' "$tmp/out"; then not_ok "no report without --pool-report"; else ok "no report without --pool-report"; fi
+run --pool-report report
+[ $status -eq 0 ] && grep -Eq '^ Proc Nonp +[0-9]+' "$tmp/out" &&
+    ok "--pool-report at a normal end (the Proc tag)" ||
+    not_ok "--pool-report at a normal end (the Proc tag)"
+
 echo "1..$n"
 exit $failed

@@ -47,6 +47,14 @@ void kd_format_code(const kd_frame *frame, char *buf, ULONG size);
  */
 void kd_print_stop_stack(ULONG_PTR instruction, ULONG_PTR fp);
 
+/* Takes kd's boot options (--pool-report, --kd). Boot. */
+void kd_init(const hal_boot_info *info);
+/* The pools' usage by tag, as poolmon shows it, sorted by tag. */
+void kd_print_pool_report(void);
+/* What kd prints as the run ends (normally, at a stop or a hang): the pool
+ * report when --pool-report asked for it. */
+void kd_at_end(void);
+
 /*
  * The hang report's body: each waiting thread of threads (ke's list of all
  * threads, by AllThreadsEntry) with the objects it waits for (type, name,

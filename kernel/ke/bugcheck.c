@@ -177,6 +177,7 @@ void ke_bugcheck_note(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
     if (mm_print_loaded_modules() != 0)
         rtl_print("\n");
     rtl_print("The system has stopped.\n");
+    kd_at_end();
     ktest_on_stop(code, params);
     hal_power_off(KE_STOP_EXIT_STATUS);
 }
@@ -193,6 +194,7 @@ void ke_report_hang(void)
               "ever wake one\n\n");
     kd_print_hang(&ki_all_threads);
     rtl_print("\nThe system has hung.\n");
+    kd_at_end();
     ktest_on_hang();
     hal_power_off(KE_HANG_EXIT_STATUS);
 }
