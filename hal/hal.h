@@ -250,6 +250,35 @@ const char *hal_module_name(ULONG index); /* NULL past the last */
 ULONG hal_module_size(ULONG index);
 BOOLEAN hal_module_read(ULONG index, ULONG offset, void *buf, ULONG len);
 
+/* ---- The volume ------------------------------------------------------------
+ * A read-only view of a host directory: the kernel's C: drive (on the
+ * hosted platform, the directory ntlab was started in). A path is relative
+ * to the view's root, its components separated by '/' (none empty, "." or
+ * ".."; "" is the root itself), in UTF-8. A component that names nothing
+ * as spelled names an entry that differs from it only in the case of
+ * ASCII letters, if there is one (NT's names do not care about case).
+ * Nothing outside the view can be reached: a symbolic link that leads out
+ * of it is STATUS_ACCESS_DENIED, and so is anything but a regular file or
+ * a directory. These routines block the CPU while the host works: call
+ * them at PASSIVE_LEVEL.
+ *
+ * hal_volume_open: STATUS_SUCCESS with a handle (never 0), the size and
+ *   whether it is a directory; else STATUS_OBJECT_NAME_NOT_FOUND (the last
+ *   component), STATUS_OBJECT_PATH_NOT_FOUND (one before it),
+ *   STATUS_ACCESS_DENIED or STATUS_TOO_MANY_OPENED_FILES.
+ * hal_volume_read: copies up to len bytes at offset into buf (kernel
+ *   memory) and says how many in *done (0 past the end); FALSE on an I/O
+ *   error.
+ * hal_volume_module: makes the open file a boot module as well, named
+ *   name, for the driver loader: its index, or -1 (too many modules).
+ */
+NTSTATUS hal_volume_open(const char *path, ULONG *handle, ULONGLONG *size,
+                         BOOLEAN *directory);
+BOOLEAN hal_volume_read(ULONG handle, ULONGLONG offset, void *buf, ULONG len,
+                        ULONG *done);
+void hal_volume_close(ULONG handle);
+LONG hal_volume_module(ULONG handle, const char *name);
+
 /* ---- Symbols ---------------------------------------------------------------
  * What the platform knows of a code address (a host pointer, as the CPU
  * runs it) from the debugging information of the kernel (module NULL) or of

@@ -183,6 +183,12 @@ WINBASEAPI HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess,
                                      DWORD dwCreationDisposition,
                                      DWORD dwFlagsAndAttributes,
                                      HANDLE hTemplateFile);
+/* The current directory is C:\ (ntlab's view of the host directory it was
+ * started in); relative paths are taken from it. */
+WINBASEAPI DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength,
+                                             LPSTR lpBuffer);
+WINBASEAPI DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength,
+                                             LPWSTR lpBuffer);
 WINBASEAPI HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
                                      DWORD dwShareMode,
                                      LPSECURITY_ATTRIBUTES lpSecurityAttributes,
@@ -482,6 +488,7 @@ typedef WCHAR TCHAR;
 #define CreateSemaphore CreateSemaphoreW
 #define OpenSemaphore   OpenSemaphoreW
 #define CreateProcess   CreateProcessW
+#define GetCurrentDirectory GetCurrentDirectoryW
 #else
 typedef CHAR TCHAR;
 #define __TEXT(s) s
@@ -493,6 +500,7 @@ typedef CHAR TCHAR;
 #define CreateSemaphore CreateSemaphoreA
 #define OpenSemaphore   OpenSemaphoreA
 #define CreateProcess   CreateProcessA
+#define GetCurrentDirectory GetCurrentDirectoryA
 #endif
 typedef TCHAR *PTCHAR, *LPTSTR, *PTSTR;
 typedef const TCHAR *LPCTSTR, *PCTSTR;

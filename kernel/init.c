@@ -47,6 +47,7 @@ static void phase1(PVOID unused)
 
     UNREFERENCED_PARAMETER(unused);
     ex_init_workers();
+    io_init_volume();
     ps_user_privileges = boot.privileges;
     if (rtl_strcmp(boot.command, "report") == 0)
         print_report_header();

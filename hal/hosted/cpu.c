@@ -176,6 +176,7 @@ void hosted_start(const hosted_options *opts)
     trap_init();
     user_init(opts);
     modules_init(opts);
+    volume_init();
     symbols_init();
     filter_init();
     ki_system_startup(&opts->boot);

@@ -58,6 +58,12 @@ void user_entered_kernel(void);
 void modules_init(const hosted_options *opts);
 /* The open file of the module named name, or -1. */
 int modules_fd(const char *name);
+/* Adds a module named name reading a copy of fd (a regular file); a module
+ * added so before under that name is replaced. Its index, or -1. */
+LONG modules_add_fd(int fd, const char *name);
+
+/* volume.c: opens the directory the volume shows (the current one). */
+void volume_init(void);
 
 /* symbols.c: opens what hal_symbolize reads, before the guest runs. */
 void symbols_init(void);

@@ -23,6 +23,7 @@ static struct module {
     char name[64];
     int fd;
     ULONG size;
+    bool from_volume; /* added by hal_volume_module */
 } modules[MAX_MODULES];
 static ULONG module_count;
 
@@ -109,14 +110,45 @@ void modules_init(const hosted_options *opts)
     }
 }
 
+/* The latest module of that name: a driver loaded from the volume may
+ * share its name with a built-in one. */
 int modules_fd(const char *name)
 {
     ULONG i;
 
-    for (i = 0; i < module_count; i++)
+    for (i = module_count; i-- > 0;)
         if (strcasecmp(modules[i].name, name) == 0)
             return modules[i].fd;
     return -1;
+}
+
+LONG modules_add_fd(int fd, const char *name)
+{
+    struct module *m = NULL;
+    struct stat st;
+    ULONG i;
+    int copy;
+
+    if (strlen(name) >= sizeof modules[0].name || fstat(fd, &st) != 0 ||
+        !S_ISREG(st.st_mode) || st.st_size > 0x7FFFFFFF)
+        return -1;
+    for (i = 0; i < module_count && m == NULL; i++)
+        if (modules[i].from_volume && strcasecmp(modules[i].name, name) == 0)
+            m = &modules[i];
+    if (m == NULL && module_count == MAX_MODULES)
+        return -1;
+    copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0)
+        return -1;
+    if (m != NULL)
+        close(m->fd);
+    else
+        m = &modules[module_count++];
+    snprintf(m->name, sizeof m->name, "%s", name);
+    m->fd = copy;
+    m->size = (ULONG)st.st_size;
+    m->from_volume = true;
+    return (LONG)(m - modules);
 }
 
 ULONG hal_module_count(void)

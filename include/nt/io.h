@@ -50,6 +50,7 @@ typedef VOID(NTAPI *PIO_APC_ROUTINE)(PVOID ApcContext,
 #define FILE_WRITE_EA         0x0010
 #define FILE_EXECUTE          0x0020
 #define FILE_READ_ATTRIBUTES  0x0080
+#define FILE_DELETE_CHILD     0x0040
 #define FILE_WRITE_ATTRIBUTES 0x0100
 #define FILE_ALL_ACCESS       (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x1FF)
 #define FILE_GENERIC_READ                                                      \
@@ -72,6 +73,7 @@ typedef VOID(NTAPI *PIO_APC_ROUTINE)(PVOID ApcContext,
 #define FILE_OPEN_IF      0x00000003
 #define FILE_OVERWRITE    0x00000004
 #define FILE_OVERWRITE_IF 0x00000005
+#define FILE_DIRECTORY_FILE          0x00000001
 #define FILE_SYNCHRONOUS_IO_ALERT    0x00000010
 #define FILE_SYNCHRONOUS_IO_NONALERT 0x00000020
 #define FILE_NON_DIRECTORY_FILE      0x00000040
@@ -271,6 +273,16 @@ typedef struct _FILE_OBJECT {
 #define SL_INVOKE_ON_SUCCESS 0x40
 #define SL_INVOKE_ON_ERROR  0x80
 
+/* What IRP_MJ_CREATE's SecurityContext points at: the access the opener
+ * asked for (mapped to specific rights) and its create options. Security
+ * is not modelled: SecurityQos and AccessState are NULL. */
+typedef struct _IO_SECURITY_CONTEXT {
+    PVOID SecurityQos;
+    PVOID AccessState;
+    ACCESS_MASK DesiredAccess;
+    ULONG FullCreateOptions;
+} IO_SECURITY_CONTEXT, *PIO_SECURITY_CONTEXT;
+
 typedef struct _IO_STACK_LOCATION {
     UCHAR MajorFunction;
     UCHAR MinorFunction;
@@ -278,7 +290,7 @@ typedef struct _IO_STACK_LOCATION {
     UCHAR Control;
     union {
         struct {
-            PVOID SecurityContext;
+            struct _IO_SECURITY_CONTEXT *SecurityContext;
             ULONG Options;
             USHORT FileAttributes;
             USHORT ShareAccess;

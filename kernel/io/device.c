@@ -201,6 +201,7 @@ static NTSTATUS send_create(PDEVICE_OBJECT device, PFILE_OBJECT file,
 {
     PDEVICE_OBJECT top = io_top_of(device);
     volatile IO_STATUS_BLOCK iosb = {.Status = STATUS_SUCCESS};
+    IO_SECURITY_CONTEXT security = {NULL, NULL, open->access, open->options};
     PIO_STACK_LOCATION stack;
     KEVENT done;
     PIRP irp = io_allocate_threaded_irp(top->StackSize, open->mode);
@@ -219,6 +220,7 @@ static NTSTATUS send_create(PDEVICE_OBJECT device, PFILE_OBJECT file,
     stack->Parameters.Create.Options =
         (open->disposition << 24) | (open->options & 0x00FFFFFF);
     stack->Parameters.Create.ShareAccess = (USHORT)open->share_access;
+    stack->Parameters.Create.SecurityContext = &security;
     stack->FileObject = file;
     status = io_send_and_finish(top, irp, &done, &iosb.Status);
     open->status.Status = status;

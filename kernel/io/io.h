@@ -119,6 +119,18 @@ void io_delete_driver(PVOID object);
 void io_init_devices(void);
 void io_init_files(void);
 
+/* ---- The C: drive (volume.c) ---------------------------------------------- */
+
+/* Makes \Driver\Volume, \Device\HarddiskVolume1 and \??\C: (phase 1). */
+void io_init_volume(void);
+/*
+ * Makes the volume's file at name (an NT name under \??\C:, without that
+ * prefix: \dir\x.sys) a boot module, for the driver loader: its index in
+ * *module. The open's statuses (STATUS_OBJECT_NAME_NOT_FOUND ...), or
+ * STATUS_FILE_IS_A_DIRECTORY. PASSIVE_LEVEL.
+ */
+NTSTATUS io_volume_module(const UNICODE_STRING *name, ULONG *module);
+
 /* ---- Timers and interrupts (timer.c, interrupt.c) --------------------------- */
 
 void io_init_timers(void);

@@ -87,13 +87,14 @@ static int names_that_fail(void)
 
     FAILS(10, open_device(L"\\\\.\\NoSuchDevice", GENERIC_READ, 0),
           INVALID_HANDLE_VALUE, ERROR_FILE_NOT_FOUND);
-    /* No current directory, no drive C:, no network. */
+    /* Relative and DOS paths are on C:, the directory ntlab started in
+     * (which has no such files); there is no network. */
     FAILS(11, open_device(L"IoTest", GENERIC_READ, 0), INVALID_HANDLE_VALUE,
-          ERROR_PATH_NOT_FOUND);
-    FAILS(12, open_device(L"C:\\file.txt", GENERIC_READ, 0),
+          ERROR_FILE_NOT_FOUND);
+    FAILS(12, open_device(L"C:\\no-such-file.txt", GENERIC_READ, 0),
+          INVALID_HANDLE_VALUE, ERROR_FILE_NOT_FOUND);
+    FAILS(13, open_device(L"D:\\file.txt", GENERIC_READ, 0),
           INVALID_HANDLE_VALUE, ERROR_PATH_NOT_FOUND);
-    FAILS(13, open_device(L"C:file.txt", GENERIC_READ, 0), INVALID_HANDLE_VALUE,
-          ERROR_PATH_NOT_FOUND);
     FAILS(14, open_device(L"\\\\server\\share\\f", GENERIC_READ, 0),
           INVALID_HANDLE_VALUE, ERROR_PATH_NOT_FOUND);
     FAILS(15, open_device(L"", GENERIC_READ, 0), INVALID_HANDLE_VALUE,

@@ -34,8 +34,8 @@ static BOOL is_letter(WCHAR c)
 /*
  * How path becomes an NT name: *prefix replaces its first *skip
  * characters, and *verbatim says the rest is taken as it is (else '/'
- * becomes '\'). FALSE for a relative path, which ntlab cannot resolve: it
- * has no current directory.
+ * becomes '\'). FALSE for a path of the DOS forms (X:\..., X:..., \...,
+ * relative), which full_path resolves.
  */
 static BOOL name_form(LPCWSTR path, LPCWSTR *prefix, SIZE_T *skip,
                       BOOL *verbatim)
@@ -53,8 +53,7 @@ static BOOL name_form(LPCWSTR path, LPCWSTR *prefix, SIZE_T *skip,
     } else if (is_separator(path[0]) && is_separator(path[1])) {
         *prefix = L"\\??\\UNC\\"; /* \\server\share */
         *skip = 2;
-    } else if (!is_letter(path[0]) || path[1] != L':' ||
-               !is_separator(path[2])) {
+    } else {
         return FALSE;
     }
     return TRUE;
@@ -69,6 +68,59 @@ static SIZE_T length_of(LPCWSTR s)
     return n;
 }
 
+/* The current directory: the root of C:, ntlab's view of the directory it
+ * was started in. */
+static const WCHAR current_directory[] = L"C:\\";
+
+/*
+ * The full path of a DOS-form path, as GetFullPathName makes it, into
+ * buffer (capacity characters, at least 4): a drive-relative or relative
+ * path is taken from the current directory (a drive other than the
+ * current one: from its root), a rooted one from the current drive;
+ * separators become single '\', "." components go and ".." ones take
+ * the one before them away (never the root). Returns the length, or 0
+ * when it does not fit.
+ */
+static SIZE_T full_path(LPCWSTR path, PWSTR buffer, SIZE_T capacity)
+{
+    SIZE_T n = 3, start, i = 0;
+
+    if (is_letter(path[0]) && path[1] == L':') {
+        buffer[0] = (WCHAR)(path[0] & ~0x20);
+        i = 2;
+    } else {
+        buffer[0] = current_directory[0];
+    }
+    buffer[1] = L':';
+    buffer[2] = L'\\';
+    while (path[i] != 0) {
+        while (is_separator(path[i]))
+            i++;
+        for (start = i; path[i] != 0 && !is_separator(path[i]); i++)
+            ;
+        if (i == start || (i - start == 1 && path[start] == L'.'))
+            continue;
+        if (i - start == 2 && path[start] == L'.' && path[start + 1] == L'.') {
+            while (n > 3 && buffer[n - 1] != L'\\')
+                n--;
+            if (n > 3)
+                n--; /* the '\' before it */
+            continue;
+        }
+        if (n + (n > 3) + (i - start) >= capacity)
+            return 0;
+        if (n > 3)
+            buffer[n++] = L'\\';
+        for (SIZE_T k = start; k < i; k++)
+            buffer[n++] = path[k];
+    }
+    /* A path that ended in a separator keeps it (a directory's name). */
+    if (n > 3 && i > 0 && is_separator(path[i - 1]) && n + 1 < capacity)
+        buffer[n++] = L'\\';
+    buffer[n] = 0;
+    return n;
+}
+
 /*
  * The NT name for the Win32 path (may be NULL), in a buffer from the
  * process heap that the caller frees with RtlFreeHeap.
@@ -78,24 +130,70 @@ static NTSTATUS nt_name(LPCWSTR path, UNICODE_STRING *name)
     LPCWSTR prefix;
     SIZE_T skip, prefix_length, length, i;
     BOOL verbatim;
-    PWSTR buffer;
+    PWSTR buffer, full = NULL;
+    NTSTATUS status = STATUS_SUCCESS;
 
-    if (path == NULL || !name_form(path, &prefix, &skip, &verbatim))
+    if (path == NULL || path[0] == 0)
         return STATUS_OBJECT_PATH_NOT_FOUND;
+    if (!name_form(path, &prefix, &skip, &verbatim)) {
+        SIZE_T capacity = length_of(path) + 5;
+
+        full = RtlAllocateHeap(RtlProcessHeap(), 0, capacity * sizeof(WCHAR));
+        if (full == NULL)
+            return STATUS_NO_MEMORY;
+        if (full_path(path, full, capacity) == 0) {
+            RtlFreeHeap(RtlProcessHeap(), 0, full);
+            return STATUS_NAME_TOO_LONG;
+        }
+        path = full;
+    }
     prefix_length = length_of(prefix);
     length = prefix_length + length_of(path + skip);
     if (length > UNICODE_STRING_MAX_CHARS)
-        return STATUS_NAME_TOO_LONG;
-    buffer = RtlAllocateHeap(RtlProcessHeap(), 0, length * sizeof(WCHAR));
-    if (buffer == NULL)
-        return STATUS_NO_MEMORY;
-    for (i = 0; i < prefix_length; i++)
-        buffer[i] = prefix[i];
-    for (path += skip; i < length; i++, path++)
-        buffer[i] = !verbatim && *path == L'/' ? L'\\' : *path;
-    name->Buffer = buffer;
-    name->Length = name->MaximumLength = (USHORT)(length * sizeof(WCHAR));
-    return STATUS_SUCCESS;
+        status = STATUS_NAME_TOO_LONG;
+    buffer = NT_SUCCESS(status)
+                 ? RtlAllocateHeap(RtlProcessHeap(), 0, length * sizeof(WCHAR))
+                 : NULL;
+    if (NT_SUCCESS(status) && buffer == NULL)
+        status = STATUS_NO_MEMORY;
+    if (NT_SUCCESS(status)) {
+        for (i = 0; i < prefix_length; i++)
+            buffer[i] = prefix[i];
+        for (path += skip; i < length; i++, path++)
+            buffer[i] = !verbatim && *path == L'/' ? L'\\' : *path;
+        name->Buffer = buffer;
+        name->Length = name->MaximumLength = (USHORT)(length * sizeof(WCHAR));
+    }
+    if (full != NULL)
+        RtlFreeHeap(RtlProcessHeap(), 0, full);
+    return status;
+}
+
+NTSTATUS win32_nt_name(LPCWSTR path, UNICODE_STRING *name)
+{
+    return nt_name(path, name);
+}
+
+DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer)
+{
+    DWORD n = ARRAYSIZE(current_directory) - 1, i;
+
+    if (nBufferLength <= n || lpBuffer == NULL)
+        return n + 1; /* the size needed, with the terminator */
+    for (i = 0; i <= n; i++)
+        lpBuffer[i] = current_directory[i];
+    return n;
+}
+
+DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength, LPSTR lpBuffer)
+{
+    DWORD n = ARRAYSIZE(current_directory) - 1, i;
+
+    if (nBufferLength <= n || lpBuffer == NULL)
+        return n + 1;
+    for (i = 0; i <= n; i++)
+        lpBuffer[i] = (CHAR)current_directory[i];
+    return n;
 }
 
 /* ---- Opening ------------------------------------------------------------- */

@@ -23,6 +23,11 @@ BOOL win32_unicode_name(LPCSTR name, WCHAR buffer[MAX_PATH + 1], LPCWSTR *out);
 /* The same for any text, into buffer of chars WCHARs (at most 32767). */
 BOOL win32_widen(LPCSTR text, WCHAR *buffer, USHORT chars, LPCWSTR *out);
 
+/* The NT name of a Win32 path (\\.\X, \\?\X, UNC, or a DOS path made
+ * full from the current directory, C:\), in a process heap buffer the
+ * caller frees with RtlFreeHeap. */
+NTSTATUS win32_nt_name(LPCWSTR path, UNICODE_STRING *name);
+
 /* The native timeout for milliseconds, stored in *time: NULL for INFINITE
  * (no timeout), else a relative interval. */
 PLARGE_INTEGER win32_timeout(LARGE_INTEGER *time, DWORD milliseconds);
