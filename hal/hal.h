@@ -229,6 +229,7 @@ typedef struct hal_boot_info {
     BOOLEAN realtime;     /* --realtime: the clock follows the host's */
     BOOLEAN trim;         /* --trim: trim all pageable memory every tick */
     BOOLEAN strict;       /* --strict: user mode cannot reach system space */
+    BOOLEAN pool_report;  /* --pool-report: pool usage by tag at the end */
     ULONG privileges;     /* --privilege: of command-line programs (bit n:
                              NT privilege value n) */
     ULONG verifier;       /* --verifier: HAL_VERIFIER_* classes, 0: off */

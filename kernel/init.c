@@ -13,6 +13,7 @@
 
 #include "ex/ex.h"
 #include "io/io.h"
+#include "kd/kd.h"
 #include "ke/ke.h"
 #include "ktest/ktest.h"
 #include "mm/mm.h"
@@ -60,6 +61,7 @@ static void phase1(PVOID unused)
     else
         status = ktest_main(boot.command, boot.argument);
     run_unload_drivers(boot.drivers, boot.driver_count);
+    kd_at_end();
     hal_power_off(status);
 }
 
@@ -81,6 +83,7 @@ static void phase0_idle(PVOID unused)
 void ki_system_startup(const hal_boot_info *info)
 {
     boot = *info;
+    kd_init(info);
     mm_init(info->ram_pages);
     ex_init_pools();
     ke_init_pcr();

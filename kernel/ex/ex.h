@@ -45,6 +45,10 @@ ULONG ex_pool_quick_bytes(BOOLEAN paged);
 
 /* The usage of tag in the paged or nonpaged pool (zeros if never seen). */
 ex_tag_usage ex_pool_tag_usage(ULONG tag, BOOLEAN paged);
+/* Copies the usage of up to max tags of the paged or nonpaged pool (every
+ * tag seen since boot, in no order) into out; returns how many there are.
+ * Any IRQL: reads counters only. */
+ULONG ex_pool_tags(BOOLEAN paged, ex_tag_usage *out, ULONG max);
 /* All tags of one pool together: allocations and frees since boot, bytes
  * in use now (tag 0). */
 ex_tag_usage ex_pool_usage(BOOLEAN paged);

@@ -127,6 +127,21 @@ ex_tag_usage ex_pool_tag_usage(ULONG tag, BOOLEAN paged)
     return none;
 }
 
+ULONG ex_pool_tags(BOOLEAN paged, ex_tag_usage *out, ULONG max)
+{
+    const pool *p = &pools[paged ? 1 : 0];
+    ULONG i, n = 0;
+
+    for (i = 0; i < TAG_SLOTS; i++) {
+        if (p->tags[i].tag == 0)
+            continue;
+        if (n < max)
+            out[n] = p->tags[i];
+        n++;
+    }
+    return n;
+}
+
 ex_tag_usage ex_pool_usage(BOOLEAN paged)
 {
     const pool *p = &pools[paged ? 1 : 0];

@@ -26,6 +26,13 @@ ULONG_PTR kd_system_address(ULONG_PTR p)
     return p;
 }
 
+ULONG kd_va(const void *p)
+{
+    ULONG_PTR a = kd_system_address((ULONG_PTR)p);
+
+    return a != (ULONG_PTR)p ? (ULONG)a : HAL_PTR_VA(p);
+}
+
 ULONG_PTR kd_nt_host(ULONG va)
 {
     ULONG_PTR start, size;

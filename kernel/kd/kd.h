@@ -47,6 +47,22 @@ void kd_format_code(const kd_frame *frame, char *buf, ULONG size);
  */
 void kd_print_stop_stack(ULONG_PTR instruction, ULONG_PTR fp);
 
+/* Takes kd's boot options (--pool-report, --kd). Boot. */
+void kd_init(const hal_boot_info *info);
+/* The pools' usage by tag, as poolmon shows it, sorted by tag. */
+void kd_print_pool_report(void);
+/* What kd prints as the run ends (normally, at a stop or a hang): the pool
+ * report when --pool-report asked for it. */
+void kd_at_end(void);
+
+/*
+ * The hang report's body: each waiting thread of threads (ke's list of all
+ * threads, by AllThreadsEntry) with the objects it waits for (type, name,
+ * owner of a mutant), then every cycle of threads that wait for mutants
+ * owned by the next ("deadlock: ..."). Interrupts off; reads only.
+ */
+void kd_print_hang(PLIST_ENTRY threads);
+
 /*
  * The kernel's image ("nt") at system-space addresses. On a platform where
  * the kernel runs from outside the guest window (hosted: it is the host
@@ -58,6 +74,9 @@ void kd_print_stop_stack(ULONG_PTR instruction, ULONG_PTR fp);
 /* p as a system-space address: a host address in the kernel's image
  * becomes its nt address; any other value is returned as it is. */
 ULONG_PTR kd_system_address(ULONG_PTR p);
+/* The guest address of kernel pointer p: its nt address when it is in the
+ * kernel's image, else its address in the window. */
+ULONG kd_va(const void *p);
 /* The host address behind nt address va, or 0 when va is not in nt's
  * image (or the kernel runs in system space itself). */
 ULONG_PTR kd_nt_host(ULONG va);

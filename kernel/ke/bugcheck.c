@@ -178,14 +178,9 @@ void ke_bugcheck_note(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
     if (mm_print_loaded_modules() != 0)
         rtl_print("\n");
     rtl_print("The system has stopped.\n");
+    kd_at_end();
     ktest_on_stop(code, params);
     hal_power_off(KE_STOP_EXIT_STATUS);
-}
-
-static const char *wait_reason(const KTHREAD *thread)
-{
-    return thread->WaitReason == DelayExecution ? "a delay"
-                                                : "dispatcher objects";
 }
 
 /*
@@ -194,27 +189,13 @@ static const char *wait_reason(const KTHREAD *thread)
  */
 void ke_report_hang(void)
 {
-    PLIST_ENTRY e;
-
     hal_interrupts_disable();
     rtl_console_mute(FALSE);
     rtl_print("\n*** HANG: every thread is waiting, and nothing set will "
               "ever wake one\n\n");
-    for (e = ki_all_threads.Flink; e != &ki_all_threads; e = e->Flink) {
-        KTHREAD *thread = CONTAINING_RECORD(e, KTHREAD, AllThreadsEntry);
-        KWAIT_BLOCK *block = thread->WaitBlockList;
-
-        if (thread->State != Waiting)
-            continue;
-        rtl_print("  TID %u (%s) waits for %s:", ps_thread_id(thread),
-                  ps_process_name(thread->Process), wait_reason(thread));
-        do {
-            rtl_print(" %08X", HAL_PTR_VA(block->Object));
-            block = block->NextWaitBlock;
-        } while (block != thread->WaitBlockList);
-        rtl_print("\n");
-    }
+    kd_print_hang(&ki_all_threads);
     rtl_print("\nThe system has hung.\n");
+    kd_at_end();
     ktest_on_hang();
     hal_power_off(KE_HANG_EXIT_STATUS);
 }

@@ -192,3 +192,17 @@ KTEST_STOP(stop, irql_gt_zero_at_system_service,
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     ki_system_call(0, NULL);
 }
+
+/* A known pool state at a stop, for --pool-report (tests/kd.t): three
+ * nonpaged blocks of tag Kdr1, one freed, and one paged block of Kdr2. */
+KTEST_STOP(stop, with_known_pool_use, MANUALLY_INITIATED_CRASH)
+{
+    PVOID a = ExAllocatePoolWithTag(NonPagedPool, 100, '1rdK');
+    PVOID b = ExAllocatePoolWithTag(NonPagedPool, 100, '1rdK');
+    PVOID c = ExAllocatePoolWithTag(NonPagedPool, 100, '1rdK');
+    PVOID d = ExAllocatePoolWithTag(PagedPool, 40, '2rdK');
+
+    KT_ASSERT(a != NULL && b != NULL && c != NULL && d != NULL);
+    ExFreePoolWithTag(b, '1rdK');
+    KeBugCheckEx(MANUALLY_INITIATED_CRASH, 0, 0, 0, 0);
+}

@@ -76,6 +76,9 @@ static const char usage[] =
     "  --trim               trim all pageable memory at every clock tick, so\n"
     "                       that paged memory touched at DISPATCH_LEVEL is\n"
     "                       seldom resident\n"
+    "  --pool-report        at the end (also after a stop or a hang), print\n"
+    "                       pool usage by tag as poolmon does: allocations,\n"
+    "                       frees, their difference and bytes in use\n"
     "  --privilege NAME     give the programs run from the command line the\n"
     "                       privilege NAME (load-driver: SeLoadDriverPrivilege,\n"
     "                       for NtLoadDriver and NtUnloadDriver); they have\n"
@@ -121,7 +124,7 @@ static void forward(char **argv, int from, int to)
         "--memory",   "--pagefile",        "--seed",
         "--realtime", "--trim",            "--strict",
         "--privilege", "--verifier",       "--verifier-driver",
-        "--verifier-special", "--verifier-faults",
+        "--verifier-special", "--verifier-faults", "--pool-report",
     };
     size_t k;
 
@@ -449,6 +452,8 @@ static bool boot_option(int argc, char **argv, int *i, const char **pagefile)
         opts.boot.trim = TRUE;
     else if (strcmp(a, "--strict") == 0)
         opts.boot.strict = TRUE;
+    else if (strcmp(a, "--pool-report") == 0)
+        opts.boot.pool_report = TRUE;
     else if (is_option(a, "--privilege"))
         add_privilege(option_value(argc, argv, i, "--privilege"));
     else if (is_option(a, "--program"))
