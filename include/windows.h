@@ -178,11 +178,13 @@ WINBASEAPI BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
 /* ---- Files and devices --------------------------------------------------- */
 
 /*
- * ntlab has devices and no file system: lpFileName names a device, as
- * \\.\Name or \\?\Name (\??\Name in the object namespace), or
- * takes a drive-letter or UNC form that resolves the same way and fails
- * unless such a device exists. A relative path fails with
- * ERROR_PATH_NOT_FOUND: there is no current directory. Of
+ * lpFileName names a device, as \\.\Name or \\?\Name (\??\Name in the
+ * object namespace), or a file of the read-only drive C: (the host
+ * directory ntlab was started in): C:\dir\file, or a path made full from
+ * the current directory C:\ as GetFullPathName makes it (\file, file,
+ * .\file, ..\file: ".." stops at the root). Asking to write, create or
+ * overwrite a file of C: fails with ERROR_ACCESS_DENIED, and so does a
+ * directory. A UNC path fails with ERROR_PATH_NOT_FOUND. Of
  * dwFlagsAndAttributes only FILE_FLAG_OVERLAPPED counts (without it the
  * handle does synchronous I/O); hTemplateFile is ignored. On failure the
  * result is INVALID_HANDLE_VALUE.
