@@ -210,6 +210,25 @@ void hal_halt_until(ULONGLONG clock_ns);
 void hal_console_write(const char *text, ULONG len);
 /* True when the console is a terminal (colour may be used). */
 BOOLEAN hal_console_is_terminal(void);
+/*
+ * Console input: on the hosted platform ntlab's standard input. When it is
+ * not a terminal (a pipe, a file, /dev/null) the first call reads all of
+ * it, to its end, and later calls hand it out in order: what a run sees
+ * does not depend on when the bytes arrived. From a terminal, bytes come
+ * as the terminal gives them (a line at a time).
+ * hal_console_read: copies up to len bytes into buf (kernel memory),
+ *   waiting (the whole machine waits) for at least one; returns how many,
+ *   0 at the end of the input.
+ * hal_console_input_ready: how many bytes a read would return without
+ *   waiting (0 at the end of the input, and from a terminal with nothing
+ *   typed; a terminal's count is 1 when there is something). From a
+ *   terminal it waits up to wait_ms milliseconds of host time for input.
+ * hal_console_is_interactive: the input is a terminal (a read may wait).
+ * All at PASSIVE_LEVEL.
+ */
+ULONG hal_console_read(void *buf, ULONG len);
+ULONG hal_console_input_ready(ULONG wait_ms);
+BOOLEAN hal_console_is_interactive(void);
 
 /* Stops the machine. The hosted platform exits with this status. */
 DECLSPEC_NORETURN void hal_power_off(int status);

@@ -25,5 +25,6 @@
 #include <nt/seh.h>
 #include <nt/mm.h>
 #include <nt/io.h>
+#include <nt/cm.h>
 
 #endif

@@ -21,6 +21,7 @@
 
 #include <ntdll.h>
 #include <string.h>
+#include <ctype.h> /* as winnt.h includes it */
 
 /* ---- Types --------------------------------------------------------------- */
 
@@ -149,6 +150,15 @@ typedef struct _OVERLAPPED {
 #define ERROR_NOACCESS             998u
 #define ERROR_NO_SYSTEM_RESOURCES  1450u
 #define ERROR_INVALID_USER_BUFFER  1784u
+#define ERROR_INVALID_SERVICE_CONTROL   1052u
+#define ERROR_SERVICE_ALREADY_RUNNING   1056u
+#define ERROR_SERVICE_DOES_NOT_EXIST    1060u
+#define ERROR_SERVICE_NOT_ACTIVE        1062u
+#define ERROR_DATABASE_DOES_NOT_EXIST   1065u
+#define ERROR_SERVICE_MARKED_FOR_DELETE 1072u
+#define ERROR_SERVICE_EXISTS            1073u
+#define ERROR_INVALID_SERVICE_NAME      1213u
+#define ERROR_PRIVILEGE_NOT_HELD        1314u
 
 /* ---- Errors -------------------------------------------------------------- */
 
@@ -168,11 +178,13 @@ WINBASEAPI BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
 /* ---- Files and devices --------------------------------------------------- */
 
 /*
- * ntlab has devices and no file system: lpFileName names a device, as
- * \\.\Name or \\?\Name (\??\Name in the object namespace), or
- * takes a drive-letter or UNC form that resolves the same way and fails
- * unless such a device exists. A relative path fails with
- * ERROR_PATH_NOT_FOUND: there is no current directory. Of
+ * lpFileName names a device, as \\.\Name or \\?\Name (\??\Name in the
+ * object namespace), or a file of the read-only drive C: (the host
+ * directory ntlab was started in): C:\dir\file, or a path made full from
+ * the current directory C:\ as GetFullPathName makes it (\file, file,
+ * .\file, ..\file: ".." stops at the root). Asking to write, create or
+ * overwrite a file of C: fails with ERROR_ACCESS_DENIED, and so does a
+ * directory. A UNC path fails with ERROR_PATH_NOT_FOUND. Of
  * dwFlagsAndAttributes only FILE_FLAG_OVERLAPPED counts (without it the
  * handle does synchronous I/O); hTemplateFile is ignored. On failure the
  * result is INVALID_HANDLE_VALUE.
@@ -472,6 +484,113 @@ static inline PVOID RtlSecureZeroMemory(PVOID d, SIZE_T n)
     return d;
 }
 
+/* ---- The service control manager (advapi32) ---------------------------------
+ * Services are kernel drivers: a service is a key under
+ * \Registry\Machine\System\CurrentControlSet\Services (Type, Start,
+ * ErrorControl, ImagePath, DisplayName, and DeleteFlag once DeleteService
+ * marked it), started with NtLoadDriver and stopped with NtUnloadDriver,
+ * so StartService and ControlService need SeLoadDriverPrivilege (ntlab
+ * --privilege load-driver; without it they fail with
+ * ERROR_PRIVILEGE_NOT_HELD). CreateService stores a DOS path
+ * (C:\x.sys, or relative to the current directory) as its NT name
+ * (\??\C:\x.sys). A service is running while its driver is loaded.
+ * Win32 services (own or shared processes) are not there:
+ * CreateService refuses their types with ERROR_NOT_SUPPORTED.
+ */
+typedef struct ntlab_sc_handle *SC_HANDLE, **LPSC_HANDLE;
+
+#define SC_MANAGER_CONNECT            0x0001
+#define SC_MANAGER_CREATE_SERVICE     0x0002
+#define SC_MANAGER_ENUMERATE_SERVICE  0x0004
+#define SC_MANAGER_LOCK               0x0008
+#define SC_MANAGER_QUERY_LOCK_STATUS  0x0010
+#define SC_MANAGER_MODIFY_BOOT_CONFIG 0x0020
+#define SC_MANAGER_ALL_ACCESS         0x000F003F
+#define SERVICE_QUERY_CONFIG          0x0001
+#define SERVICE_CHANGE_CONFIG         0x0002
+#define SERVICE_QUERY_STATUS          0x0004
+#define SERVICE_ENUMERATE_DEPENDENTS  0x0008
+#define SERVICE_START                 0x0010
+#define SERVICE_STOP                  0x0020
+#define SERVICE_PAUSE_CONTINUE        0x0040
+#define SERVICE_INTERROGATE           0x0080
+#define SERVICE_USER_DEFINED_CONTROL  0x0100
+#define SERVICE_ALL_ACCESS            0x000F01FF
+
+#define SERVICE_KERNEL_DRIVER       0x00000001
+#define SERVICE_FILE_SYSTEM_DRIVER  0x00000002
+#define SERVICE_DRIVER              0x0000000B
+#define SERVICE_WIN32_OWN_PROCESS   0x00000010
+#define SERVICE_WIN32_SHARE_PROCESS 0x00000020
+#define SERVICE_BOOT_START          0x00000000
+#define SERVICE_SYSTEM_START        0x00000001
+#define SERVICE_AUTO_START          0x00000002
+#define SERVICE_DEMAND_START        0x00000003
+#define SERVICE_DISABLED            0x00000004
+#define SERVICE_ERROR_IGNORE        0x00000000
+#define SERVICE_ERROR_NORMAL        0x00000001
+#define SERVICE_ERROR_SEVERE        0x00000002
+#define SERVICE_ERROR_CRITICAL      0x00000003
+#define SERVICE_NO_CHANGE           0xFFFFFFFF
+
+#define SERVICE_CONTROL_STOP        0x00000001
+#define SERVICE_CONTROL_INTERROGATE 0x00000004
+#define SERVICE_STOPPED             0x00000001
+#define SERVICE_START_PENDING       0x00000002
+#define SERVICE_STOP_PENDING        0x00000003
+#define SERVICE_RUNNING             0x00000004
+#define SERVICE_ACCEPT_STOP         0x00000001
+
+#define SERVICES_ACTIVE_DATABASEW L"ServicesActive"
+#define SERVICES_ACTIVE_DATABASEA "ServicesActive"
+
+typedef struct _SERVICE_STATUS {
+    DWORD dwServiceType;
+    DWORD dwCurrentState;
+    DWORD dwControlsAccepted;
+    DWORD dwWin32ExitCode;
+    DWORD dwServiceSpecificExitCode;
+    DWORD dwCheckPoint;
+    DWORD dwWaitHint;
+} SERVICE_STATUS, *LPSERVICE_STATUS;
+
+WINBASEAPI SC_HANDLE WINAPI OpenSCManagerA(LPCSTR lpMachineName,
+                                           LPCSTR lpDatabaseName,
+                                           DWORD dwDesiredAccess);
+WINBASEAPI SC_HANDLE WINAPI OpenSCManagerW(LPCWSTR lpMachineName,
+                                           LPCWSTR lpDatabaseName,
+                                           DWORD dwDesiredAccess);
+WINBASEAPI SC_HANDLE WINAPI CreateServiceA(
+    SC_HANDLE hSCManager, LPCSTR lpServiceName, LPCSTR lpDisplayName,
+    DWORD dwDesiredAccess, DWORD dwServiceType, DWORD dwStartType,
+    DWORD dwErrorControl, LPCSTR lpBinaryPathName, LPCSTR lpLoadOrderGroup,
+    LPDWORD lpdwTagId, LPCSTR lpDependencies, LPCSTR lpServiceStartName,
+    LPCSTR lpPassword);
+WINBASEAPI SC_HANDLE WINAPI CreateServiceW(
+    SC_HANDLE hSCManager, LPCWSTR lpServiceName, LPCWSTR lpDisplayName,
+    DWORD dwDesiredAccess, DWORD dwServiceType, DWORD dwStartType,
+    DWORD dwErrorControl, LPCWSTR lpBinaryPathName, LPCWSTR lpLoadOrderGroup,
+    LPDWORD lpdwTagId, LPCWSTR lpDependencies, LPCWSTR lpServiceStartName,
+    LPCWSTR lpPassword);
+WINBASEAPI SC_HANDLE WINAPI OpenServiceA(SC_HANDLE hSCManager,
+                                         LPCSTR lpServiceName,
+                                         DWORD dwDesiredAccess);
+WINBASEAPI SC_HANDLE WINAPI OpenServiceW(SC_HANDLE hSCManager,
+                                         LPCWSTR lpServiceName,
+                                         DWORD dwDesiredAccess);
+WINBASEAPI BOOL WINAPI StartServiceA(SC_HANDLE hService,
+                                     DWORD dwNumServiceArgs,
+                                     LPCSTR *lpServiceArgVectors);
+WINBASEAPI BOOL WINAPI StartServiceW(SC_HANDLE hService,
+                                     DWORD dwNumServiceArgs,
+                                     LPCWSTR *lpServiceArgVectors);
+WINBASEAPI BOOL WINAPI ControlService(SC_HANDLE hService, DWORD dwControl,
+                                      LPSERVICE_STATUS lpServiceStatus);
+WINBASEAPI BOOL WINAPI QueryServiceStatus(SC_HANDLE hService,
+                                          LPSERVICE_STATUS lpServiceStatus);
+WINBASEAPI BOOL WINAPI DeleteService(SC_HANDLE hService);
+WINBASEAPI BOOL WINAPI CloseServiceHandle(SC_HANDLE hSCObject);
+
 /*
  * TCHAR and the unsuffixed names: with UNICODE defined (before windows.h)
  * TCHAR is WCHAR and CreateFile is CreateFileW; without it, CHAR and the A
@@ -489,6 +608,10 @@ typedef WCHAR TCHAR;
 #define OpenSemaphore   OpenSemaphoreW
 #define CreateProcess   CreateProcessW
 #define GetCurrentDirectory GetCurrentDirectoryW
+#define OpenSCManager   OpenSCManagerW
+#define CreateService   CreateServiceW
+#define OpenService     OpenServiceW
+#define StartService    StartServiceW
 #else
 typedef CHAR TCHAR;
 #define __TEXT(s) s
@@ -501,6 +624,10 @@ typedef CHAR TCHAR;
 #define OpenSemaphore   OpenSemaphoreA
 #define CreateProcess   CreateProcessA
 #define GetCurrentDirectory GetCurrentDirectoryA
+#define OpenSCManager   OpenSCManagerA
+#define CreateService   CreateServiceA
+#define OpenService     OpenServiceA
+#define StartService    StartServiceA
 #endif
 typedef TCHAR *PTCHAR, *LPTSTR, *PTSTR;
 typedef const TCHAR *LPCTSTR, *PCTSTR;

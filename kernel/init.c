@@ -11,6 +11,7 @@
  */
 #include <hal.h>
 
+#include "cm/cm.h"
 #include "ex/ex.h"
 #include "io/io.h"
 #include "kd/kd.h"
@@ -48,6 +49,7 @@ static void phase1(PVOID unused)
     UNREFERENCED_PARAMETER(unused);
     ex_init_workers();
     io_init_volume();
+    io_init_console();
     ps_user_privileges = boot.privileges;
     if (rtl_strcmp(boot.command, "report") == 0)
         print_report_header();
@@ -73,6 +75,7 @@ static void phase0_idle(PVOID unused)
     ob_init();
     ex_init_objects();
     ps_init_system_process();
+    cm_init();
     io_init();
     if (!NT_SUCCESS(ps_create_system_thread(phase1, NULL, NULL)))
         KeBugCheckEx(PHASE1_INITIALIZATION_FAILED,

@@ -33,7 +33,7 @@ build() { # build DIR [VAR=VALUE...]: tests/samples copied to DIR and built
     fi
 }
 
-echo "1..22"
+echo "1..41"
 build "$tmp/checked"
 build "$tmp/free" NTLAB_DBG=0
 
@@ -68,3 +68,31 @@ check "strsafe.h's unsuffixed forms by UNICODE" "$tmp/w32" '^StringCbCat cuts an
 check "sscanf_s reads an int, hex and a float" "$tmp/w32" '^sscanf_s %d %x %f  *ok$'
 check "QueryPerformanceCounter follows the virtual clock" "$tmp/w32" '^QueryPerformanceCounter follows the clock ok$'
 check "ReadFileEx's routine runs in an alertable wait" "$tmp/w32" '^it got the bytes  *ok$'
+
+# The install path of the WDK's samples (echodrv.sys and echoapp.exe): the
+# program finds the driver in its current directory (C:\, the directory
+# ntlab runs in), installs it through the service control manager, sends
+# it the console's input line by line, and removes it.
+printf 'hello\nworld\n' | (cd "$tmp/checked" && "$NTLAB" --privilege load-driver run echoapp.exe) >"$tmp/echo" 2>&1
+status=$?
+if [ "$status" -eq 0 ]; then ok "echoapp.exe runs"; else not_ok "echoapp.exe runs (status $status)" "$tmp/echo"; fi
+e=$tmp/echo
+check "GetCurrentDirectory is C:\\" "$e" '^current directory C:\\ (3)$'
+check "the driver's file opens for reading" "$e" "^read the driver's file: ok$"
+check "and not for writing" "$e" "^write the driver's file: error 5$"
+check ".. does not leave C:" "$e" '^climb out with \.\.: error 3$'
+check "nor does a verbatim .." "$e" '^climb out verbatim: error 123$'
+check "OpenService of no service: ERROR_SERVICE_DOES_NOT_EXIST" "$e" '^OpenService before it exists: error 1060$'
+check "CreateService twice: ERROR_SERVICE_EXISTS" "$e" '^CreateService again: error 1073$'
+check "DriverEntry gets the service's key" "$e" '^echodrv: DriverEntry for \\Registry\\Machine\\System\\CurrentControlSet\\Services\\echodrv$'
+check "StartService twice: ERROR_SERVICE_ALREADY_RUNNING" "$e" '^StartService again: error 1056$'
+check "piped input is read in order" "$e" '^echo: WORLD (6 bytes)$'
+check "_kbhit sees piped input" "$e" '^input waiting: yes$'
+check "at the end of the input _kbhit is 0 and getchar EOF" "$e" '^at the end: _kbhit 0, getchar -1$'
+check "ControlService stops the driver" "$e" '^ControlService stop: ok$'
+check "stopping twice: ERROR_SERVICE_NOT_ACTIVE" "$e" '^ControlService stop again: error 1062$'
+check "DeleteService twice: ERROR_SERVICE_MARKED_FOR_DELETE" "$e" '^DeleteService again: error 1072$'
+check "the service is gone once its handle is closed" "$e" '^OpenService after: error 1060$'
+(cd "$tmp/checked" && "$NTLAB" run echoapp.exe </dev/null) >"$tmp/echo2" 2>&1
+check "without --privilege load-driver StartService is ERROR_PRIVILEGE_NOT_HELD" "$tmp/echo2" '^StartService: error 1314$'
+none "and the driver did not load" "$tmp/echo2" 'DriverEntry'

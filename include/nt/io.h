@@ -279,6 +279,15 @@ typedef struct _FILE_OBJECT {
 #define SL_INVOKE_ON_SUCCESS 0x40
 #define SL_INVOKE_ON_ERROR  0x80
 
+/*
+ * The console's input device, \Device\ConsoleInput (\??\CONIN$): reads
+ * return what the platform's console input gives (ntlab's standard input),
+ * STATUS_END_OF_FILE at its end. ntlab's own control code
+ * IOCTL_NTLAB_CONSOLE_INPUT_READY (METHOD_BUFFERED) returns a ULONG: how
+ * many bytes a read would get without waiting (what _kbhit asks).
+ */
+#define IOCTL_NTLAB_CONSOLE_INPUT_READY 0x00506000u
+
 /* What IRP_MJ_CREATE's SecurityContext points at: the access the opener
  * asked for (mapped to specific rights) and its create options. Security
  * is not modelled: SecurityQos and AccessState are NULL. */

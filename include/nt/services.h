@@ -229,6 +229,29 @@
        PVOID SystemInformation, ULONG SystemInformationLength,                 \
        PULONG ReturnLength),                                                   \
       (SystemInformationClass, SystemInformation, SystemInformationLength,     \
-       ReturnLength))
+       ReturnLength))                                                          \
+    S(NTSTATUS, NtCreateKey, 7,                                                \
+      (PHANDLE KeyHandle, ACCESS_MASK DesiredAccess,                           \
+       POBJECT_ATTRIBUTES ObjectAttributes, ULONG TitleIndex,                  \
+       PUNICODE_STRING Class, ULONG CreateOptions, PULONG Disposition),        \
+      (KeyHandle, DesiredAccess, ObjectAttributes, TitleIndex, Class,          \
+       CreateOptions, Disposition))                                            \
+    S(NTSTATUS, NtOpenKey, 3,                                                  \
+      (PHANDLE KeyHandle, ACCESS_MASK DesiredAccess,                           \
+       POBJECT_ATTRIBUTES ObjectAttributes),                                   \
+      (KeyHandle, DesiredAccess, ObjectAttributes))                            \
+    S(NTSTATUS, NtDeleteKey, 1, (HANDLE KeyHandle), (KeyHandle))               \
+    S(NTSTATUS, NtSetValueKey, 6,                                              \
+      (HANDLE KeyHandle, PUNICODE_STRING ValueName, ULONG TitleIndex,          \
+       ULONG Type, PVOID Data, ULONG DataSize),                                \
+      (KeyHandle, ValueName, TitleIndex, Type, Data, DataSize))                \
+    S(NTSTATUS, NtQueryValueKey, 6,                                            \
+      (HANDLE KeyHandle, PUNICODE_STRING ValueName,                            \
+       KEY_VALUE_INFORMATION_CLASS KeyValueInformationClass,                   \
+       PVOID KeyValueInformation, ULONG Length, PULONG ResultLength),          \
+      (KeyHandle, ValueName, KeyValueInformationClass, KeyValueInformation,    \
+       Length, ResultLength))                                                  \
+    S(NTSTATUS, NtDeleteValueKey, 2,                                           \
+      (HANDLE KeyHandle, PUNICODE_STRING ValueName), (KeyHandle, ValueName))
 
 #endif

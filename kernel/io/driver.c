@@ -12,6 +12,7 @@
  */
 #include "io.h"
 
+#include "../cm/cm.h"
 #include "../mm/mm.h"
 #include "../rtl/rtl.h"
 
@@ -24,6 +25,8 @@ static const WCHAR services_key[] =
 
 /* Serializes loads and unloads. */
 static FAST_MUTEX load_lock;
+/* A service's key path, for image_module (under load_lock). */
+static WCHAR d_key_buffer[160];
 
 /* What a major function no driver routine handles does. */
 static NTSTATUS NTAPI invalid_request(PDEVICE_OBJECT device, PIRP irp)
@@ -257,29 +260,94 @@ static io_driver *find_driver(const UNICODE_STRING *name)
     return object;
 }
 
-/* Loads NAME.sys as driver name and runs its DriverEntry. */
-static NTSTATUS load_driver(const UNICODE_STRING *name)
+/* Whether s begins with prefix (without case); *rest is what follows. */
+static BOOLEAN has_prefix(const UNICODE_STRING *s, const WCHAR *prefix,
+                          UNICODE_STRING *rest)
 {
-    char module[64];
-    mm_system_image *image;
-    io_driver *d;
-    ULONG i, n = name->Length / sizeof(WCHAR);
-    NTSTATUS status;
+    UNICODE_STRING p;
 
-    if (n + 5 > sizeof module)
+    RtlInitUnicodeString(&p, prefix);
+    if (!RtlPrefixUnicodeString(&p, s, TRUE))
+        return FALSE;
+    rest->Buffer = s->Buffer + p.Length / sizeof(WCHAR);
+    rest->Length = rest->MaximumLength = s->Length - p.Length;
+    return TRUE;
+}
+
+/* The boot module built with ntlab (or named by --program) called name
+ * (ASCII characters, at most 63). */
+static NTSTATUS built_in_module(const UNICODE_STRING *name, ULONG *module)
+{
+    char text[64];
+    ULONG i, n = name->Length / sizeof(WCHAR);
+
+    if (n == 0 || n >= sizeof text)
         return STATUS_OBJECT_NAME_INVALID;
     for (i = 0; i < n; i++) {
-        if (name->Buffer[i] >= 0x80)
+        if (name->Buffer[i] >= 0x80 || name->Buffer[i] == L'\\')
             return STATUS_OBJECT_NAME_INVALID;
-        module[i] = (char)name->Buffer[i];
+        text[i] = (char)name->Buffer[i];
     }
-    RtlCopyMemory(module + n, ".sys", 5);
+    text[n] = '\0';
+    return ps_find_module(text, module);
+}
+
+/*
+ * The boot module a service's driver image is in. A service key with an
+ * ImagePath names it: \??\C:\PATH (or \DosDevices\C:\PATH) is the file
+ * PATH of the C: drive; \SystemRoot\System32\drivers\X.sys or
+ * System32\drivers\X.sys is the driver X.sys built with ntlab (ntlab's
+ * drivers directory); any other form is STATUS_OBJECT_PATH_NOT_FOUND.
+ * Without a key, or without ImagePath, it is NAME.sys built with ntlab,
+ * NT's default ImagePath.
+ */
+static NTSTATUS image_module(const UNICODE_STRING *name, ULONG *module)
+{
+    WCHAR buffer[64 + 5];
+    UNICODE_STRING key, image, rest;
+    NTSTATUS status;
+
+    set_string(&key, d_key_buffer, sizeof d_key_buffer, services_key,
+               sizeof services_key - sizeof(WCHAR), name->Buffer,
+               name->Length);
+    status = cm_query_string(&key, L"ImagePath", &image);
+    if (status == STATUS_OBJECT_NAME_NOT_FOUND) {
+        set_string(&rest, buffer, sizeof buffer, name->Buffer,
+                   name->Length < 128 ? name->Length : 128, L".sys",
+                   4 * sizeof(WCHAR));
+        return built_in_module(&rest, module);
+    }
+    if (!NT_SUCCESS(status))
+        return status;
+    if (has_prefix(&image, L"\\??\\C:", &rest) ||
+        has_prefix(&image, L"\\DosDevices\\C:", &rest))
+        status = io_volume_module(&rest, module);
+    else if (has_prefix(&image, L"\\SystemRoot\\System32\\drivers\\", &rest) ||
+             has_prefix(&image, L"System32\\drivers\\", &rest))
+        status = built_in_module(&rest, module);
+    else
+        status = STATUS_OBJECT_PATH_NOT_FOUND;
+    ob_free_name(&image);
+    return status;
+}
+
+/* Loads the service name's driver image and runs its DriverEntry. Holds
+ * load_lock. */
+static NTSTATUS load_driver(const UNICODE_STRING *name)
+{
+    mm_system_image *image;
+    io_driver *d;
+    ULONG module;
+    NTSTATUS status;
+
     d = find_driver(name);
     if (d != NULL) {
         ObDereferenceObject(d);
         return STATUS_IMAGE_ALREADY_LOADED;
     }
-    status = mm_load_system_image(module, &image);
+    status = image_module(name, &module);
+    if (NT_SUCCESS(status))
+        status = mm_load_system_module(module, &image);
     if (!NT_SUCCESS(status))
         return status;
     status = make_driver(name, &d);

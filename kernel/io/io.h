@@ -119,6 +119,9 @@ void io_delete_driver(PVOID object);
 void io_init_devices(void);
 void io_init_files(void);
 
+/* Makes \Driver\Console, \Device\ConsoleInput and \??\CONIN$ (phase 1). */
+void io_init_console(void);
+
 /* ---- The C: drive (volume.c) ---------------------------------------------- */
 
 /* Makes \Driver\Volume, \Device\HarddiskVolume1 and \??\C: (phase 1). */

@@ -166,3 +166,26 @@ ZW(DeviceIoControlFile,
     InputBuffer, InputBufferLength, OutputBuffer, OutputBufferLength))
 ZW(LoadDriver, (PUNICODE_STRING DriverServiceName), (DriverServiceName))
 ZW(UnloadDriver, (PUNICODE_STRING DriverServiceName), (DriverServiceName))
+ZW(CreateKey,
+   (PHANDLE KeyHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes, ULONG TitleIndex,
+    PUNICODE_STRING Class, ULONG CreateOptions, PULONG Disposition),
+   (KeyHandle, DesiredAccess, ObjectAttributes, TitleIndex, Class,
+    CreateOptions, Disposition))
+ZW(OpenKey,
+   (PHANDLE KeyHandle, ACCESS_MASK DesiredAccess,
+    POBJECT_ATTRIBUTES ObjectAttributes),
+   (KeyHandle, DesiredAccess, ObjectAttributes))
+ZW(DeleteKey, (HANDLE KeyHandle), (KeyHandle))
+ZW(SetValueKey,
+   (HANDLE KeyHandle, PUNICODE_STRING ValueName, ULONG TitleIndex,
+    ULONG Type, PVOID Data, ULONG DataSize),
+   (KeyHandle, ValueName, TitleIndex, Type, Data, DataSize))
+ZW(QueryValueKey,
+   (HANDLE KeyHandle, PUNICODE_STRING ValueName,
+    KEY_VALUE_INFORMATION_CLASS KeyValueInformationClass,
+    PVOID KeyValueInformation, ULONG Length, PULONG ResultLength),
+   (KeyHandle, ValueName, KeyValueInformationClass, KeyValueInformation,
+    Length, ResultLength))
+ZW(DeleteValueKey, (HANDLE KeyHandle, PUNICODE_STRING ValueName),
+   (KeyHandle, ValueName))

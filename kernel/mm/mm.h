@@ -429,6 +429,8 @@ typedef struct mm_system_image {
  * PASSIVE_LEVEL.
  */
 NTSTATUS mm_load_system_image(const char *module_name, mm_system_image **image);
+/* The same for the boot module at index module. */
+NTSTATUS mm_load_system_module(ULONG module, mm_system_image **image);
 /* Unmaps an image and frees everything it held (frames, paging file slots,
  * its range). Nothing may run its code any more. PASSIVE_LEVEL. */
 void mm_unload_system_image(mm_system_image *image);

@@ -558,13 +558,22 @@ static void copy_name(char *to, ULONG size, const char *from)
 
 NTSTATUS mm_load_system_image(const char *module_name, mm_system_image **image)
 {
-    loader l = {0};
-    NTSTATUS status = ps_find_module(module_name, &l.module);
-    KIRQL irql;
-    ULONG i;
+    ULONG module;
+    NTSTATUS status = ps_find_module(module_name, &module);
 
     if (!NT_SUCCESS(status))
         return status;
+    return mm_load_system_module(module, image);
+}
+
+NTSTATUS mm_load_system_module(ULONG module, mm_system_image **image)
+{
+    loader l = {0};
+    NTSTATUS status = STATUS_SUCCESS;
+    KIRQL irql;
+    ULONG i;
+
+    l.module = module;
     l.image = ExAllocatePoolWithTag(NonPagedPool, sizeof *l.image, TAG);
     if (l.image == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;

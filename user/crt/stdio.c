@@ -108,11 +108,13 @@ int putchar(int c)
 /* ---- Streams ------------------------------------------------------------- */
 
 struct _ntlab_file {
-    int unused;
+    int input; /* stdin: reads go to the console's input (crt/stdin.c) */
 };
 static FILE console = {0};
+static FILE console_input = {1};
 FILE *const stdout = &console;
 FILE *const stderr = &console;
+FILE *const stdin = &console_input;
 
 int vfprintf(FILE *stream, const char *format, va_list ap)
 {

@@ -21,12 +21,24 @@ int putchar(int c);
 
 /*
  * Streams: stdout and stderr are both the console (ntlab has one), and
- * writes to them are not buffered, so fflush has nothing to do. There is
- * no stdin: ntlab's console has no input.
+ * writes to them are not buffered, so fflush has nothing to do. stdin is
+ * the console's input (\\.\CONIN$: ntlab's standard input; when that is
+ * not a terminal it is read whole at the first read, so a run sees the
+ * same input whenever it arrived). getchar, fgetc, getc and fgets read
+ * it; EOF at its end; ungetc gives one character back. gets_s reads a
+ * line without its '\n' into a buffer of size characters (NULL, with the
+ * buffer emptied, when it does not fit or the input has ended).
  */
 typedef struct _ntlab_file FILE;
 extern FILE *const stdout;
 extern FILE *const stderr;
+extern FILE *const stdin;
+int getchar(void);
+int fgetc(FILE *stream);
+#define getc(stream) fgetc(stream)
+int ungetc(int c, FILE *stream);
+char *fgets(char *s, int size, FILE *stream);
+char *gets_s(char *s, size_t size);
 int fprintf(FILE *stream, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 int vfprintf(FILE *stream, const char *format, va_list ap);
