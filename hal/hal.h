@@ -219,6 +219,9 @@ typedef struct hal_boot_info {
     const char *verifier_driver;    /* --verifier-driver: only it, or NULL */
     BOOLEAN verifier_special_start; /* --verifier-special=start */
     ULONG verifier_faults;          /* --verifier-faults 1/N: N (0: none) */
+    BOOLEAN trace;           /* --trace: the kernel writes its timeline */
+    ULONG trace_boot;        /* which boot of a scenario's trace (0: alone) */
+    const char *trace_label; /* names that boot's tracks, or NULL */
 } hal_boot_info;
 
 /* The verifier's classes (kernel/vf), a bit each. */
@@ -248,6 +251,16 @@ ULONG hal_module_count(void);
 const char *hal_module_name(ULONG index); /* NULL past the last */
 ULONG hal_module_size(ULONG index);
 BOOLEAN hal_module_read(ULONG index, ULONG offset, void *buf, ULONG len);
+
+/* ---- Trace -----------------------------------------------------------------
+ * The timeline (--trace): the kernel hands the platform its events, one
+ * JSON object each (a Chrome trace event, without separator); the
+ * platform writes them, in order, as the elements of the trace file's
+ * event array, and ends the file when the machine powers off. Any IRQL;
+ * the call does not touch guest memory. Only called when
+ * hal_boot_info.trace is set.
+ */
+void hal_trace_write(const char *event, ULONG len);
 
 /* ---- Symbols ---------------------------------------------------------------
  * What the platform knows of a code address (a host pointer, as the CPU
