@@ -279,6 +279,13 @@ typedef struct hal_symbol {
 BOOLEAN hal_symbolize(const char *module, ULONG_PTR base, ULONG_PTR address,
                       hal_symbol *symbol);
 
+/*
+ * The kernel's own image (its code and static data) in the executing
+ * address space: *start and *size. On pc it sits in system space; hosted,
+ * it is the host program, outside the guest window. Any IRQL.
+ */
+void hal_kernel_image(ULONG_PTR *start, ULONG_PTR *size);
+
 /* ---- Traps --------------------------------------------------------------- */
 
 typedef enum hal_trap_kind {

@@ -81,16 +81,16 @@ static void phase0_idle(PVOID unused)
 void ki_system_startup(const hal_boot_info *info)
 {
     boot = *info;
-    mm_init(info->ram_pages, &ps_idle_process.Space);
+    mm_init(info->ram_pages);
     ex_init_pools();
-    mm_init_phase1();
     ke_init_pcr();
+    ps_init_idle_process();
+    mm_init_phase1();
     ke_init_shared_data();
     ki_init_clock(info->seed, info->realtime);
     tr_init(info);
     vf_init(info);
     if (info->trim)
         mm_trim_every_tick();
-    ps_init_idle_process();
     ke_start_idle_thread(ps_idle_thread(), &ps_idle_process.Pcb, phase0_idle);
 }

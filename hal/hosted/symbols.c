@@ -163,3 +163,12 @@ BOOLEAN hal_symbolize(const char *module, ULONG_PTR base, ULONG_PTR address,
         pthread_join(thread, NULL);
     return r.found;
 }
+
+/* The linker's symbols for the host program's first and last bytes. */
+extern char __executable_start[], _end[];
+
+void hal_kernel_image(ULONG_PTR *start, ULONG_PTR *size)
+{
+    *start = (ULONG_PTR)__executable_start;
+    *size = (ULONG_PTR)(_end - __executable_start);
+}

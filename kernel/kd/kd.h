@@ -47,4 +47,21 @@ void kd_format_code(const kd_frame *frame, char *buf, ULONG size);
  */
 void kd_print_stop_stack(ULONG_PTR instruction, ULONG_PTR fp);
 
+/*
+ * The kernel's image ("nt") at system-space addresses. On a platform where
+ * the kernel runs from outside the guest window (hosted: it is the host
+ * program), kd and the stop screen name its code and static data by their
+ * offset in the image from MM_KERNEL_IMAGE_START, as a loaded nt would
+ * sit; nothing is mapped there in the page tables. Where the kernel is in
+ * system space these are the identity.
+ */
+/* p as a system-space address: a host address in the kernel's image
+ * becomes its nt address; any other value is returned as it is. */
+ULONG_PTR kd_system_address(ULONG_PTR p);
+/* The host address behind nt address va, or 0 when va is not in nt's
+ * image (or the kernel runs in system space itself). */
+ULONG_PTR kd_nt_host(ULONG va);
+/* nt's system-space base and size (0 size when not relocated). */
+void kd_nt_image(ULONG *base, ULONG *size);
+
 #endif

@@ -149,6 +149,12 @@ void ke_bugcheck_note(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
 {
     ULONG_PTR params[4] = {p1, p2, p3, p4};
     KIRQL irql = KeGetPcr()->Irql;
+    ULONG i;
+
+    /* NT's parameters are system-space addresses: the kernel's own code
+     * and data are named in the nt image (kd.h). */
+    for (i = 0; i < 4; i++)
+        params[i] = kd_system_address(params[i]);
 
     hal_interrupts_disable();
     rtl_console_mute(FALSE);

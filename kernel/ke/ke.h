@@ -192,6 +192,13 @@ void ki_ready_thread_locked(KTHREAD *thread);
  * (waiting, terminated); returns its WaitStatus once it runs again.
  * DISPATCH_LEVEL. */
 NTSTATUS ki_swap_thread_locked(void);
+/* The thread a switch now would run: the one chosen, else the first of the
+ * highest ready priority, else the idle thread. DISPATCH_LEVEL. */
+KTHREAD *ki_peek_next_thread(void);
+/* A thread switch asked for inside a DPC: stops the system with
+ * ATTEMPTED_SWITCH_FROM_DPC (the current thread, the thread that would
+ * run, the current stack address, 0). */
+DECLSPEC_NORETURN void ki_switch_from_dpc(void);
 /* Publishes thread's TEB in KUSER_SHARED_DATA (NtCurrentTeb) as it is
  * switched to (user.c). */
 void ke_publish_teb(const KTHREAD *thread);

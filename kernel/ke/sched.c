@@ -139,13 +139,35 @@ static void swap_context(KTHREAD *next)
     hal_context_switch(&current->Context, &next->Context);
 }
 
+KTHREAD *ki_peek_next_thread(void)
+{
+    KPCR *pcr = KeGetPcr();
+    LONG priority = highest_ready();
+
+    if (pcr->NextThread != NULL)
+        return pcr->NextThread;
+    if (priority < 0)
+        return pcr->IdleThread;
+    return CONTAINING_RECORD(ready_queue[priority].Flink, KTHREAD,
+                             WaitListEntry);
+}
+
+void ki_switch_from_dpc(void)
+{
+    KTHREAD *current = KeGetPcr()->CurrentThread;
+
+    KeBugCheckEx(ATTEMPTED_SWITCH_FROM_DPC, (ULONG_PTR)current,
+                 (ULONG_PTR)ki_peek_next_thread(),
+                 (ULONG_PTR)__builtin_frame_address(0), 0);
+}
+
 NTSTATUS ki_swap_thread_locked(void)
 {
     KPCR *pcr = KeGetPcr();
     KTHREAD *current = pcr->CurrentThread, *next = pcr->NextThread;
 
     if (pcr->DpcRoutineActive)
-        KeBugCheckEx(ATTEMPTED_SWITCH_FROM_DPC, (ULONG_PTR)current, 0, 0, 0);
+        ki_switch_from_dpc();
     if (next != NULL)
         pcr->NextThread = NULL;
     else

@@ -209,8 +209,7 @@ static void check_wait_irql(KIRQL irql, PVOID object, PLARGE_INTEGER timeout,
     if (irql <= APC_LEVEL)
         return;
     if (KeGetPcr()->DpcRoutineActive)
-        KeBugCheckEx(ATTEMPTED_SWITCH_FROM_DPC,
-                     (ULONG_PTR)KeGetPcr()->CurrentThread, 0, 0, 0);
+        ki_switch_from_dpc();
     KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)object, irql, 0,
                  (ULONG_PTR)caller);
 }

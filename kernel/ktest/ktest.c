@@ -4,6 +4,8 @@
  */
 #include "ktest.h"
 
+#include "../kd/kd.h"
+
 #include "../ke/ke.h"
 #include "../ps/ps.h"
 #include "../rtl/rtl.h"
@@ -23,6 +25,8 @@ static struct {
     ULONG code;
     ULONG which;
     ULONG_PTR params[4];
+    ULONG ranged; /* KTEST_P bits of params expected in [lo, hi) */
+    ULONG_PTR lo[4], hi[4];
 } expected;
 
 static char child_output[16384];
@@ -96,11 +100,21 @@ void ktest_note(const char *fmt, ...)
 void ktest_expect_params(ULONG which, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
                          ULONG_PTR p4)
 {
+    /* The stop gives the kernel's own addresses as nt's (kd.h). */
     expected.which = which;
-    expected.params[0] = p1;
-    expected.params[1] = p2;
-    expected.params[2] = p3;
-    expected.params[3] = p4;
+    expected.params[0] = kd_system_address(p1);
+    expected.params[1] = kd_system_address(p2);
+    expected.params[2] = kd_system_address(p3);
+    expected.params[3] = kd_system_address(p4);
+}
+
+void ktest_expect_param_in(ULONG n, ULONG_PTR lo, ULONG_PTR hi)
+{
+    if (n < 1 || n > 4)
+        return;
+    expected.ranged |= 1u << (n - 1);
+    expected.lo[n - 1] = lo;
+    expected.hi[n - 1] = hi;
 }
 
 void ktest_on_stop(ULONG code, const ULONG_PTR params[4])
@@ -117,6 +131,8 @@ void ktest_on_stop(ULONG code, const ULONG_PTR params[4])
     for (i = 0; i < 4; i++) {
         if ((expected.which >> i) & 1)
             ok = ok && params[i] == expected.params[i];
+        if ((expected.ranged >> i) & 1)
+            ok = ok && params[i] >= expected.lo[i] && params[i] < expected.hi[i];
     }
     if (ok) {
         rtl_print("ktest: stop as expected\n");
@@ -126,6 +142,9 @@ void ktest_on_stop(ULONG code, const ULONG_PTR params[4])
     for (i = 0; i < 4; i++) {
         if ((expected.which >> i) & 1)
             rtl_print(" p%d=%p", i + 1, (void *)expected.params[i]);
+        if ((expected.ranged >> i) & 1)
+            rtl_print(" p%d in [%p, %p)", i + 1, (void *)expected.lo[i],
+                      (void *)expected.hi[i]);
     }
     rtl_print(", not this one\n");
 }

@@ -92,6 +92,9 @@ void ktest_note(const char *fmt, ...);
 #define KTEST_P4 8u
 void ktest_expect_params(ULONG which, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
                          ULONG_PTR p4);
+/* Also expects parameter n (1 to 4) of the stop in [lo, hi): for an
+ * address known only to lie in a routine or on a stack. */
+void ktest_expect_param_in(ULONG n, ULONG_PTR lo, ULONG_PTR hi);
 
 /*
  * Benchmarks (make bench) are tests of the suite "bench", which only the

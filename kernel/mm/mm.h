@@ -23,6 +23,8 @@
 #define MM_SYSTEM_IMAGES_END    0x81000000u
 #define MM_PFN_DATABASE         0x81000000u /* up to 0x82000000 */
 #define MM_PFN_DATABASE_END     0x82000000u
+#define MM_KERNEL_IMAGE_START   0x82800000u /* nt, where Windows 7 x86 has it */
+#define MM_KERNEL_IMAGE_END     0x88000000u
 #define PTE_BASE                0xC0000000u /* the self-map: every PTE */
 #define PDE_BASE                0xC0300000u /* the page directory itself */
 #define MM_HYPERSPACE           0xC0400000u /* per process, 4 MiB */
@@ -493,8 +495,12 @@ typedef struct mm_memory_info {
 } mm_memory_info;
 void mm_query_memory(mm_memory_info *info);
 
-/* Boot, in order: paging, PFN database, the rest. */
-void mm_init(ULONG ram_pages, mm_space *boot_space);
+/* Boot, in order: paging (over a boot space of mm's own), PFN database,
+ * then, once nonpaged pool works, mm_adopt_boot_space, then the rest. */
+void mm_init(ULONG ram_pages);
+/* Moves the boot space (the boot directory, no VADs, no working set yet)
+ * into *to, the Idle process's: boot only, before mm_init_phase1. */
+void mm_adopt_boot_space(mm_space *to);
 /* After the pools: the pager. */
 void mm_init_phase1(void);
 

@@ -17,6 +17,9 @@
 
 static LIST_ENTRY spaces = {&spaces, &spaces};
 static mm_space *boot_space;
+/* The boot directory's space until the Idle process, in nonpaged pool,
+ * takes it over (mm_adopt_boot_space). */
+static mm_space boot_storage;
 
 #define PDE_TABLE_FLAGS \
     (X86_PTE_VALID | X86_PTE_WRITE | X86_PTE_ACCESSED | X86_PTE_DIRTY)
@@ -243,10 +246,20 @@ void mm_activate_space(const mm_space *space)
     hal_mmu_activate(space->pd_pfn);
 }
 
-void mm_init(ULONG ram_pages, mm_space *space)
+void mm_init(ULONG ram_pages)
 {
-    mm_init_paging(space);
+    mm_init_paging(&boot_storage);
     mm_init_pfn(ram_pages);
+}
+
+void mm_adopt_boot_space(mm_space *to)
+{
+    *to = *boot_space;
+    InitializeListHead(&to->vads);
+    RemoveEntryList(&boot_space->link);
+    InsertTailList(&spaces, &to->link);
+    RtlZeroMemory(boot_space, sizeof *boot_space);
+    boot_space = to;
 }
 
 void mm_init_phase1(void)

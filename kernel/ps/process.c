@@ -7,19 +7,24 @@
 #include "../ex/ex.h"
 #include "../ob/ob.h"
 
-/* The Idle process and thread are static; their headers make them look
- * like objects to code that references whatever process is current. */
-static struct {
+/* The Idle process and thread live in nonpaged pool, as NT's do, so that
+ * every address a stop or kd shows is a system-space one; their headers
+ * make them look like objects to code that references whatever process is
+ * current. They are never deleted. */
+typedef struct {
     ob_header header;
     EPROCESS body;
-} idle_process_object = {.header = {.pointer_count = 1}};
+} idle_process_object;
 
-static struct {
+typedef struct {
     ob_header header;
     ETHREAD body;
-} idle_thread_object = {.header = {.pointer_count = 1}};
+} idle_thread_object;
 
-EPROCESS *const ps_idle_process_ptr = &idle_process_object.body;
+static idle_process_object *idle_process;
+static idle_thread_object *idle_thread;
+
+EPROCESS *ps_idle_process_ptr;
 PEPROCESS PsInitialSystemProcess;
 
 static POBJECT_TYPE process_type;
@@ -60,8 +65,27 @@ static LARGE_INTEGER now(void)
 
 /* ---- The Idle process ---------------------------------------------------- */
 
+/* Allocates a zeroed object of size bytes in nonpaged pool with tag, or
+ * stops the system: the boot cannot go on without it. */
+static void *boot_object(ULONG size, ULONG tag)
+{
+    void *p = ExAllocatePoolWithTag(NonPagedPool, size, tag);
+
+    if (p == NULL)
+        KeBugCheckEx(PROCESS_INITIALIZATION_FAILED,
+                     STATUS_INSUFFICIENT_RESOURCES, 0, 0, 0);
+    RtlZeroMemory(p, size);
+    return p;
+}
+
 void ps_init_idle_process(void)
 {
+    idle_process = boot_object(sizeof *idle_process, 'corP');
+    idle_thread = boot_object(sizeof *idle_thread, 'erhT');
+    idle_process->header.pointer_count = 1;
+    idle_thread->header.pointer_count = 1;
+    ps_idle_process_ptr = &idle_process->body;
+    mm_adopt_boot_space(&ps_idle_process.Space);
     ke_init_process(&ps_idle_process.Pcb, ps_idle_process.Space.pd_pfn);
     ps_idle_process.UniqueProcessId = 0;
     ps_idle_process.ExitStatus = STATUS_PENDING;
@@ -71,7 +95,7 @@ void ps_init_idle_process(void)
 
 KTHREAD *ps_idle_thread(void)
 {
-    return &idle_thread_object.body.Tcb;
+    return &idle_thread->body.Tcb;
 }
 
 /* ---- Creation and deletion ----------------------------------------------- */
@@ -165,8 +189,8 @@ void ps_init_system_process(void)
 
     KeInitializeSpinLock(&process_lock);
     process_type = ob_create_type(&info);
-    idle_process_object.header.type = process_type;
-    ps_init_threads(&idle_thread_object.header);
+    idle_process->header.type = process_type;
+    ps_init_threads(&idle_thread->header);
     if (!NT_SUCCESS(ps_create_process("System", &system)) ||
         system->UniqueProcessId != 4)
         KeBugCheckEx(PROCESS_INITIALIZATION_FAILED,

@@ -11,8 +11,8 @@
  * with the object. Process and thread IDs come from one table of client
  * IDs, multiples of 4 from 4 (the System process).
  *
- * The Idle process (PID 0) and its thread are static and never deleted,
- * as NT's are.
+ * The Idle process (PID 0) and its thread are made at boot in nonpaged
+ * pool and never deleted, as NT's are.
  */
 #ifndef KERNEL_PS_H
 #define KERNEL_PS_H
@@ -65,14 +65,16 @@ typedef struct _ETHREAD {
     BOOLEAN Terminated;         /* it has ended */
 } ETHREAD;
 
-extern EPROCESS *const ps_idle_process_ptr;
+extern EPROCESS *ps_idle_process_ptr;
 #define ps_idle_process (*ps_idle_process_ptr)
 
 /* Guards ActiveProcessLinks and ActiveThreads (DISPATCH_LEVEL). */
 KIRQL ps_lock_processes(void);
 void ps_unlock_processes(KIRQL irql);
 
-/* Sets up the Idle process over the boot address space (boot only). */
+/* Sets up the Idle process and thread in nonpaged pool, the process over
+ * the boot address space (boot only: after the pools and the KPCR, before
+ * mm_init_phase1). */
 void ps_init_idle_process(void);
 /* The idle thread's control block, for ke_start_idle_thread. */
 KTHREAD *ps_idle_thread(void);

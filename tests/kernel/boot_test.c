@@ -60,6 +60,19 @@ KTEST(boot, idle_thread_belongs_to_the_idle_process)
     KT_EXPECT_EQ(idle->Priority, 0);
 }
 
+/* The Idle process and thread are objects in nonpaged pool, at
+ * system-space addresses, as NT's are. */
+KTEST(boot, idle_objects_are_in_nonpaged_pool)
+{
+    ULONG thread = HAL_PTR_VA(KeGetPcr()->IdleThread);
+    ULONG process = HAL_PTR_VA(&ps_idle_process);
+
+    KT_EXPECT(HAL_PTR_IN_WINDOW(KeGetPcr()->IdleThread));
+    KT_EXPECT(thread >= MM_NONPAGED_POOL_START && thread < MM_NONPAGED_POOL_END);
+    KT_EXPECT(process >= MM_NONPAGED_POOL_START &&
+              process < MM_NONPAGED_POOL_END);
+}
+
 KTEST(boot, pcr_is_at_ffdff000)
 {
     KT_EXPECT_PTR_EQ(KeGetPcr(), HAL_VA_PTR(MM_KPCR_VA));

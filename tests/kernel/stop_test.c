@@ -2,9 +2,11 @@
  * Faults and misuse that stop the system, each in a child boot, with NT's
  * stop code and parameters.
  */
+#include "../../kernel/kd/kd.h"
 #include "../../kernel/ke/ke.h"
 #include "../../kernel/ktest/ktest.h"
 #include "../../kernel/mm/mm.h"
+#include "../../kernel/ps/ps.h"
 
 KTEST_STOP(stop, bugcheck_screen, MANUALLY_INITIATED_CRASH)
 {
@@ -119,7 +121,12 @@ KTEST_STOP(stop, failed_assert, SYSTEM_THREAD_EXCEPTION_NOT_HANDLED)
 {
     volatile ULONG two = 2;
 
+    /* The breakpoint's address is nt's, in system space, in RtlAssert. */
     ktest_expect_params(KTEST_P1, (ULONG)STATUS_BREAKPOINT, 0, 0, 0);
+    ktest_expect_param_in(2, kd_system_address((ULONG_PTR)RtlAssert),
+                          kd_system_address((ULONG_PTR)RtlAssert) + 0x200);
+    ktest_expect_param_in(3, (ULONG_PTR)HAL_VA_PTR(MM_SYSTEM_RANGE_START),
+                          (ULONG_PTR)HAL_VA_PTR(0xFFFFFFFFu));
     ASSERT(two == 3);
 }
 
@@ -140,4 +147,48 @@ KTEST_STOP(stop, paged_code_at_dispatch_level,
     ktest_expect_params(KTEST_P1, (ULONG)STATUS_BREAKPOINT, 0, 0, 0);
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     PAGED_CODE();
+}
+
+/* A DPC may not wait: NT's 0xB8 gives the thread it ran on, the thread a
+ * switch would have run and the stack it was on. */
+static VOID waiting_dpc(PKDPC dpc, PVOID context, PVOID a1, PVOID a2)
+{
+    static KEVENT never;
+    LARGE_INTEGER timeout = {.QuadPart = -10000};
+    KTHREAD *thread = KeGetCurrentThread();
+
+    UNREFERENCED_PARAMETER(dpc);
+    UNREFERENCED_PARAMETER(context);
+    UNREFERENCED_PARAMETER(a1);
+    UNREFERENCED_PARAMETER(a2);
+    KeInitializeEvent(&never, NotificationEvent, FALSE);
+    ktest_expect_params(KTEST_P1 | KTEST_P2 | KTEST_P4, (ULONG_PTR)thread,
+                        (ULONG_PTR)ki_peek_next_thread(), 0, 0);
+    ktest_expect_param_in(3, (ULONG_PTR)thread->StackLimit,
+                          (ULONG_PTR)thread->InitialStack);
+    KeWaitForSingleObject(&never, Executive, KernelMode, FALSE, &timeout);
+}
+
+KTEST_STOP(stop, wait_in_dpc, ATTEMPTED_SWITCH_FROM_DPC)
+{
+    static KDPC dpc;
+
+    KeInitializeDpc(&dpc, waiting_dpc, NULL);
+    KeInsertQueueDpc(&dpc, NULL, NULL);
+}
+
+/* A service that returns above PASSIVE_LEVEL: 0x4A with the service's
+ * address (nt's, in system space) and the IRQL. */
+KTEST_STOP(stop, irql_gt_zero_at_system_service,
+           IRQL_GT_ZERO_AT_SYSTEM_SERVICE)
+{
+    KIRQL old;
+
+    ktest_expect_params(
+        KTEST_P1 | KTEST_P2 | KTEST_P3 | KTEST_P4,
+        kd_system_address((ULONG_PTR)NtGetCurrentProcessorNumber),
+        DISPATCH_LEVEL, 0, 0);
+    ktest_expect_param_in(1, MM_SYSTEM_RANGE_START, 0xFFFFFFFFu);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    ki_system_call(0, NULL);
 }
