@@ -54,7 +54,7 @@ KTEST_SRC := $(sort $(wildcard tests/kernel/*.c))
 HAL_SRC := $(sort $(wildcard hal/hosted/*.c)) hal/hosted/switch.S hal/hosted/gate.S
 NTLAB_SRC := $(sort $(wildcard tools/ntlab/*.c))
 KBENCH_SRC := $(sort $(wildcard bench/kbench_*.c))
-BENCH_SRC := bench/main.c bench/baseline.c
+BENCH_SRC := bench/main.c bench/baseline.c bench/tour.c
 
 obj = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
 KERNEL_OBJ := $(call obj,$(KERNEL_SRC) $(KTEST_SRC))
@@ -269,7 +269,7 @@ check: $(BUILD)/ntlab programs i386
 	done
 	NTLAB=$(BUILD)/ntlab prove -f $(BUILD)/t/*.t tests/*.t
 
-bench: $(BUILD)/ntlab-bench programs
+bench: $(BUILD)/ntlab-bench $(BUILD)/ntlab programs drivers scenarios
 	$(BUILD)/ntlab-bench
 
 # make fuzz SECONDS=N: the fuzzer's sweep of seeds for N seconds (default

@@ -17,6 +17,10 @@ unsigned long long baseline_malloc_free_ps(void);
 /* One 4 KiB pwrite + pread of a host file. */
 unsigned long long baseline_file_page_io_ps(void);
 
+/* bench trace_overhead (bench/tour.c): the tour with and without --trace,
+ * printed as one bench line; before the kernel boots. */
+void bench_trace_overhead(void);
+
 /* Measures the baselines (all but dlopen's): before ntlab starts, so that
  * they are Linux's alone, without the system-call filter. */
 void baseline_prepare(void);

@@ -21,6 +21,7 @@ int main(int argc, char **argv)
     opts.boot.ram_pages = 64 * 256;
     opts.boot.seed = 1;
     opts.boot.pagefile_pages = 128 * 256;
+    bench_trace_overhead();
     baseline_prepare();
     hosted_start(&opts);
 }

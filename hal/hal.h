@@ -255,6 +255,9 @@ typedef struct hal_boot_info {
     const char *verifier_driver;    /* --verifier-driver: only it, or NULL */
     BOOLEAN verifier_special_start; /* --verifier-special=start */
     ULONG verifier_faults;          /* --verifier-faults 1/N: N (0: none) */
+    BOOLEAN trace;           /* --trace: the kernel writes its timeline */
+    ULONG trace_boot;        /* which boot of a scenario's trace (0: alone) */
+    const char *trace_label; /* names that boot's tracks, or NULL */
 } hal_boot_info;
 
 /* The verifier's classes (kernel/vf), a bit each. */
@@ -313,6 +316,16 @@ BOOLEAN hal_volume_read(ULONG handle, ULONGLONG offset, void *buf, ULONG len,
                         ULONG *done);
 void hal_volume_close(ULONG handle);
 LONG hal_volume_module(ULONG handle, const char *name);
+
+/* ---- Trace -----------------------------------------------------------------
+ * The timeline (--trace): the kernel hands the platform its events, one
+ * JSON object each (a Chrome trace event, without separator); the
+ * platform writes them, in order, as the elements of the trace file's
+ * event array, and ends the file when the machine powers off. Any IRQL;
+ * the call does not touch guest memory. Only called when
+ * hal_boot_info.trace is set.
+ */
+void hal_trace_write(const char *event, ULONG len);
 
 /* ---- Symbols ---------------------------------------------------------------
  * What the platform knows of a code address (a host pointer, as the CPU

@@ -23,6 +23,7 @@
 #include "ps/ps.h"
 #include "rtl/rtl.h"
 #include "run.h"
+#include "tr/tr.h"
 #include "vf/vf.h"
 
 static hal_boot_info boot;
@@ -94,6 +95,7 @@ void ki_system_startup(const hal_boot_info *info)
     mm_init_phase1();
     ke_init_shared_data();
     ki_init_clock(info->seed, info->realtime);
+    tr_init(info);
     vf_init(info);
     if (info->trim)
         mm_trim_every_tick();

@@ -170,6 +170,7 @@ void hosted_start(const hosted_options *opts)
 {
     options = opts;
     spawner_init(opts);
+    trace_init(opts);
     ram_init(opts->boot.ram_pages);
     pagefile_init(opts->boot.pagefile_pages);
     mmu_init();

@@ -33,6 +33,8 @@ typedef struct hosted_options {
     const char *child_args[80]; /* options a child boot repeats */
     const char *programs[32];   /* --program files: extra boot modules */
     int program_count;
+    const char *trace_path; /* --trace FILE, or NULL */
+    bool trace_fragment;    /* write the events only (a scenario's boot) */
 } hosted_options;
 
 /* Reserves the window, creates RAM, installs traps, then boots the kernel. */
@@ -64,6 +66,10 @@ LONG modules_add_fd(int fd, const char *name);
 
 /* volume.c: opens the directory the volume shows (the current one). */
 void volume_init(void);
+
+/* trace.c: opens the --trace file (an unwritable one ends ntlab with
+ * exit status 2). */
+void trace_init(const hosted_options *opts);
 
 /* symbols.c: opens what hal_symbolize reads, before the guest runs. */
 void symbols_init(void);

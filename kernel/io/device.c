@@ -9,6 +9,8 @@
  */
 #include "io.h"
 
+#include "../tr/tr.h"
+
 #define TAG_DEVICE 'veDI'
 
 POBJECT_TYPE io_device_type;
@@ -63,6 +65,7 @@ NTSTATUS NTAPI IoCreateDevice(PDRIVER_OBJECT DriverObject,
     device->NextDevice = DriverObject->DeviceObject;
     DriverObject->DeviceObject = device;
     *DeviceObject = device;
+    TR(tr_device_created(device, DeviceName));
     return STATUS_SUCCESS;
 }
 
@@ -95,6 +98,7 @@ VOID NTAPI IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
             break;
         }
     }
+    TR(tr_device_deleted(DeviceObject));
     ObMakeTemporaryObject(DeviceObject); /* the name goes */
     ObDereferenceObject(DeviceObject);   /* and the driver's reference */
 }

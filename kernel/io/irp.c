@@ -15,6 +15,7 @@
 #include "io.h"
 
 #include "../mm/mm.h"
+#include "../tr/tr.h"
 #include "../vf/vf.h"
 
 #define TAG_IRP    'prI '
@@ -96,6 +97,21 @@ static NTSTATUS call_verified(PDEVICE_OBJECT device, PIRP irp,
     return status;
 }
 
+/* IofCallDriver under --trace: the call, timed. The IRP may be gone when
+ * the routine returns: its major function is read first. */
+static NTSTATUS call_traced(PDEVICE_OBJECT device, PIRP irp,
+                            PIO_STACK_LOCATION stack, const void *caller)
+{
+    ULONGLONG start = tr_now();
+    UCHAR major = stack->MajorFunction;
+    NTSTATUS status =
+        vf_io_on() ? call_verified(device, irp, stack, caller)
+                   : device->DriverObject->MajorFunction[major](device, irp);
+
+    tr_irp_dispatch(start, device, irp, major, status);
+    return status;
+}
+
 NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION stack;
@@ -104,6 +120,9 @@ NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, (ULONG_PTR)Irp, 0, 0, 0);
     stack = --Irp->Tail.Overlay.CurrentStackLocation;
     stack->DeviceObject = DeviceObject;
+    if (tr_enabled)
+        return call_traced(DeviceObject, Irp, stack,
+                           __builtin_return_address(0));
     if (vf_io_on())
         return call_verified(DeviceObject, Irp, stack,
                              __builtin_return_address(0));
@@ -203,6 +222,15 @@ VOID FASTCALL IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
     if (Irp->Type != IO_TYPE_IRP || Irp->CurrentLocation > Irp->StackCount + 1)
         KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
     vf_hook_complete(Irp, __builtin_return_address(0));
+    if (tr_enabled) {
+        PIO_STACK_LOCATION at = Irp->CurrentLocation <= Irp->StackCount
+                                    ? IoGetCurrentIrpStackLocation(Irp)
+                                    : NULL;
+
+        tr_irp_complete(at != NULL ? at->DeviceObject : NULL, Irp,
+                        at != NULL ? at->MajorFunction : 0xFF,
+                        Irp->IoStatus.Status);
+    }
     if (!run_completion_routines(Irp))
         return;
     if (!(Irp->AllocationFlags & IO_IRP_THREADED)) {

@@ -17,6 +17,8 @@
  */
 #include "ke.h"
 
+#include "../tr/tr.h"
+
 static void init_state(KAPC_STATE *state, KPROCESS *process)
 {
     InitializeListHead(&state->ApcListHead[KernelMode]);
@@ -211,14 +213,18 @@ void ki_deliver_apc(void)
 
     thread->ApcState.KernelApcPending = FALSE;
     while (next_kernel_apc(thread, &apc, &normal, &context, &arg1, &arg2)) {
+        ULONGLONG start = tr_now();
+        const void *routine = (const void *)apc->KernelRoutine;
+
         call_kernel_routine(apc, &normal, &context, &arg1, &arg2);
-        if (normal == NULL)
-            continue;
-        thread->ApcState.KernelApcInProgress = TRUE;
-        KfLowerIrql(PASSIVE_LEVEL);
-        normal(context, arg1, arg2);
-        KfRaiseIrql(APC_LEVEL);
-        thread->ApcState.KernelApcInProgress = FALSE;
+        if (normal != NULL) {
+            thread->ApcState.KernelApcInProgress = TRUE;
+            KfLowerIrql(PASSIVE_LEVEL);
+            normal(context, arg1, arg2);
+            KfRaiseIrql(APC_LEVEL);
+            thread->ApcState.KernelApcInProgress = FALSE;
+        }
+        TR(tr_apc(start, routine, normal != NULL));
     }
     if (thread->ApcState.Process != process)
         KeBugCheckEx(INVALID_PROCESS_ATTACH_ATTEMPT, (ULONG_PTR)process,

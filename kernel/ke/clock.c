@@ -22,6 +22,8 @@
  */
 #include "ke.h"
 
+#include "../tr/tr.h"
+
 /* NT's uniprocessor x86 clock: 10.0144 ms per tick. */
 #define TIME_INCREMENT 100144u
 /* The virtual machine boots at 2000-01-01 00:00:00 UTC. */
@@ -54,6 +56,7 @@ static void clock_interrupt(void)
     KPCR *pcr = KeGetPcr();
     KTHREAD *thread = pcr->CurrentThread;
     ULONGLONG ticks = (ki_cpu.cpu_time - ki_cpu.next_tick) / TIME_INCREMENT + 1;
+    ULONGLONG start = tr_now();
     KIRQL irql = KfRaiseIrql(CLOCK_LEVEL);
 
     ki_cpu.next_tick += ticks * TIME_INCREMENT;
@@ -80,6 +83,7 @@ static void clock_interrupt(void)
     /* DPCs that did not ask for an interrupt (low importance) run now. */
     if (!IsListEmpty(&pcr->DpcListHead) && !pcr->DpcRoutineActive)
         ki_request_dispatch_interrupt();
+    TR(tr_clock_interrupt(start, (ULONG)ticks));
     clock.in_interrupt = FALSE;
     hal_interrupts_restore(TRUE);
     KfLowerIrql(irql);

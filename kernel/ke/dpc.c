@@ -11,6 +11,7 @@
  */
 #include "ke.h"
 
+#include "../tr/tr.h"
 #include "../vf/vf.h"
 
 /* Past this queue depth even low-importance DPCs ask for the interrupt. */
@@ -102,11 +103,12 @@ BOOLEAN NTAPI KeIsExecutingDpc(VOID)
     return KeGetPcr()->DpcRoutineActive;
 }
 
-/* Calls one DPC routine, with an exception chain of its own, and checks it
- * left IRQL where it found it. */
+/* Calls one DPC routine (a timer's when timer), with an exception chain
+ * of its own, and checks it left IRQL where it found it. */
 static void call_dpc(PKDEFERRED_ROUTINE routine, KDPC *dpc, PVOID context,
-                     PVOID arg1, PVOID arg2)
+                     PVOID arg1, PVOID arg2, BOOLEAN timer)
 {
+    ULONGLONG start = tr_now();
     KTHREAD *thread = ke_current_thread();
     SEH_FRAME *chain = thread->Seh.Chain, *active = thread->Seh.Active;
     SEH_FRAME *filtering = thread->Seh.Filtering;
@@ -115,6 +117,7 @@ static void call_dpc(PKDEFERRED_ROUTINE routine, KDPC *dpc, PVOID context,
     thread->Seh.Chain = thread->Seh.Active = thread->Seh.Filtering = NULL;
     vf_hook_dpc((const void *)routine);
     routine(dpc, context, arg1, arg2);
+    TR(tr_dpc(start, dpc, (const void *)routine, timer));
     thread->Seh.Chain = chain;
     thread->Seh.Active = active;
     thread->Seh.Filtering = filtering;
@@ -145,7 +148,7 @@ void ki_retire_dpc_list(void)
         pcr->DpcQueueDepth--;
         hal_interrupts_restore(enabled);
         call_dpc(dpc->DeferredRoutine, dpc, dpc->DeferredContext,
-                 dpc->SystemArgument1, dpc->SystemArgument2);
+                 dpc->SystemArgument1, dpc->SystemArgument2, FALSE);
     }
 }
 
@@ -154,7 +157,7 @@ void ki_call_timer_dpc(KDPC *dpc, ULONGLONG system_time)
 {
     call_dpc(dpc->DeferredRoutine, dpc, dpc->DeferredContext,
              (PVOID)(ULONG_PTR)(ULONG)system_time,
-             (PVOID)(ULONG_PTR)(ULONG)(system_time >> 32));
+             (PVOID)(ULONG_PTR)(ULONG)(system_time >> 32), TRUE);
 }
 
 void ki_dispatch_interrupt(void)

@@ -13,6 +13,8 @@
  */
 #include "ke.h"
 
+#include "../tr/tr.h"
+
 volatile ULONG ki_device_pending;
 
 static struct {
@@ -29,6 +31,8 @@ static BOOLEAN taking; /* no nesting of the scan below */
 static void take(ULONG v)
 {
     PLIST_ENTRY e;
+    ULONGLONG start = tr_now();
+    const void *claimer = NULL;
     KIRQL irql = KfRaiseIrql(vectors[v].irql);
 
     for (e = vectors[v].chain.Flink; e != &vectors[v].chain; e = e->Flink) {
@@ -41,9 +45,12 @@ static void take(ULONG v)
         if (KeGetCurrentIrql() != vectors[v].irql)
             KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, KeGetCurrentIrql(),
                          vectors[v].irql, 0, (ULONG_PTR)interrupt->routine);
-        if (claimed)
+        if (claimed) {
+            claimer = (const void *)interrupt->routine;
             break;
+        }
     }
+    TR(tr_device_interrupt(start, v, claimer));
     KfLowerIrql(irql);
 }
 

@@ -13,6 +13,7 @@
 #include "ke.h"
 
 #include "../mm/mm.h"
+#include "../tr/tr.h"
 #include "../vf/vf.h"
 
 /* Boot runs at DISPATCH_LEVEL, with interrupts off, until the idle thread. */
@@ -48,6 +49,7 @@ KIRQL FASTCALL KfRaiseIrql(KIRQL NewIrql)
     if (NewIrql < old || NewIrql > HIGH_LEVEL)
         KeBugCheckEx(IRQL_NOT_GREATER_OR_EQUAL, old, NewIrql, 0, 0);
     pcr->Irql = NewIrql;
+    TR(tr_irql(NewIrql));
     return old;
 }
 
@@ -66,13 +68,17 @@ static void deliver_software_interrupts(KIRQL irql)
             (pcr->PendingSoftware & KI_PENDING_DISPATCH)) {
             pcr->PendingSoftware &= (UCHAR)~KI_PENDING_DISPATCH;
             pcr->Irql = DISPATCH_LEVEL;
+            TR(tr_irql(DISPATCH_LEVEL));
             ki_dispatch_interrupt();
             pcr->Irql = irql;
+            TR(tr_irql(irql));
         } else if (irql < APC_LEVEL && pcr->CurrentThread != NULL &&
                    ki_kernel_apc_deliverable(pcr->CurrentThread)) {
             pcr->Irql = APC_LEVEL;
+            TR(tr_irql(APC_LEVEL));
             ki_deliver_apc();
             pcr->Irql = irql;
+            TR(tr_irql(irql));
         } else {
             return;
         }
@@ -87,6 +93,7 @@ VOID FASTCALL KfLowerIrql(KIRQL NewIrql)
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, NewIrql, pcr->Irql, 0,
                      (ULONG_PTR)__builtin_return_address(0));
     pcr->Irql = NewIrql;
+    TR(tr_irql(NewIrql));
     if (ki_device_pending != 0)
         ki_take_device_interrupts();
     if (NewIrql >= DISPATCH_LEVEL)

@@ -18,6 +18,7 @@
 #include "ke.h"
 
 #include "../mm/mm.h"
+#include "../tr/tr.h"
 
 static LIST_ENTRY ready_queue[MAXIMUM_PRIORITY];
 static ULONG ready_summary;
@@ -126,6 +127,7 @@ static void swap_context(KTHREAD *next)
     next->State = Running;
     if (next == current)
         return;
+    TR(tr_switch(next));
     pcr->CurrentThread = next;
     pcr->ContextSwitches++;
     trace[trace_length % TRACE_SIZE] = HAL_PTR_VA(next);
@@ -270,6 +272,7 @@ void ke_start_idle_thread(KTHREAD *idle, KPROCESS *process,
         KeBugCheckEx(INSTALL_MORE_MEMORY, mm_total_frames(), 0, 0, 0);
     idle->State = Running;
     pcr->IdleThread = idle;
+    TR(tr_switch(idle));
     pcr->CurrentThread = idle;
     pcr->Irql = DISPATCH_LEVEL;
     hal_set_kernel_stack(idle->InitialStack);

@@ -10,6 +10,8 @@
  */
 #include "ke.h"
 
+#include "../tr/tr.h"
+
 static LIST_ENTRY timer_queue = {&timer_queue, &timer_queue};
 
 VOID NTAPI KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type)
@@ -115,6 +117,7 @@ void ki_expire_timers_locked(void)
         KDPC *dpc = timer->Dpc;
 
         ki_remove_timer_locked(timer);
+        TR(tr_timer_expired(timer));
         signal_timer_locked(timer);
         if (dpc != NULL)
             ki_call_timer_dpc(dpc, system_time);

@@ -9,6 +9,7 @@
 
 #include "../mm/mm.h"
 #include "../rtl/rtl.h"
+#include "../tr/tr.h"
 
 static NTSTATUS exception_code(hal_trap_kind kind)
 {
@@ -104,9 +105,13 @@ static void double_fault(const hal_trap *trap)
 static void dispatch(const hal_trap *trap)
 {
     switch (trap->kind) {
-    case HAL_TRAP_PAGE_FAULT:
+    case HAL_TRAP_PAGE_FAULT: {
+        ULONGLONG start = tr_now();
+
         mm_access_fault(trap);
+        TR(tr_page_fault(start, trap));
         return;
+    }
     case HAL_TRAP_DOUBLE_FAULT:
         double_fault(trap);
         return;

@@ -15,6 +15,7 @@
 #include "ke.h"
 
 #include "../ps/ps.h"
+#include "../tr/tr.h"
 #include "../vf/vf.h"
 
 void ki_init_header(DISPATCHER_HEADER *header, UCHAR type, UCHAR size,
@@ -71,6 +72,7 @@ void ki_unwait_thread_locked(KTHREAD *thread, NTSTATUS status,
     if (thread->Timer.Header.Inserted)
         ki_remove_timer_locked(&thread->Timer);
     thread->WaitStatus = status;
+    TR(tr_unwait(thread, status));
     adjust_after_wait(thread, status, increment);
     ki_ready_thread_locked(thread);
 }
@@ -234,12 +236,24 @@ static KIRQL begin_wait(KTHREAD *thread)
 static NTSTATUS block(KTHREAD *thread, KIRQL irql, KPROCESSOR_MODE mode,
                       BOOLEAN alertable, KWAIT_REASON reason)
 {
+    ULONGLONG start = tr_now();
+    const KWAIT_BLOCK *b = thread->WaitBlockList;
+    const void *object = b->Object;
+    ULONG count = 0;
+    NTSTATUS status;
+
+    do {
+        count++;
+        b = b->NextWaitBlock;
+    } while (b != thread->WaitBlockList && count < THREAD_WAIT_OBJECTS + 1);
     thread->WaitIrql = irql;
     thread->WaitMode = mode;
     thread->Alertable = alertable;
     thread->WaitReason = (UCHAR)reason;
     thread->State = Waiting;
-    return ki_swap_thread_locked();
+    status = ki_swap_thread_locked();
+    TR(tr_wait(start, count, object, reason == DelayExecution, status));
+    return status;
 }
 
 /* One wait, start to end. */

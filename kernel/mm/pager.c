@@ -19,6 +19,7 @@
 
 #include "../ke/ke.h"
 #include "../rtl/rtl.h"
+#include "../tr/tr.h"
 
 #define MAX_WORKING_SETS 1024
 #define WRITE_BATCH      16
@@ -233,11 +234,15 @@ NTSTATUS mm_page_in(ULONG va, ULONGLONG pte_pa, mm_working_set *ws)
         mm_pfn(pfn)->state = MM_ACTIVE;
         drop_copy_if_short(mm_pfn(pfn));
         pager.stats.soft_faults++;
+        TR(tr_page_in(va, TR_PAGE_IN_TRANSITION));
     } else if (pte == 0 || protection == MM_DECOMMIT ||
                (mm_pte_slot(pte) == 0 && protection == MM_ZERO_ACCESS)) {
         status = STATUS_ACCESS_VIOLATION;
     } else {
         status = fill_frame(pte, &pfn);
+        if (NT_SUCCESS(status))
+            TR(tr_page_in(va, mm_pte_slot(pte) != 0 ? TR_PAGE_IN_FILE
+                                                    : TR_PAGE_IN_ZERO));
     }
     if (NT_SUCCESS(status)) {
         e = mm_pfn(pfn);

@@ -97,6 +97,10 @@ static const char usage[] =
     "                       each block (end, the default) or before it\n"
     "  --verifier-faults 1/N  lowres: fail one request in N of verified\n"
     "                       drivers, drawn from --seed (implies lowres)\n"
+    "  --trace FILE         write a timeline of the run to FILE: Chrome\n"
+    "                       trace events (open it in Perfetto or\n"
+    "                       chrome://tracing), on the virtual clock; with\n"
+    "                       the tour or a scenario, every boot's, in turn\n"
     "  --quiet              the tour and scenarios: one line per scenario\n"
     "  --help, --version\n"
     "\n"
@@ -467,6 +471,32 @@ static bool boot_option(int argc, char **argv, int *i, const char **pagefile)
     return true;
 }
 
+/* --trace FILE: the boot's own timeline, or (the tour, scenarios) that of
+ * every boot the host runs. An empty name is refused here; one that
+ * cannot be written is refused when it is opened. */
+static void set_trace(const char *file)
+{
+    if (file[0] == '\0')
+        hosted_die("--trace: name a file");
+    opts.trace_path = file;
+    opts.boot.trace = TRUE;
+    style.trace = file;
+}
+
+/* --trace-boot N:LABEL (the scenario runner's, for each boot): write the
+ * events only, with boot N's process numbers and LABEL in track names. */
+static void set_trace_boot(const char *value)
+{
+    char *end;
+    unsigned long n = strtoul(value, &end, 10);
+
+    if (end == value || *end != ':' || n > 1000)
+        hosted_die("--trace-boot: '%s' is not N:LABEL", value);
+    opts.trace_fragment = true;
+    opts.boot.trace_boot = (ULONG)n;
+    opts.boot.trace_label = end + 1;
+}
+
 /* Reads the command line: options into opts, the command's words into
  * words (at most 4; their count returned). Returns the --pagefile value
  * given, or NULL, in *pagefile. */
@@ -488,6 +518,10 @@ static int parse_arguments(int argc, char **argv, char **words,
             exit(0);
         } else if (boot_option(argc, argv, &i, pagefile)) {
             forward(argv, from, i);
+        } else if (is_option(a, "--trace")) {
+            set_trace(option_value(argc, argv, &i, "--trace"));
+        } else if (is_option(a, "--trace-boot")) {
+            set_trace_boot(option_value(argc, argv, &i, "--trace-boot"));
         } else if (strcmp(a, "--quiet") == 0) {
             style.quiet = true;
         } else if (nwords == 0 && strcmp(a, "run") == 0) {

@@ -17,6 +17,8 @@ typedef struct scenario_style {
     /* ntlab options given before the command, repeated for every boot. */
     char **options;
     int option_count;
+    /* --trace FILE: every boot's timeline joined in FILE, or NULL. */
+    const char *trace;
 } scenario_style;
 
 /* Does word name a scenario rather than a program: FILE.scn, or a bare

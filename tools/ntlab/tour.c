@@ -168,6 +168,67 @@ static void show_output(const outcome *o)
     }
 }
 
+/* ---- The trace of several boots ---- */
+
+/* With --trace FILE, each boot writes its events to a fragment (FILE.PID.part,
+ * with its own process numbers and its scenario's name in its tracks'),
+ * which is appended to FILE once the boot has ended. */
+static struct {
+    FILE *file;
+    char part[4200];
+    char label[96];
+    int boots;
+    bool any; /* an event is in the file */
+} joined;
+
+/* Opens --trace FILE (one line and exit 2 when it cannot be written). */
+static void trace_open(void)
+{
+    if (style->trace == NULL || joined.file != NULL)
+        return;
+    joined.file = fopen(style->trace, "w");
+    if (joined.file == NULL) {
+        fprintf(stderr, "ntlab: --trace: cannot write '%s': %s\n",
+                style->trace, strerror(errno));
+        exit(2);
+    }
+    snprintf(joined.part, sizeof joined.part, "%s.%d.part", style->trace,
+             (int)getpid());
+    fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n", joined.file);
+}
+
+/* Appends the fragment of the boot that has ended, and removes it. */
+static void trace_join(void)
+{
+    FILE *part;
+    char chunk[65536];
+    size_t n;
+    bool first = true;
+
+    if (joined.file == NULL || (part = fopen(joined.part, "r")) == NULL)
+        return;
+    while ((n = fread(chunk, 1, sizeof chunk, part)) > 0) {
+        if (first && joined.any)
+            fputs(",\n", joined.file);
+        first = false;
+        fwrite(chunk, 1, n, joined.file);
+    }
+    joined.any |= !first;
+    fclose(part);
+    unlink(joined.part);
+}
+
+/* Ends FILE; a failed write is said on stderr. */
+static void trace_close(void)
+{
+    if (joined.file == NULL)
+        return;
+    fputs("]}\n", joined.file);
+    if (fclose(joined.file) != 0)
+        fprintf(stderr, "ntlab: --trace: cannot write '%s'\n", style->trace);
+    joined.file = NULL;
+}
+
 /* ---- Running a boot ---- */
 
 static void child(int fd, char **argv)
@@ -193,6 +254,12 @@ static char **boot_argv(const boot *b)
     for (i = 0; i < b->driver_count; i++) {
         argv[n++] = "--driver";
         argv[n++] = b->drivers[i];
+    }
+    if (joined.file != NULL) {
+        argv[n++] = "--trace";
+        argv[n++] = joined.part;
+        argv[n++] = "--trace-boot";
+        argv[n++] = joined.label;
     }
     argv[n++] = "run";
     argv[n++] = b->program;
@@ -411,6 +478,7 @@ static int run_scenario(const scenario *s, const char *heading)
 {
     int i, failed = 0;
 
+    trace_open();
     if (!style->quiet) {
         char *line = scn_format("%s%s: %s", heading, s->name, s->title);
 
@@ -427,7 +495,10 @@ static int run_scenario(const scenario *s, const char *heading)
             show_command(b);
             fflush(stdout);
         }
+        snprintf(joined.label, sizeof joined.label, "%d:%s boot %d",
+                 ++joined.boots, s->name, i + 1);
         run_boot(b, &o);
+        trace_join();
         if (!style->quiet)
             show_output(&o);
         f = check_boot(s, b, &o);
@@ -462,6 +533,7 @@ int scenario_run(const char *word, const scenario_style *how)
     if (s == NULL)
         return 2;
     failed = run_scenario(s, "");
+    trace_close();
     if (style->quiet)
         summary_line(s, failed);
     else if (failed == 0)
@@ -523,6 +595,7 @@ int scenario_tour(const scenario_style *how)
         scn_free(s);
         free(names[i]);
     }
+    trace_close();
     if (failed == 0)
         printf("\n%sThe tour is over: %d scenarios, every expectation "
                "held.%s\n",
