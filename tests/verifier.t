@@ -42,12 +42,12 @@ bug() {
     fi
 }
 
-bug overrun '0x000000D6 (0xEB007000,0x00000000,0x8000[0-9A-F]*,0x00000000)' \
-    'vfbugs.sys+0x[0-9A-F]* read EB007000, past the end of a 32-byte block at EB006FE0 (tag .Vfbg., from vfbugs.sys+0x'
-bug overwrite '0x000000C1 (0xEB006FE0,0xEB006FF8,0x00000000,0x00000024)' \
-    "the 24-byte block at EB006FE0 (tag 'Vfbg', from vfbugs.sys+0x[0-9A-F]*) was written past its end, at EB006FF8"
-bug use-after-free '0x000000D5 (0xEB006FC0,0x00000000,0x8000[0-9A-F]*,0x00000000)' \
-    'vfbugs.sys+0x[0-9A-F]* read EB006FC0, in a freed 64-byte block at EB006FC0'
+bug overrun '0x000000D6 (0xEB00[0-9A-F]000,0x00000000,0x8000[0-9A-F]*,0x00000000)' \
+    'vfbugs.sys+0x[0-9A-F]* read EB00[0-9A-F]000, past the end of a 32-byte block at EB00[0-9A-F]FE0 (tag .Vfbg., from vfbugs.sys+0x'
+bug overwrite '0x000000C1 (0xEB00[0-9A-F]FE0,0xEB00[0-9A-F]FF8,0x00000000,0x00000024)' \
+    "the 24-byte block at EB00[0-9A-F]FE0 (tag 'Vfbg', from vfbugs.sys+0x[0-9A-F]*) was written past its end, at EB00[0-9A-F]FF8"
+bug use-after-free '0x000000D5 (0xEB00[0-9A-F]FC0,0x00000000,0x8000[0-9A-F]*,0x00000000)' \
+    'vfbugs.sys+0x[0-9A-F]* read EB00[0-9A-F]FC0, in a freed 64-byte block at EB00[0-9A-F]FC0'
 bug leak '0x000000C4 (0x00000062,0xEB[0-9A-F]*,0xEB[0-9A-F]*,0x00000002)' \
     'vfbugs.sys unloaded without freeing 2 pool blocks (listed above)'
 has '^Driver Verifier: vfbugs.sys is unloading with 2 pool blocks (140 bytes) not freed:$' &&
@@ -56,10 +56,10 @@ has '^Driver Verifier: vfbugs.sys is unloading with 2 pool blocks (140 bytes) no
     ok "the leak report lists each block" || not_ok "the leak report lists each block"
 bug timer '0x000000C7 (0x00000000,0x800050[0-9A-F]*,0x80000000,0x80006000)' \
     'the driver image being unloaded holds a set timer (at 800050[0-9A-F]*)'
-bug pool-timer '0x000000C7 (0x00000000,0xEB006FC0,0xEB006FC0,0xEB007000)' \
-    'the pool block being freed holds a set timer (at EB006FC0)'
+bug pool-timer '0x000000C7 (0x00000000,0xEB00[0-9A-F]FC0,0xEB00[0-9A-F]FC0,0xEB00[0-9A-F]000)' \
+    'the pool block being freed holds a set timer (at EB00[0-9A-F]FC0)'
 
-bug paged-under-lock '0x000000D1 (0xE1002FF0,0x00000002,0x00000000,0x8000[0-9A-F]*)' \
+bug paged-under-lock '0x000000D1 (0xE100[0-9A-F]FF0,0x00000002,0x00000000,0x8000[0-9A-F]*)' \
     'driver   vfbugs.sys!'
 bug lock-order '0x000000C4 (0x00001001,0x800050[0-9A-F]*,0x800050[0-9A-F]*,0x00000000)' \
     'lock 800050[0-9A-F]* taken while holding 800050[0-9A-F]*: the reverse of an earlier order (both listed above)'
@@ -81,8 +81,8 @@ run --verifier --driver "$progs/vfbugs.sys" run vfbugs.exe complete-pending
     has '^  vfbugs.sys+0x[0-9A-F]* completed an IRP with STATUS_PENDING$' &&
     ok "completion with STATUS_PENDING: 0xC9 0x06" || not_ok "completion with STATUS_PENDING: 0xC9 0x06"
 
-bug lookaside '0x000000C4 (0x000000CC,0xEB006FA0,0xEB006FA0,0x00000058)' \
-    'the pool block being freed holds a lookaside list that was not deleted (at EB006FA0)'
+bug lookaside '0x000000C4 (0x000000CC,0xEB00[0-9A-F]FA0,0xEB00[0-9A-F]FA0,0x00000058)' \
+    'the pool block being freed holds a lookaside list that was not deleted (at EB00[0-9A-F]FA0)'
 bug kernel-handle '0x000000C4 (0x000000F6,0x0000000[0-9A-F],0xEB[0-9A-F]*,0x8000[0-9A-F]*)' \
     'vfbugs.sys+0x[0-9A-F]* referenced handle [0-9A-F]* of vfbugs.exe with KernelMode access'
 
@@ -110,8 +110,8 @@ else
 fi
 run --verifier --driver "$progs/vfbugs.sys" run vfbugs.exe freed-work-item
 if [ "$status" -eq 3 ] &&
-   has '^\*\*\* STOP: 0x000000E4 (0x00000000,0xEB006FE0,0xEB006FE0,0xEB007000)$' &&
-   has '^  the pool block being freed holds a work item that is queued and has not run (at EB006FE0)$'; then
+   has '^\*\*\* STOP: 0x000000E4 (0x00000000,0xEB00[0-9A-F]FE0,0xEB00[0-9A-F]FE0,0xEB00[0-9A-F]000)$' &&
+   has '^  the pool block being freed holds a work item that is queued and has not run (at EB00[0-9A-F]FE0)$'; then
     ok "freed-work-item under the verifier stops with WORKER_INVALID (0, item, block)"
 else
     not_ok "freed-work-item under the verifier stops with WORKER_INVALID (0, item, block) (status $status)"
@@ -146,7 +146,7 @@ done
 # pool alone the overrun; --verifier-driver names another driver: no stop.
 bug leak '0x000000C4 (0x00000062,0xEB[0-9A-F]*,0xE[0-9A-F]*,0x00000002)' \
     'vfbugs.sys unloaded' --verifier=pool
-bug overrun '0x000000D6 (0xEB007000,0x00000000,0x8000[0-9A-F]*,0x00000000)' \
+bug overrun '0x000000D6 (0xEB00[0-9A-F]000,0x00000000,0x8000[0-9A-F]*,0x00000000)' \
     'vfbugs.sys+0x' --verifier=special
 run --verifier-driver other.sys --driver "$progs/vfbugs.sys" run vfbugs.exe leak
 [ "$status" -eq 0 ] && ok "--verifier-driver leaves other drivers alone" || not_ok "--verifier-driver leaves other drivers alone (status $status)"
