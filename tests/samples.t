@@ -33,7 +33,7 @@ build() { # build DIR [VAR=VALUE...]: tests/samples copied to DIR and built
     fi
 }
 
-echo "1..41"
+echo "1..43"
 build "$tmp/checked"
 build "$tmp/free" NTLAB_DBG=0
 
@@ -44,6 +44,8 @@ none "no check failed" "$tmp/rt" 'FAILED'
 check "string.h, wchar.h, ctype.h, stdlib.h and stdio.h routines" "$tmp/rt" '^wdkrt: sprintf ok$'
 check "try/except/finally/leave spellings" "$tmp/rt" '^wdkrt: try/except/finally ok$'
 check "a checked build evaluates ASSERT" "$tmp/rt" '^wdkrt: ASSERT evaluated (checked build) ok$'
+check "IoGetStackLimits and IoGetInitialStack" "$tmp/rt" '^wdkrt: IoGetInitialStack is the stack.s top ok$'
+check "IoGetRemainingStackSize" "$tmp/rt" '^wdkrt: IoGetRemainingStackSize shrinks deeper down ok$'
 (cd "$tmp/free" && "$NTLAB" --driver wdkrt.sys modules) >"$tmp/free.out" 2>&1
 check "a free build (NTLAB_DBG=0) does not evaluate ASSERT" "$tmp/free.out" '^wdkrt: ASSERT not evaluated (free build) ok$'
 check "a free build's checks all hold" "$tmp/free.out" '^wdkrt: 0 failed$'

@@ -58,6 +58,14 @@ NTKERNELAPI NTSTATUS NTAPI PsGetProcessExitStatus(PEPROCESS Process);
 NTKERNELAPI PCHAR NTAPI PsGetProcessImageFileName(PEPROCESS Process);
 /* The I/O manager's name for PsGetCurrentProcess. */
 NTKERNELAPI PEPROCESS NTAPI IoGetCurrentProcess(VOID);
+/* The current thread's kernel stack: its initial (highest) address, its
+ * limits (LowLimit inclusive, HighLimit the initial stack), and how many
+ * bytes of it are left below the caller's frame. */
+_IRQL_requires_max_(APC_LEVEL)
+NTKERNELAPI PVOID NTAPI IoGetInitialStack(VOID);
+NTKERNELAPI VOID NTAPI IoGetStackLimits(PULONG_PTR LowLimit,
+                                        PULONG_PTR HighLimit);
+NTKERNELAPI ULONG_PTR NTAPI IoGetRemainingStackSize(VOID);
 /* The System process (PID 4). */
 extern NTKERNELAPI PEPROCESS PsInitialSystemProcess;
 

@@ -288,3 +288,27 @@ BOOLEAN NTAPI PsIsSystemThread(PETHREAD Thread)
 {
     return Thread->Tcb.SystemThread;
 }
+
+/* ---- The current thread's kernel stack (the I/O manager's names) ------- */
+
+PVOID NTAPI IoGetInitialStack(VOID)
+{
+    return KeGetCurrentThread()->InitialStack;
+}
+
+/* The limits of the stack the caller runs on: [*LowLimit, *HighLimit). */
+VOID NTAPI IoGetStackLimits(PULONG_PTR LowLimit, PULONG_PTR HighLimit)
+{
+    PKTHREAD thread = KeGetCurrentThread();
+
+    *LowLimit = (ULONG_PTR)thread->StackLimit;
+    *HighLimit = (ULONG_PTR)thread->InitialStack;
+}
+
+/* The bytes between the caller's frame and the stack's limit. */
+ULONG_PTR NTAPI IoGetRemainingStackSize(VOID)
+{
+    volatile UCHAR here = 0;
+
+    return (ULONG_PTR)&here - (ULONG_PTR)KeGetCurrentThread()->StackLimit;
+}

@@ -115,6 +115,33 @@ static void checked_or_free(void)
           asserted == (DBG ? 1 : 0) && verified == 1);
 }
 
+/* The stack a driver runs on, as a recursive driver asks about it: the
+ * caller's frame lies within the limits, the initial stack is their top,
+ * and what remains shrinks as the frames go deeper. */
+static __attribute__((noinline)) ULONG_PTR remaining_below(int depth)
+{
+    volatile UCHAR frame[256];
+    ULONG_PTR left;
+
+    frame[0] = (UCHAR)depth;
+    left = depth == 0 ? IoGetRemainingStackSize() : remaining_below(depth - 1);
+    return left + (frame[0] - (UCHAR)depth); /* the frame outlives the call */
+}
+
+static void stack_limits(void)
+{
+    ULONG_PTR low, high, here = (ULONG_PTR)&low;
+
+    IoGetStackLimits(&low, &high);
+    check("IoGetStackLimits holds the caller's frame", low < here && here < high);
+    check("IoGetInitialStack is the stack's top",
+          (ULONG_PTR)IoGetInitialStack() == high);
+    check("IoGetRemainingStackSize shrinks deeper down",
+          IoGetRemainingStackSize() < high - low &&
+              remaining_below(4) + 4 * 256 <= IoGetRemainingStackSize());
+    check("STATUS_DEVICE_REMOVED", STATUS_DEVICE_REMOVED == (NTSTATUS)0xC00002B6L);
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     UNREFERENCED_PARAMETER(DriverObject);
@@ -123,6 +150,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     wide_strings();
     ntdef_forms();
     checked_or_free();
+    stack_limits();
     DbgPrint("wdkrt: %d failed\n", failures);
     return failures == 0 ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL;
 }
