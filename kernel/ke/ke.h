@@ -354,6 +354,21 @@ void ke_init_process(KPROCESS *process, ULONG directory_pfn);
 
 /* ---- Traps, exceptions, bug checks (trap.c, bugcheck.c) ------------------ */
 
+/* A stop as its screen shows it: code, NT's parameters, the IRQL it was
+ * raised at, the note (or NULL) and the frame the backtrace starts from. */
+typedef struct ke_stop {
+    ULONG code;
+    ULONG_PTR params[4];
+    KIRQL irql;
+    const char *note;
+    ULONG_PTR fp;
+} ke_stop;
+
+/* Prints the stop screen of stop, from its "*** STOP" line to the loaded
+ * modules (the bug check, and kd's !analyze -v). Interrupts off; the
+ * frame stop->fp must still be live. */
+void ke_print_stop_screen(const ke_stop *stop);
+
 /*
  * Stops the system like KeBugCheckEx, with one more line of explanation
  * under the parameters (note may be NULL).
