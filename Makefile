@@ -95,7 +95,8 @@ USER_LIB_SRC := $(sort $(wildcard user/ntdll/*.c user/ntdll/*.S user/crt/*.c \
                 kernel/rtl/seh.c kernel/rtl/string.c kernel/rtl/format.c
 USER_LIB_OBJ := $(patsubst %,$(BUILD)/user-obj/%.o,$(basename $(USER_LIB_SRC)))
 USER_PROGRAMS := $(patsubst user/programs/%.c,$(BUILD)/user/%.exe,\
-                   $(sort $(wildcard user/programs/*.c))) $(BUILD)/user/fuzz.exe
+                   $(sort $(wildcard user/programs/*.c))) $(BUILD)/user/fuzz.exe \
+                 $(BUILD)/user/seedtick.exe
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 # The runtime (libntlab.a), then the programs (user/programs, tests/).
@@ -124,6 +125,10 @@ $(BUILD)/user/%.exe: $(BUILD)/user-obj/user/programs/%.o $(BUILD)/user/libntlab.
 
 # The fuzzer (tests/fuzz): a program like the others, kept with its tests.
 $(BUILD)/user/fuzz.exe: $(BUILD)/user-obj/tests/fuzz/fuzz.o $(BUILD)/user/libntlab.a
+	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
+
+# explore's test program (tests/explore): it fails for some seeds only.
+$(BUILD)/user/seedtick.exe: $(BUILD)/user-obj/tests/explore/seedtick.o $(BUILD)/user/libntlab.a
 	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
 
 programs: $(USER_PROGRAMS)
