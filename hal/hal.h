@@ -231,8 +231,15 @@ ULONG hal_console_read(void *buf, ULONG len);
 ULONG hal_console_input_ready(ULONG wait_ms);
 BOOLEAN hal_console_is_interactive(void);
 
-/* Stops the machine. The hosted platform exits with this status. */
+/* Stops the machine with ntlab's own status (0 success, 1 a test failed,
+ * 2 bad input, 3 a stop, 4 a hang). The hosted platform exits with it, or,
+ * when it is 0 and a program's end was reported, with the program's (its
+ * status, 1 when that is above 255); --status-file gets both. */
 DECLSPEC_NORETURN void hal_power_off(int status);
+/* The program the run command started has ended with exit_status (NT's
+ * ULONG exit status). Reported apart from the machine's own end, so that a
+ * program exiting 3 is not taken for a stop. */
+void hal_program_exited(ULONG exit_status);
 
 /* ---- Boot ------------------------------------------------------------------
  * What the platform hands the kernel at boot: the command the user asked

@@ -149,11 +149,6 @@ BOOLEAN hal_console_is_terminal(void)
     return isatty(1) != 0;
 }
 
-void hal_power_off(int status)
-{
-    exit(status);
-}
-
 void hosted_die(const char *fmt, ...)
 {
     va_list ap;
@@ -163,7 +158,7 @@ void hosted_die(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    exit(2);
+    hosted_exit(2);
 }
 
 void hosted_start(const hosted_options *opts)

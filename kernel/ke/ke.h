@@ -269,6 +269,15 @@ static inline void ki_checkpoint(void)
     if (ki_cpu.cpu_time >= ki_cpu.next_tick)
         ki_checkpoint_slow();
 }
+/* ---- Preemption points (points.c) ---------------------------------------- */
+
+/* Basic blocks of instrumented driver code until the next point. */
+extern LONG ki_points_left;
+/* Points taken since boot, kernel and user (for tests). */
+extern ULONGLONG ki_points_taken;
+/* The count ran out: draws the next and takes the checkpoint. */
+void ki_preemption_point(void);
+
 /* From the idle loop: waits until the next timer that can wake a thread
  * is due (virtual time jumps there; to the next tick only while a tick DPC
  * is set, so that it runs at every tick). Returns FALSE when there is no
