@@ -229,7 +229,8 @@ BOOLEAN hal_console_is_terminal(void);
  *   typed; a terminal's count is 1 when there is something). From a
  *   terminal it waits up to wait_ms milliseconds of host time for input.
  * hal_console_is_interactive: the input is a terminal (a read may wait).
- * All at PASSIVE_LEVEL.
+ * All at PASSIVE_LEVEL, except for kd's prompt, which reads with the
+ * machine held still (interrupts off, any IRQL): nothing else runs then.
  */
 ULONG hal_console_read(void *buf, ULONG len);
 ULONG hal_console_input_ready(ULONG wait_ms);
@@ -261,6 +262,7 @@ typedef struct hal_boot_info {
     BOOLEAN trim;         /* --trim: trim all pageable memory every tick */
     BOOLEAN strict;       /* --strict: user mode cannot reach system space */
     BOOLEAN pool_report;  /* --pool-report: pool usage by tag at the end */
+    BOOLEAN kd;           /* --kd: a kd> prompt at stops and breakpoints */
     ULONG privileges;     /* --privilege: of command-line programs (bit n:
                              NT privilege value n) */
     ULONG verifier;       /* --verifier: HAL_VERIFIER_* classes, 0: off */

@@ -69,7 +69,7 @@ static KMUTANT *owned_mutant_waited_for(const KTHREAD *thread)
     return NULL;
 }
 
-static void print_object(PVOID object)
+void kd_print_wait_object(PVOID object)
 {
     DISPATCHER_HEADER *h = object;
     char name[64];
@@ -103,7 +103,7 @@ static void print_waiter(const KTHREAD *thread)
     }
     rtl_print("waits for:\n");
     do {
-        print_object(block->Object);
+        kd_print_wait_object(block->Object);
         block = block->NextWaitBlock;
     } while (block != thread->WaitBlockList);
 }

@@ -64,6 +64,9 @@ static ULONG in_prologue(const hal_trap *trap, kd_frame *frame)
     ULONG_PTR slot;
     hal_symbol s;
 
+    /* A breakpoint's ip is past its int3: the frame is the int3's. */
+    if (trap->kind == HAL_TRAP_BREAKPOINT)
+        ip -= 1;
     if (!symbolize(ip, &s) || s.offset >= 4)
         return 0;
     slot = trap->sp + (s.offset == 0 ? 0 : sizeof(ULONG_PTR));

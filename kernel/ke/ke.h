@@ -273,6 +273,15 @@ static inline void ki_checkpoint(void)
     if (ki_cpu.cpu_time >= ki_cpu.next_tick)
         ki_checkpoint_slow();
 }
+/* ---- Preemption points (points.c) ---------------------------------------- */
+
+/* Basic blocks of instrumented driver code until the next point. */
+extern LONG ki_points_left;
+/* Points taken since boot, kernel and user (for tests). */
+extern ULONGLONG ki_points_taken;
+/* The count ran out: draws the next and takes the checkpoint. */
+void ki_preemption_point(void);
+
 /* From the idle loop: waits until the next timer that can wake a thread
  * is due (virtual time jumps there; to the next tick only while a tick DPC
  * is set, so that it runs at every tick). Returns FALSE when there is no
@@ -357,6 +366,21 @@ BOOLEAN ke_remove_queue_apc(KAPC *apc);
 void ke_init_process(KPROCESS *process, ULONG directory_pfn);
 
 /* ---- Traps, exceptions, bug checks (trap.c, bugcheck.c) ------------------ */
+
+/* A stop as its screen shows it: code, NT's parameters, the IRQL it was
+ * raised at, the note (or NULL) and the frame the backtrace starts from. */
+typedef struct ke_stop {
+    ULONG code;
+    ULONG_PTR params[4];
+    KIRQL irql;
+    const char *note;
+    ULONG_PTR fp;
+} ke_stop;
+
+/* Prints the stop screen of stop, from its "*** STOP" line to the loaded
+ * modules (the bug check, and kd's !analyze -v). Interrupts off; the
+ * frame stop->fp must still be live. */
+void ke_print_stop_screen(const ke_stop *stop);
 
 /*
  * Stops the system like KeBugCheckEx, with one more line of explanation

@@ -7,6 +7,7 @@
  */
 #include "ke.h"
 
+#include "../kd/kd.h"
 #include "../mm/mm.h"
 #include "../rtl/rtl.h"
 #include "../tr/tr.h"
@@ -67,6 +68,9 @@ void ke_trap_exception(NTSTATUS code, const hal_trap *trap, ULONG_PTR info0,
      * instead: an access violation, or a guard page met (whose guard is
      * gone now, as after an exception). */
     if (hal_trap_fixup(trap, code))
+        return;
+    /* The debugger sees a breakpoint first, as NT's KdTrap does. */
+    if (code == STATUS_BREAKPOINT && kd_breakpoint(trap))
         return;
     RtlZeroMemory(&record, sizeof record);
     RtlZeroMemory(&context, sizeof context);

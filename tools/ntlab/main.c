@@ -92,6 +92,10 @@ static const char usage[] =
     "  --pool-report        at the end (also after a stop or a hang), print\n"
     "                       pool usage by tag as poolmon does: allocations,\n"
     "                       frees, their difference and bytes in use\n"
+    "  --kd                 stop at a bug check (after its screen) and at\n"
+    "                       a breakpoint (DbgBreakPoint) with a kd> prompt\n"
+    "                       reading commands from standard input (? lists\n"
+    "                       them; g goes on, q or the input's end leaves)\n"
     "  --privilege NAME     give the programs run from the command line the\n"
     "                       privilege NAME (load-driver: SeLoadDriverPrivilege,\n"
     "                       for NtLoadDriver and NtUnloadDriver); they have\n"
@@ -585,6 +589,8 @@ static bool boot_option(int argc, char **argv, int *i, const char **pagefile)
         opts.boot.strict = TRUE;
     else if (strcmp(a, "--pool-report") == 0)
         opts.boot.pool_report = TRUE;
+    else if (strcmp(a, "--kd") == 0)
+        opts.boot.kd = TRUE;
     else if (is_option(a, "--privilege"))
         add_privilege(option_value(argc, argv, i, "--privilege"));
     else if (is_option(a, "--program"))
