@@ -116,6 +116,11 @@ typedef struct hal_context {
 void hal_context_init(hal_context *ctx, void *stack_base, void *stack_limit,
                       void (*entry)(void *), void *arg);
 void hal_context_switch(hal_context *from, hal_context *to);
+/* Where a context suspended by hal_context_switch resumes: the return
+ * address into its caller in *ip and the caller's frame pointer in *fp,
+ * for a backtrace. FALSE for a context that never ran. */
+BOOLEAN hal_context_frame(const hal_context *ctx, ULONG_PTR *ip,
+                          ULONG_PTR *fp);
 
 /*
  * Non-local jumps within one stack, for structured exception handling:
@@ -374,6 +379,8 @@ typedef enum hal_trap_kind {
     HAL_TRAP_HOST_FAULT,   /* hosted only: an access outside the window */
     HAL_TRAP_INTERRUPT,    /* user code ran a whole tick without entering
                               the kernel (the clock takes its due) */
+    HAL_TRAP_WATCHDOG,     /* --timeout: the run has taken longer than its
+                              host time; taken at any IRQL, as an NMI */
 } hal_trap_kind;
 
 typedef struct hal_trap {

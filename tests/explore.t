@@ -130,6 +130,28 @@ run explore --seeds 1-2 --child-test stop.bugcheck_screen
 check "and a stop as a stop" \
     'grep -q "^explore: seed 1 failed: the system stopped: \*\*\* STOP: 0x000000E2" "$tmp/out"'
 
+# ---- --timeout: a run that never ends stops with 5 and says why.
+run --timeout 1 --status-file "$tmp/st" run forever.exe
+check "--timeout on a spinning program: exit 5" '[ $status -eq 5 ]'
+check "the timeout line" \
+    'grep -qx "\*\*\* TIMEOUT: the run took longer than --timeout allows (host time)" "$tmp/out"'
+check "the spinning thread, in user mode" \
+    'grep -Eq "^  THREAD [0-9A-F]{8}  TID [0-9]+  forever\.exe, running in user mode at 004[0-9A-F]{5}$" "$tmp/out"'
+check "the waiting thread, what it waits for, and its backtrace" \
+    'grep -A3 -E "^  THREAD [0-9A-F]{8}  TID [0-9]+  forever\.exe, waits for:$" "$tmp/out" | grep -q "NotificationEvent" &&
+     grep -A8 "forever\.exe, waits for:" "$tmp/out" | grep -Eq "^      0[0-9] nt!KeWaitForSingleObject\+0x[0-9A-F]+ \(ke/wait\.c:[0-9]+\)$"'
+check "the status file says ntlab=5" 'grep -qx "ntlab=5" "$tmp/st"'
+run --timeout 5 run hello.exe
+check "a run that ends in time is not touched" '[ $status -eq 42 ]'
+run explore --seeds 1-3 --timeout 1 run forever.exe
+check "explore: a timed-out seed fails, its replay keeps --timeout" \
+    '[ $status -eq 1 ] && grep -qx "explore: seed 1 failed: timed out: it ran longer than 1 s (--timeout)" "$tmp/out" &&
+     grep -qx "replay: ntlab --seed 1 --timeout 1 run forever.exe" "$tmp/out"'
+run --timeout 0 run hello.exe
+one_error_line "--timeout 0" "^ntlab: --timeout: '0'"
+run --timeout 1x run hello.exe
+one_error_line "--timeout not a number" "^ntlab: --timeout: '1x'"
+
 # ---- TAP and JUnit.
 run explore --seeds 20-40 --tap --junit "$tmp/e.xml" run seedtick.exe
 check "explore --tap: a line per seed up to the failure, then the plan" \

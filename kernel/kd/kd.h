@@ -136,6 +136,19 @@ void kd_at_end(void);
 void kd_print_hang(PLIST_ENTRY threads);
 
 /*
+ * The timeout report's body: every thread of threads, its process, its
+ * state (with the objects it waits for) and its backtrace: the current
+ * thread's from the trap it is handling, the others' from where they were
+ * switched out. trap is the one the current thread is handling (the
+ * watchdog's). Interrupts off; reads only.
+ */
+void kd_print_threads(PLIST_ENTRY threads, const hal_trap *trap);
+
+/* Walks the kernel stack of thread, not the current one, from where it
+ * was switched out; as kd_walk_current. */
+ULONG kd_walk_suspended(const KTHREAD *thread, kd_frame *frames, ULONG max);
+
+/*
  * The kernel's image ("nt") at system-space addresses. On a platform where
  * the kernel runs from outside the guest window (hosted: it is the host
  * program), kd and the stop screen name its code and static data by their

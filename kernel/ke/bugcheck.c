@@ -205,6 +205,26 @@ void ke_report_hang(void)
     hal_power_off(KE_HANG_EXIT_STATUS);
 }
 
+/*
+ * The --timeout watchdog: the run has had its host time. Like an NMI it
+ * comes wherever the CPU is; ntlab says what each thread was doing, from
+ * what the trap interrupted, and stops.
+ */
+void ke_report_timeout(const hal_trap *trap)
+{
+    if (stopping)
+        return;
+    stopping = TRUE;
+    hal_interrupts_disable();
+    rtl_console_mute(FALSE);
+    rtl_print("\n*** TIMEOUT: the run took longer than --timeout allows "
+              "(host time)\n\n");
+    kd_print_threads(&ki_all_threads, trap);
+    rtl_print("\nThe run has timed out.\n");
+    kd_at_end();
+    hal_power_off(KE_TIMEOUT_EXIT_STATUS);
+}
+
 VOID NTAPI KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
                         ULONG_PTR BugCheckParameter2,
                         ULONG_PTR BugCheckParameter3,

@@ -214,6 +214,10 @@ ULONG ke_switch_trace(ULONG from, ULONG *ids, ULONG max);
 /* No thread can run and no timer is set: reports the waiting threads and
  * stops ntlab with KE_HANG_EXIT_STATUS. */
 DECLSPEC_NORETURN void ke_report_hang(void);
+/* The --timeout watchdog fired (a trap, at any IRQL): reports what every
+ * thread was doing and stops ntlab with KE_TIMEOUT_EXIT_STATUS; returns
+ * at once when the system is already stopping. */
+void ke_report_timeout(const hal_trap *trap);
 
 /* ---- IRQL and software interrupts (irql.c) ------------------------------- */
 
@@ -453,8 +457,10 @@ void ki_take_device_interrupts(void);
 NTSTATUS ke_connect_interrupt(KINTERRUPT *interrupt);
 void ke_disconnect_interrupt(KINTERRUPT *interrupt);
 
-/* The exit status of ntlab when the system stops, and when it hangs. */
-#define KE_STOP_EXIT_STATUS 3
-#define KE_HANG_EXIT_STATUS 4
+/* The exit status of ntlab when the system stops, when it hangs, and when
+ * the --timeout watchdog ends it. */
+#define KE_STOP_EXIT_STATUS    3
+#define KE_HANG_EXIT_STATUS    4
+#define KE_TIMEOUT_EXIT_STATUS 5
 
 #endif

@@ -122,6 +122,9 @@ static void dispatch(const hal_trap *trap)
     case HAL_TRAP_INTERRUPT:
         ki_user_tick();
         return;
+    case HAL_TRAP_WATCHDOG:
+        ke_report_timeout(trap);
+        return;
     case HAL_TRAP_HOST_FAULT:
         ke_trap_exception(STATUS_ACCESS_VIOLATION, trap, trap->write,
                           trap->address);
