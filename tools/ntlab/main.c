@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../hal/hosted/hosted.h"
+#include "pc.h"
 #include "scenario.h"
 
 #define MEMORY_MIN_MB     4
@@ -102,6 +103,10 @@ static const char usage[] =
     "                       chrome://tracing), on the virtual clock; with\n"
     "                       the tour or a scenario, every boot's, in turn\n"
     "  --quiet              the tour and scenarios: one line per scenario\n"
+    "  --platform hosted|pc where the kernel runs: this process (hosted,\n"
+    "                       the default) or an i386 machine under\n"
+    "                       qemu-system-i386 (pc: the test, report and\n"
+    "                       --child-test commands so far; docs/pc.md)\n"
     "  --help, --version\n"
     "\n"
     "exit status: 0 success, 1 a test failed, 2 bad input, 3 the system\n"
@@ -110,6 +115,7 @@ static const char usage[] =
     "run: PROGRAM's exit status (1 when it is not from 0 to 255)\n";
 
 static hosted_options opts;
+static bool platform_pc; /* --platform pc */
 static char run_line[4096];
 
 /* The host-side commands: the tour, list, and run of a scenario. */
@@ -522,6 +528,12 @@ static int parse_arguments(int argc, char **argv, char **words,
             set_trace(option_value(argc, argv, &i, "--trace"));
         } else if (is_option(a, "--trace-boot")) {
             set_trace_boot(option_value(argc, argv, &i, "--trace-boot"));
+        } else if (is_option(a, "--platform")) {
+            const char *p = option_value(argc, argv, &i, "--platform");
+
+            if (strcmp(p, "pc") != 0 && strcmp(p, "hosted") != 0)
+                hosted_die("--platform: '%s' is neither hosted nor pc", p);
+            platform_pc = strcmp(p, "pc") == 0;
         } else if (strcmp(a, "--quiet") == 0) {
             style.quiet = true;
         } else if (nwords == 0 && strcmp(a, "run") == 0) {
@@ -593,8 +605,13 @@ int main(int argc, char **argv)
                        : "--child-test");
     if (opts.boot.command == NULL && host_command == BOOT)
         set_command(nwords, words);
+    if (host_command != BOOT && platform_pc && host_command != LIST)
+        hosted_die("--platform pc: the tour and scenarios need user mode "
+                   "and drivers, which pc does not have yet (docs/pc.md)");
     if (host_command != BOOT)
         exit(host_side(host_command));
     set_child_args();
+    if (platform_pc)
+        exit(pc_run(&opts));
     hosted_start(&opts);
 }
