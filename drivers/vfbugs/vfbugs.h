@@ -29,6 +29,13 @@
 #define VFBUGS_COMPARE_DISPATCH 15 /* RtlCompareUnicodeString at DISPATCH */
 #define VFBUGS_UNSAFE_MUTEX     16 /* ExAcquireFastMutexUnsafe, APCs on */
 #define VFBUGS_FREED_WORK_ITEM  17 /* frees a work item before it runs */
+#define VFBUGS_PAGED_WORK_ITEM  18 /* queues a work item in paged pool */
+#define VFBUGS_PAGED_EVENT      19 /* waits on an event in paged pool */
+#define VFBUGS_USER_WAIT_STACK  20 /* UserMode wait, event on the stack */
+#define VFBUGS_FREED_EVENT      21 /* frees an event a thread waits on */
+#define VFBUGS_FREE_SENT_IRP    22 /* frees an IRP it was sent, in use */
+#define VFBUGS_SEND_CANCELABLE  23 /* sends an IRP with a cancel routine */
+#define VFBUGS_FREE_THREADED    24 /* IoFreeIrp of a threaded IRP */
 
 /* The request's input: the bug, and for VFBUGS_KERNEL_HANDLE a handle of
  * the program's. */

@@ -341,6 +341,18 @@ void hal_context_init(hal_context *ctx, void *stack_base, void *stack_limit,
     ctx->sp = sp;
 }
 
+BOOLEAN hal_context_frame(const hal_context *ctx, ULONG_PTR *ip, ULONG_PTR *fp)
+{
+    const ULONG *sp = ctx->sp;
+
+    /* The words hal_context_switch pushed: EDI ESI EBX EBP, the return. */
+    if (sp == NULL || sp[4] == (ULONG)pc_context_start)
+        return FALSE;
+    *ip = sp[4];
+    *fp = sp[3];
+    return TRUE;
+}
+
 void hal_set_kernel_stack(void *stack_base)
 {
     main_tss.esp0 = (ULONG)stack_base - USER_FRAME_SIZE;
@@ -369,10 +381,24 @@ void hal_interrupts_restore(BOOLEAN enabled)
  * COM2 first ("exit N") and the value is 0x16. tools/ntlab/pc.c turns it
  * back into the status.
  */
+static BOOLEAN program_ended;
+static ULONG program_status;
+
+void hal_program_exited(ULONG exit_status)
+{
+    program_ended = TRUE;
+    program_status = exit_status;
+}
+
 void hal_power_off(int status)
 {
     char line[16];
     ULONG n = sizeof line, v = (ULONG)status;
+
+    /* As hosted: a run whose program ended exits with the program's
+     * status (1 when it is above 255). */
+    if (status == 0 && program_ended)
+        v = program_status > 255 ? 1 : program_status;
 
     if (v > 5) {
         line[--n] = '\n';

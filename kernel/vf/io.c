@@ -16,7 +16,10 @@
  * (these give the dispatch routine, the IRP and the device, as Driver
  * Verifier's WDM driver errors do). A verified driver's IoCompleteRequest
  * with STATUS_PENDING is 0x06, with a cancel routine still set 0x07, above
- * DISPATCH_LEVEL 0x0E; its IoCallDriver above DISPATCH_LEVEL is 0x10.
+ * DISPATCH_LEVEL 0x0E; its IoCallDriver above DISPATCH_LEVEL is 0x10, with
+ * the IRP's cancel routine set 0x203; its IoFreeIrp of an IRP still
+ * queued against a thread is 0x20C, of one a verified dispatch routine is
+ * at work on (not completed) 0x20B (these give the caller and the IRP).
  */
 #include "vf.h"
 
@@ -36,12 +39,17 @@ typedef struct dispatch_frame {
 
 static dispatch_frame frames[MAX_FRAMES];
 
+/* Stops with 0xC9 (subcode, p2, p3, p4), saying what the code at code (a
+ * return address, or a routine's entry when entry) did. */
 static void io_stop(ULONG subcode, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4,
-                    const char *what, const void *code)
+                    const char *what, const void *code, BOOLEAN entry)
 {
-    char where[80];
+    char where[96];
 
-    vf_describe_code(where, sizeof where, (ULONG_PTR)code);
+    if (entry)
+        vf_describe_instruction(where, sizeof where, (ULONG_PTR)code);
+    else
+        vf_describe_code(where, sizeof where, (ULONG_PTR)code);
     vf_stop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, subcode, p2, p3, p4, "%s %s",
             where, what);
 }
@@ -69,7 +77,11 @@ ULONG vf_io_call(PDEVICE_OBJECT device, PIRP irp, PIO_STACK_LOCATION stack,
 
     if (irql > DISPATCH_LEVEL && vf_verified_address(caller))
         io_stop(0x10, irql, 0, 0, "called IoCallDriver above DISPATCH_LEVEL",
-                caller);
+                caller, FALSE);
+    if (irp->CancelRoutine != NULL && vf_verified_address(caller))
+        io_stop(0x203, vf_va(caller), vf_va(irp), 0,
+                "called IoCallDriver with the IRP's cancel routine still set",
+                caller, FALSE);
     return vf_verified_address((const void *)routine) ? open_frame(irp, stack)
                                                       : 0;
 }
@@ -95,19 +107,21 @@ static void check_return(const dispatch_frame *f, PDEVICE_OBJECT device,
 
     if (irql != irql_before)
         io_stop(0x05, vf_va(device), irql_before, irql,
-                "returned at another IRQL than it was called at", routine);
+                "returned at another IRQL than it was called at", routine,
+                TRUE);
     if (status == STATUS_PENDING && !f->marked && !f->forwarded)
         io_stop(0x23D, vf_va(routine), vf_va(f->irp), vf_va(device),
-                "returned STATUS_PENDING without IoMarkIrpPending", routine);
+                "returned STATUS_PENDING without IoMarkIrpPending", routine,
+                TRUE);
     if (status != STATUS_PENDING && f->marked)
         io_stop(0x23E, vf_va(routine), vf_va(f->irp), vf_va(device),
                 "called IoMarkIrpPending but did not return STATUS_PENDING",
-                routine);
+                routine, TRUE);
     if (status != STATUS_PENDING && !f->completed)
         io_stop(0x226, vf_va(routine), vf_va(f->irp), vf_va(device),
                 "returned without completing the IRP, passing it on or "
                 "returning STATUS_PENDING",
-                routine);
+                routine, TRUE);
 }
 
 void vf_io_called(ULONG frame, PDEVICE_OBJECT device, PIRP irp,
@@ -153,14 +167,43 @@ void vf_io_complete(PIRP irp, const void *caller)
         if (irp->IoStatus.Status == STATUS_PENDING ||
             irp->IoStatus.Status == (NTSTATUS)-1)
             io_stop(0x06, (ULONG_PTR)irp->IoStatus.Status, vf_va(irp), 0,
-                    "completed an IRP with STATUS_PENDING", caller);
+                    "completed an IRP with STATUS_PENDING", caller, FALSE);
         if (irp->CancelRoutine != NULL)
             io_stop(0x07, vf_va((const void *)irp->CancelRoutine), vf_va(irp),
                     0, "completed an IRP whose cancel routine is still set",
-                    caller);
+                    caller, FALSE);
         if (irql > DISPATCH_LEVEL)
             io_stop(0x0E, irql, vf_va(irp), 0,
-                    "completed an IRP above DISPATCH_LEVEL", caller);
+                    "completed an IRP above DISPATCH_LEVEL", caller, FALSE);
     }
     note_completion(irp);
+}
+
+/* Is irp at work in a verified dispatch routine that has not completed it? */
+static BOOLEAN dispatching(PIRP irp)
+{
+    BOOLEAN enabled = hal_interrupts_disable();
+    BOOLEAN found = FALSE;
+    ULONG i;
+
+    for (i = 0; i < MAX_FRAMES; i++)
+        found |= frames[i].irp == irp && !frames[i].completed;
+    hal_interrupts_restore(enabled);
+    return found;
+}
+
+void vf_io_free(PIRP irp, const void *caller)
+{
+    if (!vf_verified_address(caller))
+        return;
+    if (!IsListEmpty(&irp->ThreadListEntry))
+        io_stop(0x20C, vf_va(caller), vf_va(irp), 0,
+                "freed an IRP that is still queued against a thread (the I/O "
+                "manager finishes it)",
+                caller, FALSE);
+    if (dispatching(irp))
+        io_stop(0x20B, vf_va(caller), vf_va(irp), 0,
+                "freed an IRP that is still in use: a dispatch routine is at "
+                "work on it and has not completed it",
+                caller, FALSE);
 }

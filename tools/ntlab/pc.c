@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pc.h"
@@ -355,10 +356,21 @@ static bool read_line(line_state *ls)
     return true;
 }
 
-/* Serves COM2 until QEMU exits; returns QEMU's exit status. */
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Serves COM2 until QEMU exits; returns QEMU's exit status, or TIMED_OUT
+ * when --timeout ran out first (QEMU is killed then). */
+#define TIMED_OUT (-2)
 static int serve(const hosted_options *opts, const char *accel, pid_t pid,
                  line_state *ls)
 {
+    double deadline = now() + opts->timeout_s;
     int st;
 
     for (;;) {
@@ -368,6 +380,11 @@ static int serve(const hosted_options *opts, const char *accel, pid_t pid,
             take_lines(opts, accel, ls);
         if (waitpid(pid, &st, WNOHANG) == pid)
             break;
+        if (opts->timeout_s > 0 && now() > deadline) {
+            kill(pid, SIGKILL);
+            wait_status(pid);
+            return TIMED_OUT;
+        }
     }
     while (read_line(ls))
         take_lines(opts, accel, ls);
@@ -376,8 +393,14 @@ static int serve(const hosted_options *opts, const char *accel, pid_t pid,
 }
 
 /* The status ntlab exits with, from QEMU's. */
-static int status_of(int q, const line_state *ls)
+static int status_of(int q, const line_state *ls, const hosted_options *opts)
 {
+    if (q == TIMED_OUT) {
+        fprintf(stderr, "ntlab: --timeout: the pc machine ran longer than %u "
+                        "s and was stopped (no report of its threads on pc "
+                        "yet)\n", opts->timeout_s);
+        return 5;
+    }
     if (q >= QEMU_STATUS(0x10) && q <= QEMU_STATUS(0x15) && (q & 1))
         return (q - QEMU_STATUS(0x10)) / 2;
     if (q == QEMU_STATUS(0x16) && ls->exit_status >= 0)
@@ -398,6 +421,9 @@ static void refuse_unsupported(const hosted_options *opts)
 
     if (opts->trace_path != NULL)
         hosted_die("--platform pc: --trace is not available on pc yet");
+    if (opts->boot.kd)
+        hosted_die("--platform pc: --kd needs console input, which pc does "
+                   "not have yet");
     if (opts->program_count > 0 || opts->boot.driver_count > 0 ||
         strcmp(cmd, "run") == 0)
         hosted_die("--platform pc: programs and drivers do not run on pc "
@@ -463,5 +489,5 @@ int pc_run(const hosted_options *opts)
     snprintf(fifo, sizeof fifo, "%s.out", com2);
     unlink(fifo);
     rmdir(dir);
-    return status_of(q, &ls);
+    return status_of(q, &ls, opts);
 }
