@@ -210,6 +210,7 @@ static const char pc_skips[] =
     "user user mode on pc is milestone B (docs/pc.md)\n"
     "win32 user mode on pc is milestone B (docs/pc.md)\n"
     "sysload i386 drivers as multiboot modules are milestone B (docs/pc.md)\n"
+    "points " DRIVERS_LATER
     "io.driver_entry_runs_in_the_system_process " DRIVERS_LATER
     "io.every_routine_runs_in_its_context " DRIVERS_LATER
     "io.completion_from_another_process_reaches_the_requester " DRIVERS_LATER
