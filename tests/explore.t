@@ -62,6 +62,22 @@ run --seed 9 explore --seeds 3 run seedtick.exe
 check "explore's seeds replace a --seed given" \
     'grep -qx "replay: ntlab --seed 3 run seedtick.exe" "$tmp/out"'
 
+# A hang, and a scenario whose expectation holds for some seeds only.
+run explore --seeds 1-2 --child-test hang.lone_event_no_cycle
+check "a hang fails the seed" \
+    '[ $status -eq 1 ] && grep -qx "explore: seed 1 failed: the system hung: every thread waits for ever" "$tmp/out"'
+cat >"$tmp/ticks.scn" <<'EOF'
+title seedtick's work spans no tick
+run seedtick.exe 1000 1 0
+expect line seedtick: 0 ticks
+EOF
+run explore --seeds 19-40 run "$tmp/ticks.scn"
+check "explore finds the seed where a scenario's expectation fails" \
+    '[ $status -eq 1 ] && grep -q "^explore: seed 25 failed: an expectation failed: .*ticks.scn:3: expect line seedtick: 0 ticks$" "$tmp/out" &&
+     grep -qxF "replay: ntlab --seed 25 run $tmp/ticks.scn" "$tmp/out"'
+run --seed 25 run "$tmp/ticks.scn"
+check "and that seed's replay fails it" '[ $status -eq 1 ]'
+
 # ---- Every seed passes.
 run explore --seeds 4-17 run seedtick.exe
 check "all seeds pass: exit 0" '[ $status -eq 0 ]'

@@ -202,5 +202,37 @@ status=$?
     ok "without --kd a breakpoint stops the system (0x1E), no prompt" ||
     not_ok "without --kd a breakpoint stops the system (0x1E), no prompt (status $status)"
 
+# Windows-driver-samples' general/event/wdm, unchanged, breaks in its
+# DriverEntry: with --kd, g goes on and the sample runs to its end. Run
+# when WDK_SAMPLES names a checkout of microsoft/Windows-driver-samples.
+if [ -n "${WDK_SAMPLES:-}" ] && [ -f "$WDK_SAMPLES/general/event/wdm/event.c" ]; then
+    mkdir -p "$tmp/ev"
+    cp "$WDK_SAMPLES"/general/event/wdm/*.[ch] "$WDK_SAMPLES"/general/event/exe/*.c "$tmp/ev"/
+    cat >"$tmp/ev/Makefile" <<EOF
+include $(dirname "$NTLAB")/sdk.mk
+all: event.sys eventtest.exe
+event.sys: event.c
+	\$(CC) \$(NTLAB_DRIVER_CFLAGS) -o \$@ event.c \$(NTLAB_DRIVER_LDFLAGS)
+eventtest.exe: eventtest.c install.c
+	\$(CC) \$(NTLAB_PROGRAM_CFLAGS) -o \$@ eventtest.c install.c \$(NTLAB_PROGRAM_LDFLAGS)
+EOF
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$tmp/ev" >"$tmp/out" 2>&1
+    printf 'k\ng\nq\n' >"$tmp/in"
+    (cd "$tmp/ev" && "$NTLAB" --kd --privilege load-driver run eventtest.exe 1 0) \
+        <"$tmp/in" >"$tmp/out" 2>&1
+    check "event/wdm: its DriverEntry breaks at the kd> prompt" \
+          '^01 [0-9a-f]{8} [0-9a-f]{8} event.sys!DriverEntry\+0x[0-9A-F]+ \(event.c:[0-9]+\)$'
+    check "event/wdm: g goes on to the end of DriverEntry" '^EVENT.SYS: <==DriverEntry$'
+    if grep -q '^EVENT.SYS: ==>Unload$' "$tmp/out" && ! grep -q '^\*\*\* STOP' "$tmp/out"; then
+        ok "event/wdm: the sample runs to its end and removes its driver"
+    else
+        not_ok "event/wdm: the sample runs to its end and removes its driver"
+    fi
+else
+    for t in "its DriverEntry breaks" "g goes on" "the sample runs to its end"; do
+        n=$((n + 1)); echo "ok $n # skip event/wdm: $t (WDK_SAMPLES not set)"
+    done
+fi
+
 echo "1..$n"
 exit $failed

@@ -128,8 +128,8 @@ static void pte_flags(ULONG e, char text[12])
     ULONG i;
 
     for (i = 0; i < ARRAYSIZE(bits); i++)
-        text[i] = (e & bits[i].bit) || bits[i].bit == 0 ? bits[i].on
-                                                        : bits[i].off;
+        text[i] =
+            (e & bits[i].bit) || bits[i].bit == 0 ? bits[i].on : bits[i].off;
     text[11] = '\0';
 }
 

@@ -46,8 +46,7 @@ static BOOLEAN is_object_block(ULONG header_va)
 
     for (i = 0; i < n; i++)
         if (blocks[i].state == EX_POOL_ALLOCATED &&
-            (blocks[i].large ? blocks[i].va : blocks[i].va + 16) ==
-                header_va)
+            (blocks[i].large ? blocks[i].va : blocks[i].va + 16) == header_va)
             return TRUE;
     return FALSE;
 }
@@ -59,8 +58,8 @@ static BOOLEAN read_object(ULONG va, ob_header *h, OBJECT_TYPE *type)
     ULONG header_va = va - (ULONG)sizeof *h;
 
     return va > sizeof *h && is_object_block(header_va) &&
-           kd_read(header_va, h, sizeof *h) == sizeof *h &&
-           h->type != NULL && HAL_PTR_IN_WINDOW(h->type) &&
+           kd_read(header_va, h, sizeof *h) == sizeof *h && h->type != NULL &&
+           HAL_PTR_IN_WINDOW(h->type) &&
            kd_read(kd_va(h->type), type, sizeof *type) == sizeof *type;
 }
 
@@ -158,9 +157,9 @@ void kd_cmd_handle(const kd_break *at, const char *args)
     ULONG handle = 0, flags = 3, va = 0;
     KTHREAD *thread = kd_current_thread();
     EPROCESS *process =
-        thread != NULL ? CONTAINING_RECORD(thread->ApcState.Process, EPROCESS,
-                                           Pcb)
-                       : NULL;
+        thread != NULL
+            ? CONTAINING_RECORD(thread->ApcState.Process, EPROCESS, Pcb)
+            : NULL;
 
     (void)at;
     if ((kd_word(&p, word, sizeof word) && !kd_number(word, &handle)) ||

@@ -65,13 +65,13 @@ void kd_print_process(const EPROCESS *p)
 static const char *wait_reason_name(UCHAR reason)
 {
     static const char *const names[] = {
-        "Executive",        "FreePage",      "PageIn",
-        "PoolAllocation",   "DelayExecution", "Suspended",
-        "UserRequest",      "WrExecutive",   "WrFreePage",
-        "WrPageIn",         "WrPoolAllocation", "WrDelayExecution",
-        "WrSuspended",      "WrUserRequest", "WrEventPair",
-        "WrQueue",          "WrLpcReceive",  "WrLpcReply",
-        "WrVirtualMemory",  "WrPageOut",     "WrRendezvous",
+        "Executive",       "FreePage",         "PageIn",
+        "PoolAllocation",  "DelayExecution",   "Suspended",
+        "UserRequest",     "WrExecutive",      "WrFreePage",
+        "WrPageIn",        "WrPoolAllocation", "WrDelayExecution",
+        "WrSuspended",     "WrUserRequest",    "WrEventPair",
+        "WrQueue",         "WrLpcReceive",     "WrLpcReply",
+        "WrVirtualMemory", "WrPageOut",        "WrRendezvous",
     };
 
     return reason < ARRAYSIZE(names) ? names[reason] : "Unknown";
@@ -81,13 +81,14 @@ static const char *wait_reason_name(UCHAR reason)
 static void print_state(const KTHREAD *t)
 {
     static const char *const states[] = {
-        "INITIALIZED", "READY", "RUNNING on processor 0", "STANDBY",
-        "TERMINATED",  "WAIT",  "TRANSITION",             "DEFERREDREADY",
+        "INITIALIZED", "READY",         "RUNNING on processor 0",
+        "STANDBY",     "TERMINATED",    "WAIT",
+        "TRANSITION",  "DEFERREDREADY",
     };
 
     if (t->State != Waiting) {
-        rtl_print("%s\n", t->State < ARRAYSIZE(states) ? states[t->State]
-                                                        : "UNKNOWN");
+        rtl_print("%s\n",
+                  t->State < ARRAYSIZE(states) ? states[t->State] : "UNKNOWN");
         return;
     }
     rtl_print("WAIT: (%s) %s %s\n", wait_reason_name(t->WaitReason),
@@ -121,9 +122,9 @@ static void print_stack(const kd_break *at)
     ULONG n, i;
     char text[200];
 
-    n = kd_walk_current(at->stop != NULL ? at->stop->fp
-                                         : (ULONG_PTR)__builtin_frame_address(0),
-                        frames, KD_MAX_FRAMES);
+    n = kd_walk_current(
+        at->stop != NULL ? at->stop->fp : (ULONG_PTR)__builtin_frame_address(0),
+        frames, KD_MAX_FRAMES);
     /* At a breakpoint the trap's ip is after the int3: show the int3. */
     if (at->trap != NULL && n > 0 && frames[0].exact)
         frames[0].ip -= 1;
@@ -156,7 +157,7 @@ static void print_thread(const kd_break *at, const KTHREAD *t)
      * current. */
     rtl_print("Stack Init %08x Current %08x Base %08x Limit %08x\n",
               kd_va(t->InitialStack),
-              !current          ? kd_va(t->Context.sp)
+              !current           ? kd_va(t->Context.sp)
               : at->trap != NULL ? kd_va((const void *)at->trap->sp)
                                  : kd_va((const void *)at->stop->fp),
               kd_va(t->InitialStack), kd_va(t->StackLimit));

@@ -32,7 +32,7 @@ static const kd_command commands[] = {
     {"!pool", kd_cmd_pool, "!pool VA", "the pool page holding VA, its blocks"},
     {"!irql", kd_cmd_irql, "!irql", "the IRQL at the break"},
     {"!handle", kd_cmd_handle, "!handle [H [FLAGS [PROCESS]]]",
-     "the handles of the current (or that) process"},
+     "the handles of the current (or that) process (any FLAGS: all shown)"},
     {"!object", kd_cmd_object, "!object ADDR",
      "an object's header: type, name, counts"},
     {"dd", kd_cmd_dd, "dd ADDR [L N]", "N double words at ADDR (default 32)"},
@@ -273,7 +273,8 @@ BOOLEAN kd_breakpoint(const hal_trap *trap)
     if (!kd_asked)
         return FALSE;
     /* The trap's ip is after the int3; WinDbg shows the int3 itself. */
-    frame.ip = (trap->ip_guest ? (ULONG_PTR)HAL_VA_PTR(trap->ip) : trap->ip) - 1;
+    frame.ip =
+        (trap->ip_guest ? (ULONG_PTR)HAL_VA_PTR(trap->ip) : trap->ip) - 1;
     frame.fp = trap->fp;
     frame.exact = TRUE;
     kd_format_code(&frame, where, sizeof where);

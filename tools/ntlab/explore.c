@@ -553,6 +553,35 @@ static unit *run_all(int jobs)
     return stop_at < unit_count ? &units[stop_at] : NULL;
 }
 
+/* ---- Interruption ---- */
+
+/* The children are in process groups of their own, out of reach of the
+ * terminal's ^C: a supervisor that is interrupted or killed off takes
+ * them with it. */
+static void on_interrupt(int sig)
+{
+    size_t i;
+
+    for (i = 0; i < unit_count; i++)
+        if (units[i].state == RUNNING || units[i].state == CANCELLED)
+            kill(-units[i].pid, SIGKILL);
+    rmdir(status_dir); /* when no status file is left in it */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_interrupts(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
 /* ---- The units ---- */
 
 static void add_unit(const char *name, unsigned long long seed)
@@ -685,6 +714,7 @@ int explore_main(const explore_request *r)
                 "seed\n", r->shard, r->shards, r->first, r->last);
         return 2;
     }
+    catch_interrupts();
     failed = run_all(r->jobs > 0 ? r->jobs : online_cpus());
     rmdir(status_dir);
     if (r->tap)
