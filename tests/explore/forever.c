@@ -20,8 +20,8 @@ int main(void)
     if (!NT_SUCCESS(NtCreateEvent(&event, EVENT_ALL_ACCESS, NULL,
                                   NotificationEvent, FALSE)) ||
         !NT_SUCCESS(NtCreateThreadEx(&thread, THREAD_ALL_ACCESS, NULL,
-                                     NtCurrentProcess(), wait_forever, event,
-                                     0, 0, 0, 0, NULL)))
+                                     NtCurrentProcess(), wait_forever, event, 0,
+                                     0, 0, 0, NULL)))
         return 1;
     for (;;)
         spins++;
