@@ -123,6 +123,9 @@ one_error_line "a shard with no seed" "holds no seed"
 run explore --seeds 1-3 run nosuch.exe
 check "a program that is not there: exit 2, ntlab's own line" \
     '[ $status -eq 2 ] && grep -q "^ntlab: cannot run nosuch.exe" "$tmp/err"'
+run explore --seeds 1-3 --driver "$tmp/nothere.sys" run seedtick.exe
+one_error_line "a driver that is not there: the child's one line" "^ntlab: cannot read '$tmp/nothere.sys'"
+
 
 # ---- A program's exit status is not ntlab's.
 run --status-file "$tmp/st" run seedtick.exe 0 0 3

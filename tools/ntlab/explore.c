@@ -642,11 +642,12 @@ static int explore_summary(const unit *failed, size_t passed)
                 unit_count == 1 ? "" : "s");
         return 0;
     }
-    fprintf(f, "explore: seed %llu failed: %s\n", failed->seed, failed->why);
+    /* Bad input is the same for every seed: the child's own line. */
     if (failed->ntlab == 2) {
         print_lines(stderr, "", failed->out, failed->size, TAIL_LINES);
         return 2;
     }
+    fprintf(f, "explore: seed %llu failed: %s\n", failed->seed, failed->why);
     fprintf(f, "explore: the last lines of its output:\n");
     print_lines(f, "  | ", failed->out, failed->size, TAIL_LINES);
     fprintf(f, "explore: %zu seed%s below it passed\n", passed,
