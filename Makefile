@@ -96,7 +96,7 @@ USER_LIB_SRC := $(sort $(wildcard user/ntdll/*.c user/ntdll/*.S user/crt/*.c \
 USER_LIB_OBJ := $(patsubst %,$(BUILD)/user-obj/%.o,$(basename $(USER_LIB_SRC)))
 USER_PROGRAMS := $(patsubst user/programs/%.c,$(BUILD)/user/%.exe,\
                    $(sort $(wildcard user/programs/*.c))) $(BUILD)/user/fuzz.exe \
-                 $(BUILD)/user/seedtick.exe
+                 $(BUILD)/user/seedtick.exe $(BUILD)/user/raceapp.exe
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 # The runtime (libntlab.a), then the programs (user/programs, tests/).
@@ -129,6 +129,10 @@ $(BUILD)/user/fuzz.exe: $(BUILD)/user-obj/tests/fuzz/fuzz.o $(BUILD)/user/libntl
 
 # explore's test program (tests/explore): it fails for some seeds only.
 $(BUILD)/user/seedtick.exe: $(BUILD)/user-obj/tests/explore/seedtick.o $(BUILD)/user/libntlab.a
+	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
+
+# The race driver's program (tests/race; the driver is below).
+$(BUILD)/user/raceapp.exe: $(BUILD)/user-obj/tests/race/raceapp.o $(BUILD)/user/libntlab.a
 	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
 
 programs: $(USER_PROGRAMS)
@@ -168,6 +172,13 @@ $(BUILD)/user/$(1).sys: $(patsubst %.c,$(BUILD)/driver-obj/%.o,$(wildcard driver
 	$$(call say,DLINK,$$@)$$(CC) -o $$@ $$(filter %.o,$$^) $$(SDK_DRIVER_LDFLAGS)
 endef
 $(foreach d,$(DRIVER_NAMES),$(eval $(call driver_rule,$(d))))
+
+# race.sys (tests/race): a lost update held in, for the race tests and
+# ntlab explore; built like a user's driver.
+DRIVERS += $(BUILD)/user/race.sys
+$(BUILD)/user/race.sys: $(BUILD)/driver-obj/tests/race/race.o drivers/ntlab-driver.ld
+	@mkdir -p $(@D)
+	$(call say,DLINK,$@)$(CC) -o $@ $(filter %.o,$^) $(SDK_DRIVER_LDFLAGS)
 
 .PHONY: drivers
 drivers: $(DRIVERS)
