@@ -96,7 +96,9 @@ USER_LIB_SRC := $(sort $(wildcard user/ntdll/*.c user/ntdll/*.S user/crt/*.c \
 USER_LIB_OBJ := $(patsubst %,$(BUILD)/user-obj/%.o,$(basename $(USER_LIB_SRC)))
 USER_PROGRAMS := $(patsubst user/programs/%.c,$(BUILD)/user/%.exe,\
                    $(sort $(wildcard user/programs/*.c))) $(BUILD)/user/fuzz.exe \
-                 $(BUILD)/user/seedtick.exe $(BUILD)/user/raceapp.exe
+                 $(BUILD)/user/raceapp.exe
+EXPLORE_PROGRAMS := $(patsubst tests/explore/%.c,$(BUILD)/user/%.exe,\
+                      $(sort $(wildcard tests/explore/*.c)))
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 # The runtime (libntlab.a), then the programs (user/programs, tests/).
@@ -127,15 +129,16 @@ $(BUILD)/user/%.exe: $(BUILD)/user-obj/user/programs/%.o $(BUILD)/user/libntlab.
 $(BUILD)/user/fuzz.exe: $(BUILD)/user-obj/tests/fuzz/fuzz.o $(BUILD)/user/libntlab.a
 	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
 
-# explore's test program (tests/explore): it fails for some seeds only.
-$(BUILD)/user/seedtick.exe: $(BUILD)/user-obj/tests/explore/seedtick.o $(BUILD)/user/libntlab.a
+# explore's and --timeout's test programs (tests/explore): one that fails
+# for some seeds only, one that never ends.
+$(EXPLORE_PROGRAMS): $(BUILD)/user/%.exe: $(BUILD)/user-obj/tests/explore/%.o $(BUILD)/user/libntlab.a
 	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
 
 # The race driver's program (tests/race; the driver is below).
 $(BUILD)/user/raceapp.exe: $(BUILD)/user-obj/tests/race/raceapp.o $(BUILD)/user/libntlab.a
 	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
 
-programs: $(USER_PROGRAMS)
+programs: $(USER_PROGRAMS) $(EXPLORE_PROGRAMS)
 .SECONDARY: $(patsubst $(BUILD)/user/%.exe,$(BUILD)/user-obj/user/programs/%.o,$(USER_PROGRAMS))
 
 # ---- Drivers -----------------------------------------------------------------

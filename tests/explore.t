@@ -62,6 +62,22 @@ run --seed 9 explore --seeds 3 run seedtick.exe
 check "explore's seeds replace a --seed given" \
     'grep -qx "replay: ntlab --seed 3 run seedtick.exe" "$tmp/out"'
 
+# A hang, and a scenario whose expectation holds for some seeds only.
+run explore --seeds 1-2 --child-test hang.lone_event_no_cycle
+check "a hang fails the seed" \
+    '[ $status -eq 1 ] && grep -qx "explore: seed 1 failed: the system hung: every thread waits for ever" "$tmp/out"'
+cat >"$tmp/ticks.scn" <<'EOF'
+title seedtick's work spans no tick
+run seedtick.exe 1000 1 0
+expect line seedtick: 0 ticks
+EOF
+run explore --seeds 19-40 run "$tmp/ticks.scn"
+check "explore finds the seed where a scenario's expectation fails" \
+    '[ $status -eq 1 ] && grep -q "^explore: seed 25 failed: an expectation failed: .*ticks.scn:3: expect line seedtick: 0 ticks$" "$tmp/out" &&
+     grep -qxF "replay: ntlab --seed 25 run $tmp/ticks.scn" "$tmp/out"'
+run --seed 25 run "$tmp/ticks.scn"
+check "and that seed's replay fails it" '[ $status -eq 1 ]'
+
 # ---- Every seed passes.
 run explore --seeds 4-17 run seedtick.exe
 check "all seeds pass: exit 0" '[ $status -eq 0 ]'
@@ -107,6 +123,9 @@ one_error_line "a shard with no seed" "holds no seed"
 run explore --seeds 1-3 run nosuch.exe
 check "a program that is not there: exit 2, ntlab's own line" \
     '[ $status -eq 2 ] && grep -q "^ntlab: cannot run nosuch.exe" "$tmp/err"'
+run explore --seeds 1-3 --driver "$tmp/nothere.sys" run seedtick.exe
+one_error_line "a driver that is not there: the child's one line" "^ntlab: cannot read '$tmp/nothere.sys'"
+
 
 # ---- A program's exit status is not ntlab's.
 run --status-file "$tmp/st" run seedtick.exe 0 0 3
@@ -129,6 +148,28 @@ check "explore reads a program's 3 as the program's" \
 run explore --seeds 1-2 --child-test stop.bugcheck_screen
 check "and a stop as a stop" \
     'grep -q "^explore: seed 1 failed: the system stopped: \*\*\* STOP: 0x000000E2" "$tmp/out"'
+
+# ---- --timeout: a run that never ends stops with 5 and says why.
+run --timeout 1 --status-file "$tmp/st" run forever.exe
+check "--timeout on a spinning program: exit 5" '[ $status -eq 5 ]'
+check "the timeout line" \
+    'grep -qx "\*\*\* TIMEOUT: the run took longer than --timeout allows (host time)" "$tmp/out"'
+check "the spinning thread, in user mode" \
+    'grep -Eq "^  THREAD [0-9A-F]{8}  TID [0-9]+  forever\.exe, running in user mode at 004[0-9A-F]{5}$" "$tmp/out"'
+check "the waiting thread, what it waits for, and its backtrace" \
+    'grep -A3 -E "^  THREAD [0-9A-F]{8}  TID [0-9]+  forever\.exe, waits for:$" "$tmp/out" | grep -q "NotificationEvent" &&
+     grep -A8 "forever\.exe, waits for:" "$tmp/out" | grep -Eq "^      0[0-9] nt!KeWaitForSingleObject\+0x[0-9A-F]+ \(ke/wait\.c:[0-9]+\)$"'
+check "the status file says ntlab=5" 'grep -qx "ntlab=5" "$tmp/st"'
+run --timeout 5 run hello.exe
+check "a run that ends in time is not touched" '[ $status -eq 42 ]'
+run explore --seeds 1-3 --timeout 1 run forever.exe
+check "explore: a timed-out seed fails, its replay keeps --timeout" \
+    '[ $status -eq 1 ] && grep -qx "explore: seed 1 failed: timed out: it ran longer than 1 s (--timeout)" "$tmp/out" &&
+     grep -qx "replay: ntlab --seed 1 --timeout 1 run forever.exe" "$tmp/out"'
+run --timeout 0 run hello.exe
+one_error_line "--timeout 0" "^ntlab: --timeout: '0'"
+run --timeout 1x run hello.exe
+one_error_line "--timeout not a number" "^ntlab: --timeout: '1x'"
 
 # ---- TAP and JUnit.
 run explore --seeds 20-40 --tap --junit "$tmp/e.xml" run seedtick.exe

@@ -48,6 +48,13 @@ void hosted_status_file(const char *path);
  * ended, when status is 0), writing the status file first. */
 DECLSPEC_NORETURN void hosted_exit(int status);
 
+/* The --timeout watchdog: a timer of host time whose signal (SIGXCPU)
+ * becomes a HAL_TRAP_WATCHDOG for the kernel. */
+void watchdog_init(const hosted_options *opts);
+/* The watchdog's signal arrived: should the trap be taken now? (Not
+ * while a trap frame is being restored: it is tried again shortly.) */
+bool watchdog_due(uintptr_t ip);
+
 /* One-line fatal error on the host side: prints "ntlab: ..." and exits 2. */
 DECLSPEC_NORETURN void hosted_die(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));

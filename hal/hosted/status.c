@@ -14,6 +14,11 @@
  * "program=" is empty when no program ended (a stop during the run, or a
  * command other than run); a status above 255 is written in hexadecimal
  * (program=0xC0000005).
+ *
+ * --timeout S arms a watchdog of host time (it is not part of the run's
+ * result: a run that ends in time is the same run with or without it).
+ * When it fires, the kernel takes it as a trap wherever the CPU is, says
+ * what each thread was doing and stops with status 5.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hosted.h"
@@ -81,4 +87,43 @@ void hosted_exit(int status)
 void hal_power_off(int status)
 {
     hosted_exit(status);
+}
+
+/* ---- The watchdog ---- */
+
+extern char hal_trap_restore_begin[], hal_trap_restore_end[];
+static timer_t watchdog;
+
+/* Arms the watchdog to fire after ns nanoseconds of host time. */
+static void watchdog_arm(long long ns)
+{
+    struct itimerspec when = {{0, 0}, {ns / 1000000000, ns % 1000000000}};
+
+    if (timer_settime(watchdog, 0, &when, NULL) != 0)
+        hosted_die("--timeout: cannot set the timer (%m)");
+}
+
+void watchdog_init(const hosted_options *opts)
+{
+    struct sigevent ev;
+
+    if (opts->timeout_s == 0)
+        return;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = SIGXCPU;
+    if (timer_create(CLOCK_MONOTONIC, &ev, &watchdog) != 0)
+        hosted_die("--timeout: cannot make a timer (%m)");
+    watchdog_arm((long long)opts->timeout_s * 1000000000);
+}
+
+bool watchdog_due(uintptr_t ip)
+{
+    /* A trap frame half restored cannot take another trap: 1 ms later. */
+    if (ip >= (uintptr_t)hal_trap_restore_begin &&
+        ip < (uintptr_t)hal_trap_restore_end) {
+        watchdog_arm(1000000);
+        return false;
+    }
+    return true;
 }

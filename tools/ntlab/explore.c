@@ -52,8 +52,8 @@ typedef struct unit {
     char *out;   /* the tail of its output */
     size_t size;
     int wstatus;
-    int ntlab;         /* from its status file; -1 when it wrote none */
-    char program[16];  /* the program's status, "" for none */
+    int ntlab;        /* from its status file; -1 when it wrote none */
+    char program[16]; /* the program's status, "" for none */
     bool failed;
     char *why; /* a failure in one line */
 } unit;
@@ -231,8 +231,7 @@ static void judge(unit *u)
     u->failed = true;
     if (u->killed)
         snprintf(why, sizeof why,
-                 "ntlab did not end %d s after its --timeout; killed",
-                 GRACE_S);
+                 "ntlab did not end %d s after its --timeout; killed", GRACE_S);
     else if (WIFSIGNALED(u->wstatus))
         snprintf(why, sizeof why, "ntlab was killed by signal %d (%s)",
                  WTERMSIG(u->wstatus), strsignal(WTERMSIG(u->wstatus)));
@@ -254,11 +253,11 @@ static void judge(unit *u)
         snprintf(why, sizeof why,
                  "timed out: it ran longer than %d s (--timeout)",
                  req->timeout);
-    else if (u->ntlab == 1 && (find_line(u, ": expect ", line, sizeof line),
-                               line[0] != '\0'))
+    else if (u->ntlab == 1 &&
+             (find_line(u, ": expect ", line, sizeof line), line[0] != '\0'))
         snprintf(why, sizeof why, "an expectation failed: %s", line);
-    else if (u->ntlab == 2 && (find_line(u, "ntlab: ", line, sizeof line),
-                               line[0] != '\0'))
+    else if (u->ntlab == 2 &&
+             (find_line(u, "ntlab: ", line, sizeof line), line[0] != '\0'))
         snprintf(why, sizeof why, "bad input: %s", line);
     else
         snprintf(why, sizeof why, "ntlab exited %d", u->ntlab);
@@ -553,6 +552,35 @@ static unit *run_all(int jobs)
     return stop_at < unit_count ? &units[stop_at] : NULL;
 }
 
+/* ---- Interruption ---- */
+
+/* The children are in process groups of their own, out of reach of the
+ * terminal's ^C: a supervisor that is interrupted or killed off takes
+ * them with it. */
+static void on_interrupt(int sig)
+{
+    size_t i;
+
+    for (i = 0; i < unit_count; i++)
+        if (units[i].state == RUNNING || units[i].state == CANCELLED)
+            kill(-units[i].pid, SIGKILL);
+    rmdir(status_dir); /* when no status file is left in it */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_interrupts(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
 /* ---- The units ---- */
 
 static void add_unit(const char *name, unsigned long long seed)
@@ -575,8 +603,8 @@ static void make_units(void)
     if (req->explore) {
         units = calloc((size_t)n, sizeof *units);
         for (i = 0; units != NULL && i < n; i++)
-            if (req->shards == 0 || i % (unsigned)req->shards ==
-                                        (unsigned)req->shard - 1)
+            if (req->shards == 0 ||
+                i % (unsigned)req->shards == (unsigned)req->shard - 1)
                 add_unit(NULL, req->first + i);
     } else if (req->tour) {
         count = scn_builtin_names(names, MAX_SCENARIOS);
@@ -614,11 +642,12 @@ static int explore_summary(const unit *failed, size_t passed)
                 unit_count == 1 ? "" : "s");
         return 0;
     }
-    fprintf(f, "explore: seed %llu failed: %s\n", failed->seed, failed->why);
+    /* Bad input is the same for every seed: the child's own line. */
     if (failed->ntlab == 2) {
         print_lines(stderr, "", failed->out, failed->size, TAIL_LINES);
         return 2;
     }
+    fprintf(f, "explore: seed %llu failed: %s\n", failed->seed, failed->why);
     fprintf(f, "explore: the last lines of its output:\n");
     print_lines(f, "  | ", failed->out, failed->size, TAIL_LINES);
     fprintf(f, "explore: %zu seed%s below it passed\n", passed,
@@ -664,8 +693,8 @@ int explore_main(const explore_request *r)
         FILE *f = fopen(r->junit, "w");
 
         if (f == NULL) {
-            fprintf(stderr, "ntlab: --junit: cannot write '%s': %s\n",
-                    r->junit, strerror(errno));
+            fprintf(stderr, "ntlab: --junit: cannot write '%s': %s\n", r->junit,
+                    strerror(errno));
             return 2;
         }
         fclose(f);
@@ -681,15 +710,18 @@ int explore_main(const explore_request *r)
     make_units();
     if (unit_count == 0) {
         rmdir(status_dir);
-        fprintf(stderr, "ntlab: --shard %d/%d of --seeds %llu-%llu holds no "
-                "seed\n", r->shard, r->shards, r->first, r->last);
+        fprintf(stderr,
+                "ntlab: --shard %d/%d of --seeds %llu-%llu holds no "
+                "seed\n",
+                r->shard, r->shards, r->first, r->last);
         return 2;
     }
+    catch_interrupts();
     failed = run_all(r->jobs > 0 ? r->jobs : online_cpus());
     rmdir(status_dir);
     if (r->tap)
-        printf("1..%zu\n", failed != NULL ? (size_t)(failed - units) + 1
-                                          : unit_count);
+        printf("1..%zu\n",
+               failed != NULL ? (size_t)(failed - units) + 1 : unit_count);
     junit_write();
     if (!r->explore)
         return single_status();

@@ -95,6 +95,10 @@ static const char usage[] =
     "  --pool-report        at the end (also after a stop or a hang), print\n"
     "                       pool usage by tag as poolmon does: allocations,\n"
     "                       frees, their difference and bytes in use\n"
+    "  --kd                 stop at a bug check (after its screen) and at\n"
+    "                       a breakpoint (DbgBreakPoint) with a kd> prompt\n"
+    "                       reading commands from standard input (? lists\n"
+    "                       them; g goes on, q or the input's end leaves)\n"
     "  --privilege NAME     give the programs run from the command line the\n"
     "                       privilege NAME (load-driver: SeLoadDriverPrivilege,\n"
     "                       for NtLoadDriver and NtUnloadDriver); they have\n"
@@ -126,7 +130,8 @@ static const char usage[] =
     "                       (M empty when no program ended)\n"
     "  --tap                run, scenarios, the tour and explore: TAP on\n"
     "                       stdout, a line per program, scenario or seed\n"
-    "                       (their output as # comments)\n"
+    "                       (its output as # comments; explore: a failing\n"
+    "                       seed's) (docs/ci.md)\n"
     "  --junit FILE         the same results as JUnit XML in FILE\n"
     "  --help, --version\n"
     "\n"
@@ -590,6 +595,8 @@ static bool boot_option(int argc, char **argv, int *i, const char **pagefile)
         opts.boot.strict = TRUE;
     else if (strcmp(a, "--pool-report") == 0)
         opts.boot.pool_report = TRUE;
+    else if (strcmp(a, "--kd") == 0)
+        opts.boot.kd = TRUE;
     else if (is_option(a, "--privilege"))
         add_privilege(option_value(argc, argv, i, "--privilege"));
     else if (is_option(a, "--program"))
