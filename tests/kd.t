@@ -135,7 +135,7 @@ check "!process 0 0: DirBase, ObjectTable, HandleCount" \
       '^    DirBase: [0-9a-f]{5}000  ObjectTable: e1[0-9a-f]{6}  HandleCount: [0-9]+\.$'
 check "g goes on" '^kdbreakapp: passive returned$'
 
-kd dpc '!irql' 'k' '!handle' '!analyze -v' 'q'
+kd dpc '!irql' 'k' '!handle' '!analyze -v' '!process 4' 'q'
 check "!irql at a DPC's breakpoint: DISPATCH_LEVEL" \
       '^Debugger saved IRQL for processor 0x0 -- 2 \(DISPATCH_LEVEL\)$'
 check "k: the DPC routine, then the kernel's DPC delivery" \
@@ -148,6 +148,13 @@ check "!handle: the program's handle to the device, a File" \
 check "!analyze -v at a breakpoint: the exception" '^EXCEPTION_CODE: \(NTSTATUS\) 0x80000003 - STATUS_BREAKPOINT$'
 check "!analyze -v: the driver" '^MODULE_NAME:  kdbreak.sys$'
 check "!analyze -v: the IRQL" '^CURRENT_IRQL:  2 \(DISPATCH_LEVEL\)$'
+check "!process by PID: System's threads" \
+      '^THREAD [0-9a-f]{8}  Cid 0004\.[0-9a-f]{4}  Teb: 00000000 Win32Thread: 00000000 WAIT: \(Executive\) KernelMode Non-Alertable$'
+check "!thread of a waiting thread: what it waits for" '^    [0-9A-F]{8}  Semaphore$'
+check "!thread of a waiting thread: its backtrace from the switch" \
+      '^0[0-9a-f] [0-9a-f]{8} [0-9a-f]{8} nt!KeWaitForSingleObject\+'
+check "a worker thread's backtrace reaches its loop" \
+      '^0[0-9a-f] [0-9a-f]{8} [0-9a-f]{8} nt!worker_thread\+0x[0-9A-F]+ \(ex/worker.c:[0-9]+\)$'
 check "q goes on: the DPC runs on" '^kdbreak: the DPC goes on after its breakpoint$'
 [ $status -eq 0 ] && ok "the DPC's break: the program ends (exit 0)" ||
     not_ok "the DPC's break: the program ends (status $status)"

@@ -16,7 +16,8 @@ EPROCESS *kd_find_process(ULONG va)
     EPROCESS *p;
 
     for (p = ps_next_process(NULL); p != NULL; p = ps_next_process(p))
-        if (kd_va(p) == va)
+        if (kd_va(p) == va ||
+            (va < MM_SYSTEM_RANGE_START && p->UniqueProcessId == va && va != 0))
             return p;
     return NULL;
 }
@@ -104,23 +105,34 @@ static void print_state(const KTHREAD *t)
     }
 }
 
-/* A frame pointer of the current thread's stack as a guest address; 0
- * for one off the stack (the outermost frame's caller is not kernel's). */
-static ULONG on_stack(ULONG_PTR fp)
+/* A frame pointer on thread t's stack as a guest address; 0 for one off
+ * the stack (the outermost frame's caller is not the kernel's). */
+static ULONG on_stack(const KTHREAD *t, ULONG_PTR fp)
 {
-    KTHREAD *t = kd_current_thread();
-
     return fp >= (ULONG_PTR)t->StackLimit && fp < (ULONG_PTR)t->InitialStack
                ? kd_va((const void *)fp)
                : 0;
 }
 
-/* The current thread's backtrace in k's columns (frame 0 the break). */
+/* frames[0..n-1] of thread t in k's columns. */
+static void print_frames(const KTHREAD *t, const kd_frame *frames, ULONG n)
+{
+    ULONG i;
+    char text[200];
+
+    rtl_print(" # Child-SP RetAddr  Call Site\n");
+    for (i = 0; i < n; i++) {
+        kd_format_code(&frames[i], text, sizeof text);
+        rtl_print("%02x %08x %08x %s\n", i, on_stack(t, frames[i].fp),
+                  i + 1 < n ? kd_va((const void *)frames[i + 1].ip) : 0, text);
+    }
+}
+
+/* The current thread's backtrace (frame 0 the break). */
 static void print_stack(const kd_break *at)
 {
     kd_frame frames[KD_MAX_FRAMES];
-    ULONG n, i;
-    char text[200];
+    ULONG n;
 
     n = kd_walk_current(
         at->stop != NULL ? at->stop->fp : (ULONG_PTR)__builtin_frame_address(0),
@@ -128,12 +140,23 @@ static void print_stack(const kd_break *at)
     /* At a breakpoint the trap's ip is after the int3: show the int3. */
     if (at->trap != NULL && n > 0 && frames[0].exact)
         frames[0].ip -= 1;
-    rtl_print(" # Child-SP RetAddr  Call Site\n");
-    for (i = 0; i < n; i++) {
-        kd_format_code(&frames[i], text, sizeof text);
-        rtl_print("%02x %08x %08x %s\n", i, on_stack(frames[i].fp),
-                  i + 1 < n ? kd_va((const void *)frames[i + 1].ip) : 0, text);
-    }
+    print_frames(kd_current_thread(), frames, n);
+}
+
+/* The backtrace of a thread that is not running, from where it switched
+ * away; one line when it has none to walk. */
+static void print_suspended_stack(const KTHREAD *t)
+{
+    kd_frame frames[KD_MAX_FRAMES];
+    ULONG n = t->State == Terminated
+                  ? 0
+                  : kd_walk_suspended(t, frames, KD_MAX_FRAMES);
+
+    if (n == 0)
+        rtl_print("(no stack to walk: the thread %s)\n",
+                  t->State == Terminated ? "has ended" : "has not run yet");
+    else
+        print_frames(t, frames, n);
 }
 
 static void print_thread(const kd_break *at, const KTHREAD *t)
@@ -165,8 +188,7 @@ static void print_thread(const kd_break *at, const KTHREAD *t)
     if (current)
         print_stack(at);
     else
-        rtl_print("(the stack of a thread that is not running is not "
-                  "walked)\n");
+        print_suspended_stack(t);
 }
 
 void kd_cmd_process(const kd_break *at, const char *args)

@@ -114,7 +114,7 @@ ULONG kd_read(ULONG va, void *buf, ULONG len);
 /* The current thread at the break (NULL during boot). */
 KTHREAD *kd_current_thread(void);
 
-/* The live process at guest address va, or NULL; and its three lines of
+/* The live process at guest address va (or with process ID va), or NULL; and its three lines of
  * !process (PROCESS, DirBase and ObjectTable, Image). */
 struct _EPROCESS *kd_find_process(ULONG va);
 void kd_print_process(const struct _EPROCESS *process);

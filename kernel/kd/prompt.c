@@ -22,7 +22,7 @@ typedef struct kd_command {
 } kd_command;
 
 static const kd_command commands[] = {
-    {"!process", kd_cmd_process, "!process 0 0 | !process ADDR",
+    {"!process", kd_cmd_process, "!process 0 0 | !process ADDR|PID",
      "every process, or one with its threads"},
     {"!thread", kd_cmd_thread, "!thread [ADDR]",
      "a thread (default: the current one) with its wait and stack"},
