@@ -209,6 +209,12 @@ status=$?
     ok "without --kd a breakpoint stops the system (0x1E), no prompt" ||
     not_ok "without --kd a breakpoint stops the system (0x1E), no prompt (status $status)"
 
+# --kd reads standard input in one boot: not with the tour or a scenario.
+run --kd run timerdpc
+[ $status -eq 2 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
+    check "--kd with a scenario: one line, exit 2" '^ntlab: --kd goes with one boot' ||
+    not_ok "--kd with a scenario: one line, exit 2 (status $status)"
+
 # Windows-driver-samples' general/event/wdm, unchanged, breaks in its
 # DriverEntry: with --kd, g goes on and the sample runs to its end. Run
 # when WDK_SAMPLES names a checkout of microsoft/Windows-driver-samples.
