@@ -43,16 +43,16 @@ bug() {
 }
 
 bug overrun '0x000000D6 (0xEB00[0-9A-F]000,0x00000000,0x8000[0-9A-F]*,0x00000000)' \
-    'vfbugs.sys+0x[0-9A-F]* read EB00[0-9A-F]000, past the end of a 32-byte block at EB00[0-9A-F]FE0 (tag .Vfbg., from vfbugs.sys+0x'
+    'vfbugs.sys!VfBugsControl+0x[0-9A-F]* ([a-z]*\.[ch]:[0-9]*) read EB00[0-9A-F]000, past the end of a 32-byte block at EB00[0-9A-F]FE0 (tag .Vfbg., from vfbugs.sys!VfBugsControl+0x'
 bug overwrite '0x000000C1 (0xEB00[0-9A-F]FE0,0xEB00[0-9A-F]FF8,0x00000000,0x00000024)' \
-    "the 24-byte block at EB00[0-9A-F]FE0 (tag 'Vfbg', from vfbugs.sys+0x[0-9A-F]*) was written past its end, at EB00[0-9A-F]FF8"
+    "the 24-byte block at EB00[0-9A-F]FE0 (tag 'Vfbg', from vfbugs.sys!VfBugsControl+0x[0-9A-F]* ([a-z]*\.[ch]:[0-9]*)) was written past its end, at EB00[0-9A-F]FF8"
 bug use-after-free '0x000000D5 (0xEB00[0-9A-F]FC0,0x00000000,0x8000[0-9A-F]*,0x00000000)' \
-    'vfbugs.sys+0x[0-9A-F]* read EB00[0-9A-F]FC0, in a freed 64-byte block at EB00[0-9A-F]FC0'
+    'vfbugs.sys!VfBugsControl+0x[0-9A-F]* ([a-z]*\.[ch]:[0-9]*) read EB00[0-9A-F]FC0, in a freed 64-byte block at EB00[0-9A-F]FC0'
 bug leak '0x000000C4 (0x00000062,0xEB[0-9A-F]*,0xEB[0-9A-F]*,0x00000002)' \
     'vfbugs.sys unloaded without freeing 2 pool blocks (listed above)'
 has '^Driver Verifier: vfbugs.sys is unloading with 2 pool blocks (140 bytes) not freed:$' &&
-    has "^  EB[0-9A-F]*  NonPagedPool     40 bytes  tag 'Leak'  allocated by vfbugs.sys+0x" &&
-    has "^  E1[0-9A-F]*  PagedPool       100 bytes  tag 'Leak'  allocated by vfbugs.sys+0x" &&
+    has "^  EB[0-9A-F]*  NonPagedPool     40 bytes  tag 'Leak'  allocated by vfbugs.sys!VfBugsControl+0x" &&
+    has "^  E1[0-9A-F]*  PagedPool       100 bytes  tag 'Leak'  allocated by vfbugs.sys!VfBugsControl+0x" &&
     ok "the leak report lists each block" || not_ok "the leak report lists each block"
 bug timer '0x000000C7 (0x00000000,0x800050[0-9A-F]*,0x80000000,0x80006000)' \
     'the driver image being unloaded holds a set timer (at 800050[0-9A-F]*)'
@@ -63,7 +63,7 @@ bug paged-under-lock '0x000000D1 (0xE100[0-9A-F]FF0,0x00000002,0x00000000,0x8000
     'driver   vfbugs.sys!'
 bug lock-order '0x000000C4 (0x00001001,0x800050[0-9A-F]*,0x800050[0-9A-F]*,0x00000000)' \
     'lock 800050[0-9A-F]* taken while holding 800050[0-9A-F]*: the reverse of an earlier order (both listed above)'
-has '^  earlier: Spinlock 800050[0-9A-F]* (taken at vfbugs.sys+0x[0-9A-F]*), then Spinlock 800050[0-9A-F]* (taken at vfbugs.sys+0x[0-9A-F]*)$' &&
+has '^  earlier: Spinlock 800050[0-9A-F]* (taken at vfbugs.sys!VfBugsControl+0x[0-9A-F]* ([a-z]*\.[ch]:[0-9]*)), then Spinlock 800050[0-9A-F]* (taken at vfbugs.sys!VfBugsControl+0x[0-9A-F]* ([a-z]*\.[ch]:[0-9]*))$' &&
     has '^  now    : Spinlock' && ok "the deadlock report shows both orders" || not_ok "the deadlock report shows both orders"
 
 # Two I/O bugs that hang a plain run, as they hang Windows: the program
@@ -74,27 +74,27 @@ for b in pending complete-pending; do
 done
 run --verifier --driver "$progs/vfbugs.sys" run vfbugs.exe pending
 [ "$status" -eq 3 ] && has '^\*\*\* STOP: 0x000000C9 (0x0000023D,0x8000[0-9A-F]*,0xEB[0-9A-F]*,0xEB[0-9A-F]*)$' &&
-    has '^  vfbugs.sys+0x[0-9A-F]* returned STATUS_PENDING without IoMarkIrpPending$' &&
+    has '^  vfbugs.sys!VfBugsControl+0x[0-9A-F]* ([a-z]*\.[ch]:[0-9]*) returned STATUS_PENDING without IoMarkIrpPending$' &&
     ok "pending without IoMarkIrpPending: 0xC9 0x23D" || not_ok "pending without IoMarkIrpPending: 0xC9 0x23D"
 run --verifier --driver "$progs/vfbugs.sys" run vfbugs.exe complete-pending
 [ "$status" -eq 3 ] && has '^\*\*\* STOP: 0x000000C9 (0x00000006,0x00000103,0xEB[0-9A-F]*,0x00000000)$' &&
-    has '^  vfbugs.sys+0x[0-9A-F]* completed an IRP with STATUS_PENDING$' &&
+    has '^  vfbugs.sys!VfBugsControl+0x[0-9A-F]* ([a-z]*\.[ch]:[0-9]*) completed an IRP with STATUS_PENDING$' &&
     ok "completion with STATUS_PENDING: 0xC9 0x06" || not_ok "completion with STATUS_PENDING: 0xC9 0x06"
 
 bug lookaside '0x000000C4 (0x000000CC,0xEB00[0-9A-F]FA0,0xEB00[0-9A-F]FA0,0x00000058)' \
     'the pool block being freed holds a lookaside list that was not deleted (at EB00[0-9A-F]FA0)'
 bug kernel-handle '0x000000C4 (0x000000F6,0x0000000[0-9A-F],0xEB[0-9A-F]*,0x8000[0-9A-F]*)' \
-    'vfbugs.sys+0x[0-9A-F]* referenced handle [0-9A-F]* of vfbugs.exe with KernelMode access'
+    'vfbugs.sys!VfBugsControl+0x[0-9A-F]* ([a-z]*\.[ch]:[0-9]*) referenced handle [0-9A-F]* of vfbugs.exe with KernelMode access'
 
 # The IRQL rules of the DDIs (irql class): a verified driver's calls pass
 # through call gates that check the caller's IRQL against the routine's
 # documented rule. NT itself lets these calls through (they run to the end).
 bug probe-dispatch '0x000000C4 (0x00020006,0xEB[0-9A-F]*,0x00000000,0x00000000)' \
-    'vfbugs.sys+0x[0-9A-F]* called ProbeForRead at IRQL 2: ProbeForRead should only be called at IRQL <= APC_LEVEL. (DDI rule IrqlExApcLte2)'
+    'vfbugs.sys!VfBugsControl+0x[0-9A-F]* ([a-z]*\.[ch]:[0-9]*) called ProbeForRead at IRQL 2: ProbeForRead should only be called at IRQL <= APC_LEVEL. (DDI rule IrqlExApcLte2)'
 bug compare-dispatch '0x00000121 (0x00000002,0x00000002,0x00000000,0x00000000)' \
-    'vfbugs.sys+0x[0-9A-F]* called RtlCompareUnicodeString at IRQL 2'
+    'vfbugs.sys!VfBugsControl+0x[0-9A-F]* ([a-z]*\.[ch]:[0-9]*) called RtlCompareUnicodeString at IRQL 2'
 bug unsafe-mutex '0x000000C4 (0x00000039,0x00000000,0x00000000,0x8000[0-9A-F]*)' \
-    'vfbugs.sys+0x[0-9A-F]* called ExAcquireFastMutexUnsafe at IRQL 0 (with APCs enabled)'
+    'vfbugs.sys!VfBugsControl+0x[0-9A-F]* ([a-z]*\.[ch]:[0-9]*) called ExAcquireFastMutexUnsafe at IRQL 0 (with APCs enabled)'
 run --verifier --driver "$progs/vfbugs.sys" run vfbugs.exe probe-dispatch
 if grep -q '^  driver   vfbugs.sys!VfBugsControl+0x[0-9A-F]* (vfbugs.c:[0-9]*)' "$tmp/out" &&
    grep -q ' nt!gate_common+0x' "$tmp/out"; then
@@ -108,6 +108,22 @@ if [ "$status" -eq 0 ] && has '^vfbugs.exe: compare-dispatch done$'; then
 else
     not_ok "--verifier-driver leaves other drivers' calls unchecked (status $status)"
 fi
+# Dispatcher objects and work items must be resident: the kernel takes
+# them at DISPATCH_LEVEL. The misc class alone checks them, at the gates.
+bug paged-work-item '0x000000C4 (0x00000131,0xE1[0-9A-F]*,0x00000000,0x00000000)' \
+    'vfbugs.sys!VfBugsControl+0x[0-9A-F]* (vfbugs.c:[0-9]*) queued a work item at E1[0-9A-F]* in pageable memory: worker threads take it at DISPATCH_LEVEL$'
+bug paged-event '0x000000C4 (0x000000E1,0xE1[0-9A-F]*,0x00000000,0x00000000)' \
+    'vfbugs.sys!VfBugsControl+0x[0-9A-F]* (vfbugs.c:[0-9]*) waits on an object at E1[0-9A-F]* in pageable memory: the kernel signals objects at DISPATCH_LEVEL$' \
+    --verifier=misc
+bug user-wait-stack '0x000000C4 (0x00000123,0x[0-9A-F]*,0x00000000,0x00000000)' \
+    'vfbugs.sys!VfBugsControl+0x[0-9A-F]* (vfbugs.c:[0-9]*) waits in UserMode on an object on its kernel stack (at [0-9A-F]*): the stack may be paged out while it waits$'
+# A thread still waits on an event whose pool is freed: special pool keeps
+# the page no-access, so the kernel's unlinking of the wait stops.
+bug freed-event '0x000000CC (0xEB00[0-9A-F]FE[0-9A-F],0x00000001,0x82[0-9A-F]*,0x00000000)' \
+    "nt!ki_unwait_thread_locked+0x[0-9A-F]* ([a-z/.]*:[0-9]*) wrote EB00[0-9A-F]FE[0-9A-F], in a freed 24-byte block at EB00[0-9A-F]FE0 (tag 'Vfbg', from vfbugs.sys!VfBugsControl+0x[0-9A-F]* (vfbugs.c:[0-9]*))$"
+run --verifier=irql --driver "$progs/vfbugs.sys" run vfbugs.exe paged-event
+[ "$status" -eq 0 ] && ok "paged-event: the irql class alone does not check objects" ||
+    not_ok "paged-event: the irql class alone does not check objects (status $status)"
 run --verifier --driver "$progs/vfbugs.sys" run vfbugs.exe freed-work-item
 if [ "$status" -eq 3 ] &&
    has '^\*\*\* STOP: 0x000000E4 (0x00000000,0xEB00[0-9A-F]FE0,0xEB00[0-9A-F]FE0,0xEB00[0-9A-F]000)$' &&
@@ -147,7 +163,7 @@ done
 bug leak '0x000000C4 (0x00000062,0xEB[0-9A-F]*,0xE[0-9A-F]*,0x00000002)' \
     'vfbugs.sys unloaded' --verifier=pool
 bug overrun '0x000000D6 (0xEB00[0-9A-F]000,0x00000000,0x8000[0-9A-F]*,0x00000000)' \
-    'vfbugs.sys+0x' --verifier=special
+    'vfbugs.sys!VfBugsControl+0x' --verifier=special
 run --verifier-driver other.sys --driver "$progs/vfbugs.sys" run vfbugs.exe leak
 [ "$status" -eq 0 ] && ok "--verifier-driver leaves other drivers alone" || not_ok "--verifier-driver leaves other drivers alone (status $status)"
 run --verifier-driver VFBUGS.SYS --driver "$progs/vfbugs.sys" run vfbugs.exe leak

@@ -233,6 +233,78 @@ static ULONG FreedWorkItem(void)
     return 1;
 }
 
+/* ExQueueWorkItem reads the item at DISPATCH_LEVEL: it must be resident. */
+static ULONG PagedWorkItem(void)
+{
+    PWORK_QUEUE_ITEM Item = ExAllocatePoolWithTag(PagedPool, sizeof *Item, TAG);
+
+    if (Item == NULL)
+        return 0;
+    ExInitializeWorkItem(Item, NothingToDo, NULL);
+    ExQueueWorkItem(Item, DelayedWorkQueue);
+    return 1; /* the item is never freed: the run stops first */
+}
+
+/* The kernel signals events at DISPATCH_LEVEL: an event must not be paged.
+ * A zero timeout: the wait returns at once. */
+static ULONG PagedEvent(void)
+{
+    PKEVENT Event = ExAllocatePoolWithTag(PagedPool, sizeof *Event, TAG);
+    LARGE_INTEGER Zero = {0};
+    NTSTATUS Status;
+
+    if (Event == NULL)
+        return 0;
+    KeInitializeEvent(Event, NotificationEvent, FALSE);
+    Status = KeWaitForSingleObject(Event, Executive, KernelMode, FALSE, &Zero);
+    ExFreePoolWithTag(Event, TAG);
+    return Status == STATUS_TIMEOUT;
+}
+
+/* A UserMode wait lets the kernel stack be paged out with the event on it.
+ * A zero timeout: the wait returns at once. */
+static ULONG UserWaitOnStack(void)
+{
+    KEVENT Event;
+    LARGE_INTEGER Zero = {0};
+
+    KeInitializeEvent(&Event, NotificationEvent, FALSE);
+    return KeWaitForSingleObject(&Event, UserRequest, UserMode, FALSE, &Zero) ==
+           STATUS_TIMEOUT;
+}
+
+/* The waiter gives up after 50 ms: the kernel then unlinks its wait from
+ * the event, which is freed memory by then. */
+static VOID Waiter(PVOID Context)
+{
+    LARGE_INTEGER Fifty = {.QuadPart = -50 * 10000};
+
+    KeWaitForSingleObject(Context, Executive, KernelMode, FALSE, &Fifty);
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+static ULONG FreedEvent(void)
+{
+    PKEVENT Event = ExAllocatePoolWithTag(NonPagedPool, sizeof *Event, TAG);
+    LARGE_INTEGER One = {.QuadPart = -1 * 10000};
+    LARGE_INTEGER Hundred = {.QuadPart = -100 * 10000};
+    HANDLE Thread;
+
+    if (Event == NULL)
+        return 0;
+    KeInitializeEvent(Event, NotificationEvent, FALSE);
+    if (!NT_SUCCESS(PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, NULL,
+                                         NULL, NULL, Waiter, Event))) {
+        ExFreePoolWithTag(Event, TAG);
+        return 0;
+    }
+    ZwClose(Thread);
+    KeDelayExecutionThread(KernelMode, FALSE, &One); /* the waiter waits */
+    ExFreePoolWithTag(Event, TAG);                     /* still waiting */
+    KeDelayExecutionThread(KernelMode, FALSE, &Hundred);
+    return 1;
+}
+
 static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
@@ -288,6 +360,18 @@ static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         break;
     case VFBUGS_FREED_WORK_ITEM:
         Result = FreedWorkItem();
+        break;
+    case VFBUGS_PAGED_WORK_ITEM:
+        Result = PagedWorkItem();
+        break;
+    case VFBUGS_PAGED_EVENT:
+        Result = PagedEvent();
+        break;
+    case VFBUGS_USER_WAIT_STACK:
+        Result = UserWaitOnStack();
+        break;
+    case VFBUGS_FREED_EVENT:
+        Result = FreedEvent();
         break;
     case VFBUGS_PENDING:
         /* Completed, then STATUS_PENDING returned: the requester waits

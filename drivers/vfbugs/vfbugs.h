@@ -29,6 +29,10 @@
 #define VFBUGS_COMPARE_DISPATCH 15 /* RtlCompareUnicodeString at DISPATCH */
 #define VFBUGS_UNSAFE_MUTEX     16 /* ExAcquireFastMutexUnsafe, APCs on */
 #define VFBUGS_FREED_WORK_ITEM  17 /* frees a work item before it runs */
+#define VFBUGS_PAGED_WORK_ITEM  18 /* queues a work item in paged pool */
+#define VFBUGS_PAGED_EVENT      19 /* waits on an event in paged pool */
+#define VFBUGS_USER_WAIT_STACK  20 /* UserMode wait, event on the stack */
+#define VFBUGS_FREED_EVENT      21 /* frees an event a thread waits on */
 
 /* The request's input: the bug, and for VFBUGS_KERNEL_HANDLE a handle of
  * the program's. */

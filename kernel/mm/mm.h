@@ -391,6 +391,9 @@ static inline BOOLEAN mm_is_nonpaged_pool(ULONG va)
 {
     return va >= MM_NONPAGED_POOL_START && va < MM_NONPAGED_POOL_END;
 }
+/* Is va in pageable memory: paged pool, or a page a working set holds or
+ * has paged out (a driver's PAGE sections, user memory)? Any IRQL. */
+BOOLEAN mm_is_pageable_address(ULONG va);
 /* Pages of pool in use, paged and nonpaged. */
 ULONG mm_pool_pages_in_use(BOOLEAN paged);
 

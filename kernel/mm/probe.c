@@ -89,6 +89,21 @@ BOOLEAN NTAPI MmIsAddressValid(PVOID VirtualAddress)
     return (pde & X86_PTE_LARGE) || (*mm_pte_address(va) & X86_PTE_VALID);
 }
 
+BOOLEAN mm_is_pageable_address(ULONG va)
+{
+    ULONG pde, pte;
+
+    if (mm_is_paged_pool(va))
+        return TRUE;
+    pde = *mm_pde_address(va);
+    if (!(pde & X86_PTE_VALID) || (pde & X86_PTE_LARGE))
+        return FALSE;
+    pte = *mm_pte_address(va);
+    if (!(pte & X86_PTE_VALID))
+        return pte != 0; /* paged out or in transition: a working set's */
+    return mm_pfn(pte >> PAGE_SHIFT)->ws_id != MM_WS_NONE;
+}
+
 PHYSICAL_ADDRESS NTAPI MmGetPhysicalAddress(PVOID BaseAddress)
 {
     PHYSICAL_ADDRESS pa = {.QuadPart = 0};

@@ -17,6 +17,10 @@
  * rule covers with 0xC4 and the rule's ID, the rule's condition as text
  * (parameter 2); any other with 0x121 DRIVER_VIOLATION (2: above the
  * maximum, 1: not at the required IRQL).
+ *
+ * The same gates carry the misc class's checks of arguments (misc.c): the
+ * objects of a wait and the item of ExQueueWorkItem, so a driver verified
+ * for misc alone is gated only for those routines.
  */
 #include "vf.h"
 
@@ -71,10 +75,12 @@ typedef struct ddi_call {
     KIRQL irql;           /* the caller's */
 } ddi_call;
 
-/* A routine with a check of its own; returns when the call is good. */
+/* A routine with checks of its own (NULL: none); each returns when the
+ * call is good. check is the irql class's, misc the misc class's. */
 typedef struct ddi_special {
     const char *name;
     void (*check)(const ddi_call *c);
+    void (*misc)(const ddi_call *c);
 } ddi_special;
 
 static char *condition; /* nonpaged: parameter 2 of a rule's stop */
@@ -145,7 +151,7 @@ static void describe_rule(const mm_export *e, char *buf, ULONG size)
 static DECLSPEC_NORETURN void violation(const ddi_call *c)
 {
     const ddi_rule *rule = rule_of(c->e->name);
-    char at[64], text[CONDITION_SIZE];
+    char at[96], text[CONDITION_SIZE];
 
     describe_rule(c->e, text, sizeof text);
     who(at, sizeof at, c->caller);
@@ -286,6 +292,27 @@ static void wait_multiple(const ddi_call *c)
     check_wait(c, vf_va((void *)c->arg[1]), (const LARGE_INTEGER *)c->arg[6]);
 }
 
+/* The misc checks: KeWaitForSingleObject(Object, Reason, Mode, ...),
+ * KeWaitForMultipleObjects(Count, Objects, Type, Reason, Mode, ...),
+ * ExQueueWorkItem(Item, Queue). */
+static void wait_single_objects(const ddi_call *c)
+{
+    PVOID object = (PVOID)c->arg[0];
+
+    vf_check_wait(1, &object, (KPROCESSOR_MODE)c->arg[2], c->caller);
+}
+
+static void wait_multiple_objects(const ddi_call *c)
+{
+    vf_check_wait((ULONG)c->arg[0], (PVOID const *)c->arg[1],
+                  (KPROCESSOR_MODE)c->arg[4], c->caller);
+}
+
+static void queue_work_item(const ddi_call *c)
+{
+    vf_check_work_item((const void *)c->arg[0], c->caller);
+}
+
 /* KeSetEvent: <= DISPATCH_LEVEL, and <= APC_LEVEL when a wait follows. */
 static void set_event(const ddi_call *c)
 {
@@ -301,20 +328,21 @@ static void set_event(const ddi_call *c)
 }
 
 static const ddi_special specials[] = {
-    {"ExAcquireFastMutex", acquire_fast_mutex},
-    {"ExAcquireFastMutexUnsafe", acquire_unsafe},
-    {"ExReleaseFastMutex", release_fast_mutex},
-    {"ExReleaseFastMutexUnsafe", release_unsafe},
-    {"KeAcquireSpinLockAtDpcLevel", acquire_at_dpc_level},
-    {"KeLeaveCriticalRegion", leave_critical_region},
-    {"KeReleaseSpinLockFromDpcLevel", release_from_dpc_level},
-    {"KeSetEvent", set_event},
-    {"KeWaitForMultipleObjects", wait_multiple},
-    {"KeWaitForSingleObject", wait_single},
-    {"KfAcquireSpinLock", acquire_spin_lock},
-    {"KfLowerIrql", lower_irql},
-    {"KfRaiseIrql", raise_irql},
-    {"KfReleaseSpinLock", release_spin_lock},
+    {"ExAcquireFastMutex", acquire_fast_mutex, NULL},
+    {"ExAcquireFastMutexUnsafe", acquire_unsafe, NULL},
+    {"ExQueueWorkItem", check_rule, queue_work_item},
+    {"ExReleaseFastMutex", release_fast_mutex, NULL},
+    {"ExReleaseFastMutexUnsafe", release_unsafe, NULL},
+    {"KeAcquireSpinLockAtDpcLevel", acquire_at_dpc_level, NULL},
+    {"KeLeaveCriticalRegion", leave_critical_region, NULL},
+    {"KeReleaseSpinLockFromDpcLevel", release_from_dpc_level, NULL},
+    {"KeSetEvent", set_event, NULL},
+    {"KeWaitForMultipleObjects", wait_multiple, wait_multiple_objects},
+    {"KeWaitForSingleObject", wait_single, wait_single_objects},
+    {"KfAcquireSpinLock", acquire_spin_lock, NULL},
+    {"KfLowerIrql", lower_irql, NULL},
+    {"KfRaiseIrql", raise_irql, NULL},
+    {"KfReleaseSpinLock", release_spin_lock, NULL},
 };
 
 static const ddi_special *special_of(const char *name)
@@ -329,15 +357,20 @@ static const ddi_special *special_of(const char *name)
 
 /* ---- The gate ------------------------------------------------------------ */
 
-/* Each bound gate's check: its routine's special one, or check_rule. */
+/* Each bound gate's checks: the irql class's (its routine's special one,
+ * or check_rule) and the misc class's; NULL when that class is off. */
 static void (*gate_checks[HAL_CALL_GATES])(const ddi_call *c);
+static void (*gate_misc[HAL_CALL_GATES])(const ddi_call *c);
 
 /* Every gated call: checks it, then lets it through to the routine. */
 static PVOID ddi_gate(ULONG gate, const void *caller, const ULONG_PTR *arg)
 {
     ddi_call c = {&mm_exports[gate], caller, arg, KeGetCurrentIrql()};
 
-    gate_checks[gate](&c);
+    if (gate_checks[gate] != NULL)
+        gate_checks[gate](&c);
+    if (gate_misc[gate] != NULL)
+        gate_misc[gate](&c);
     return c.e->address;
 }
 
@@ -355,18 +388,36 @@ static BOOLEAN gates_ready(void)
     return TRUE;
 }
 
+/* The irql class's check of e's calls (s: its special, or NULL), or NULL
+ * when the class is off or e has no rule. */
+static void (*irql_check_of(const mm_export *e,
+                            const ddi_special *s))(const ddi_call *c)
+{
+    if (!(vf_classes & HAL_VERIFIER_IRQL))
+        return NULL;
+    if (s != NULL && s->check != NULL)
+        return s->check;
+    if (e->irql_max == 0xFF && e->irql_min == 0)
+        return NULL;
+    return check_rule;
+}
+
 PVOID vf_bind_import(const mm_system_image *image, const mm_export *e)
 {
     ULONG gate = (ULONG)(e - mm_exports);
     const ddi_special *s;
+    void (*check)(const ddi_call *c);
+    void (*misc)(const ddi_call *c);
 
-    if (!(vf_classes & HAL_VERIFIER_IRQL) || !e->routine ||
-        gate >= HAL_CALL_GATES || !vf_will_verify(image))
+    if (!(vf_classes & (HAL_VERIFIER_IRQL | HAL_VERIFIER_MISC)) ||
+        !e->routine || gate >= HAL_CALL_GATES || !vf_will_verify(image))
         return e->address;
     s = special_of(e->name);
-    if ((e->irql_max == 0xFF && e->irql_min == 0 && s == NULL) ||
-        !gates_ready())
+    check = irql_check_of(e, s);
+    misc = (vf_classes & HAL_VERIFIER_MISC) && s != NULL ? s->misc : NULL;
+    if ((check == NULL && misc == NULL) || !gates_ready())
         return e->address;
-    gate_checks[gate] = s != NULL ? s->check : check_rule;
+    gate_checks[gate] = check;
+    gate_misc[gate] = misc;
     return hal_call_gate(gate);
 }

@@ -36,12 +36,17 @@ typedef struct dispatch_frame {
 
 static dispatch_frame frames[MAX_FRAMES];
 
+/* Stops with 0xC9 (subcode, p2, p3, p4), saying what the code at code (a
+ * return address, or a routine's entry when entry) did. */
 static void io_stop(ULONG subcode, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4,
-                    const char *what, const void *code)
+                    const char *what, const void *code, BOOLEAN entry)
 {
-    char where[80];
+    char where[96];
 
-    vf_describe_code(where, sizeof where, (ULONG_PTR)code);
+    if (entry)
+        vf_describe_instruction(where, sizeof where, (ULONG_PTR)code);
+    else
+        vf_describe_code(where, sizeof where, (ULONG_PTR)code);
     vf_stop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, subcode, p2, p3, p4, "%s %s",
             where, what);
 }
@@ -69,7 +74,7 @@ ULONG vf_io_call(PDEVICE_OBJECT device, PIRP irp, PIO_STACK_LOCATION stack,
 
     if (irql > DISPATCH_LEVEL && vf_verified_address(caller))
         io_stop(0x10, irql, 0, 0, "called IoCallDriver above DISPATCH_LEVEL",
-                caller);
+                caller, FALSE);
     return vf_verified_address((const void *)routine) ? open_frame(irp, stack)
                                                       : 0;
 }
@@ -95,19 +100,21 @@ static void check_return(const dispatch_frame *f, PDEVICE_OBJECT device,
 
     if (irql != irql_before)
         io_stop(0x05, vf_va(device), irql_before, irql,
-                "returned at another IRQL than it was called at", routine);
+                "returned at another IRQL than it was called at", routine,
+                TRUE);
     if (status == STATUS_PENDING && !f->marked && !f->forwarded)
         io_stop(0x23D, vf_va(routine), vf_va(f->irp), vf_va(device),
-                "returned STATUS_PENDING without IoMarkIrpPending", routine);
+                "returned STATUS_PENDING without IoMarkIrpPending", routine,
+                TRUE);
     if (status != STATUS_PENDING && f->marked)
         io_stop(0x23E, vf_va(routine), vf_va(f->irp), vf_va(device),
                 "called IoMarkIrpPending but did not return STATUS_PENDING",
-                routine);
+                routine, TRUE);
     if (status != STATUS_PENDING && !f->completed)
         io_stop(0x226, vf_va(routine), vf_va(f->irp), vf_va(device),
                 "returned without completing the IRP, passing it on or "
                 "returning STATUS_PENDING",
-                routine);
+                routine, TRUE);
 }
 
 void vf_io_called(ULONG frame, PDEVICE_OBJECT device, PIRP irp,
@@ -153,14 +160,14 @@ void vf_io_complete(PIRP irp, const void *caller)
         if (irp->IoStatus.Status == STATUS_PENDING ||
             irp->IoStatus.Status == (NTSTATUS)-1)
             io_stop(0x06, (ULONG_PTR)irp->IoStatus.Status, vf_va(irp), 0,
-                    "completed an IRP with STATUS_PENDING", caller);
+                    "completed an IRP with STATUS_PENDING", caller, FALSE);
         if (irp->CancelRoutine != NULL)
             io_stop(0x07, vf_va((const void *)irp->CancelRoutine), vf_va(irp),
                     0, "completed an IRP whose cancel routine is still set",
-                    caller);
+                    caller, FALSE);
         if (irql > DISPATCH_LEVEL)
             io_stop(0x0E, irql, vf_va(irp), 0,
-                    "completed an IRP above DISPATCH_LEVEL", caller);
+                    "completed an IRP above DISPATCH_LEVEL", caller, FALSE);
     }
     note_completion(irp);
 }

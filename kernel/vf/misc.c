@@ -11,11 +11,21 @@
  * that references a handle of a user process with KernelMode access (the
  * handle comes from user mode, so the access checks must be UserMode's)
  * stops with 0xC4 (0xF6, the handle, the process, the instruction).
+ * The kernel touches dispatcher objects and work items at DISPATCH_LEVEL,
+ * so they must be resident: a verified driver that waits on an object in
+ * pageable memory (or at no valid address) stops with 0xC4 (0xE1, the
+ * object); one that queues a work item there, with 0xC4 (0x131, the item);
+ * one that waits in UserMode on an object on its own kernel stack (which
+ * may be paged out while the thread waits in UserMode), with 0xC4 (0x123,
+ * the object). A dispatcher object freed while a thread waits on it is
+ * caught by special pool: the kernel unlinking the wait touches the freed
+ * page (0xCC).
  */
 #include "vf.h"
 
 #include "../ex/ex.h"
 #include "../ke/ke.h"
+#include "../mm/mm.h"
 #include "../ps/ps.h"
 #include "../rtl/rtl.h"
 
@@ -117,4 +127,69 @@ void vf_reference_handle(HANDLE handle, const void *caller)
             "from user mode needs UserMode (Irp->RequestorMode)",
             where, (ULONG)(ULONG_PTR)handle,
             PsGetProcessImageFileName(process));
+}
+
+/* Why the kernel may not touch object p at DISPATCH_LEVEL: "pageable",
+ * "invalid", or NULL when it may (nt's own image is always resident). */
+static const char *unfit(const void *p)
+{
+    ULONG va;
+
+    if (!HAL_PTR_IN_WINDOW(p))
+        return NULL;
+    va = HAL_PTR_VA(p);
+    if (mm_is_pageable_address(va))
+        return "pageable";
+    if (!mm_is_system_address(va) || !MmIsAddressValid((PVOID)p))
+        return "invalid";
+    return NULL;
+}
+
+static BOOLEAN on_kernel_stack(const void *p)
+{
+    const KTHREAD *thread = ke_current_thread();
+
+    return (const UCHAR *)p >= (const UCHAR *)thread->StackLimit &&
+           (const UCHAR *)p < (const UCHAR *)thread->InitialStack;
+}
+
+void vf_check_wait(ULONG count, PVOID const objects[], KPROCESSOR_MODE mode,
+                   const void *caller)
+{
+    char where[80];
+    const char *why;
+    ULONG i;
+
+    if (!vf_verified_address(caller) || count > MAXIMUM_WAIT_OBJECTS)
+        return;
+    vf_describe_code(where, sizeof where, (ULONG_PTR)caller);
+    for (i = 0; i < count; i++) {
+        why = unfit(objects[i]);
+        if (why != NULL)
+            vf_stop(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xE1,
+                    vf_va(objects[i]), 0, 0,
+                    "%s waits on an object at %08X in %s memory: the kernel "
+                    "signals objects at DISPATCH_LEVEL",
+                    where, (ULONG)vf_va(objects[i]), why);
+        if (mode == UserMode && on_kernel_stack(objects[i]))
+            vf_stop(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x123,
+                    vf_va(objects[i]), 0, 0,
+                    "%s waits in UserMode on an object on its kernel stack "
+                    "(at %08X): the stack may be paged out while it waits",
+                    where, (ULONG)vf_va(objects[i]));
+    }
+}
+
+void vf_check_work_item(const void *item, const void *caller)
+{
+    char where[80];
+    const char *why = unfit(item);
+
+    if (why == NULL || !vf_verified_address(caller))
+        return;
+    vf_describe_code(where, sizeof where, (ULONG_PTR)caller);
+    vf_stop(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x131, vf_va(item), 0, 0,
+            "%s queued a work item at %08X in %s memory: worker threads take "
+            "it at DISPATCH_LEVEL",
+            where, (ULONG)vf_va(item), why);
 }

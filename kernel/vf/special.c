@@ -173,9 +173,9 @@ void vf_special_fault(const hal_trap *trap)
     else
         code = driver ? DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL
                       : PAGE_FAULT_IN_FREED_SPECIAL_POOL;
-    vf_describe_code(who, sizeof who,
-                     trap->ip_guest ? (ULONG_PTR)HAL_VA_PTR(trap->ip)
-                                    : trap->ip);
+    vf_describe_instruction(who, sizeof who,
+                            trap->ip_guest ? (ULONG_PTR)HAL_VA_PTR(trap->ip)
+                                           : trap->ip);
     vf_describe_code(from, sizeof from, b != NULL ? b->caller : 0);
     vf_stop(code, trap->va, trap->write, trap->ip, 0,
             "%s %s %08X, %s %u-byte block at %08X (tag '%s', from %s)", who,

@@ -9,6 +9,7 @@
  */
 #include "vf.h"
 
+#include "../kd/kd.h"
 #include "../ke/ke.h"
 #include "../mm/mm.h"
 #include "../rtl/rtl.h"
@@ -103,16 +104,16 @@ BOOLEAN vf_verified_address(const void *ra)
 /* "name+0xOFFSET" for a code address in a loaded image, else the address. */
 void vf_describe_code(char *buf, ULONG size, ULONG_PTR address)
 {
-    const mm_system_image *image =
-        HAL_PTR_IN_WINDOW((void *)address)
-            ? mm_image_at(HAL_PTR_VA((void *)address))
-            : NULL;
+    kd_frame frame = {address, 0, FALSE};
 
-    if (image != NULL)
-        rtl_snprintf(buf, size, "%s+0x%X", image->name,
-                     HAL_PTR_VA((void *)address) - image->base);
-    else
-        rtl_snprintf(buf, size, "%llX", (ULONGLONG)address);
+    kd_format_code(&frame, buf, size);
+}
+
+void vf_describe_instruction(char *buf, ULONG size, ULONG_PTR address)
+{
+    kd_frame frame = {address, 0, TRUE};
+
+    kd_format_code(&frame, buf, size);
 }
 
 void vf_stop(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4,

@@ -106,6 +106,12 @@ void vf_check_freed_objects(const void *p, SIZE_T bytes);
 /* ObReferenceObjectByHandle with KernelMode of a handle that is not a
  * kernel handle, by caller's code. */
 void vf_reference_handle(HANDLE handle, const void *caller);
+/* The misc checks of a wait's objects (0xE1, 0x123) and of a work item
+ * being queued (0x131) by code at caller; they return when it is good. The
+ * DDI gates (ddi.c) call them for verified drivers. */
+void vf_check_wait(ULONG count, PVOID const objects[], KPROCESSOR_MODE mode,
+                   const void *caller);
+void vf_check_work_item(const void *item, const void *caller);
 
 static inline BOOLEAN vf_hook_fail(const void *caller)
 {
@@ -245,9 +251,13 @@ extern vf_driver vf_drivers[VF_MAX_DRIVERS];
 /* The verified driver whose image holds address, or NULL. Any IRQL. */
 vf_driver *vf_driver_at(const void *address);
 vf_driver *vf_driver_of_image(const struct mm_system_image *image);
-/* "name.sys+0xOFFSET" for a code address in a loaded image, else the
- * address in hex. */
+/* Return address (or routine) address named as kd names code:
+ * "name.sys!Routine+0xOFF (file.c:LINE)", "nt!Routine+0xOFF (...)", or
+ * "name.sys+0xOFFSET" without symbols. */
 void vf_describe_code(char *buf, ULONG size, ULONG_PTR address);
+/* The same for an address that is the instruction itself: a routine's
+ * entry, an instruction that trapped. */
+void vf_describe_instruction(char *buf, ULONG size, ULONG_PTR address);
 /* A pool tag as its four characters ('.' for others), in text. */
 const char *vf_tag_text(ULONG tag, char text[5]);
 /* A stop parameter for pointer p: its guest address when in the window. */

@@ -2,7 +2,9 @@
  * vfbugs.exe BUG: asks vfbugs.sys to make one mistake (drivers/vfbugs):
  * overrun, overwrite, use-after-free, leak, timer, pool-timer,
  * paged-under-lock, pending, complete-pending, lock-order, unchecked,
- * lookaside or kernel-handle.
+ * lookaside, kernel-handle, probe-dispatch, compare-dispatch, unsafe-mutex,
+ * freed-work-item, paged-work-item, paged-event, user-wait-stack or
+ * freed-event.
  * Exits 0 when the request came back, 1 when it failed, 2 on a bad BUG.
  */
 #include <stdio.h>
@@ -22,6 +24,8 @@ static const char *const Bugs[] = {
     "lookaside",  "kernel-handle",
     "probe-dispatch", "compare-dispatch",
     "unsafe-mutex", "freed-work-item",
+    "paged-work-item", "paged-event",
+    "user-wait-stack", "freed-event",
 };
 
 int main(int argc, char **argv)
@@ -38,7 +42,8 @@ int main(int argc, char **argv)
         printf("usage: vfbugs.exe overrun|overwrite|use-after-free|leak|"
                "timer|pool-timer|paged-under-lock|pending|complete-pending|"
                "lock-order|unchecked|lookaside|kernel-handle|probe-dispatch|"
-               "compare-dispatch|unsafe-mutex|freed-work-item\n");
+               "compare-dispatch|unsafe-mutex|freed-work-item|paged-work-item|"
+               "paged-event|user-wait-stack|freed-event\n");
         return 2;
     }
     Device = OpenLessonDevice("vfbugs.exe", "VfBugs");
