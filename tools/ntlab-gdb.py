@@ -1,4 +1,7 @@
-# ntlab's gdb support, loaded by tools/ntlab-gdb (docs/debugging.md).
+# ntlab's gdb support, loaded by tools/ntlab-gdb (docs/debugging.md). make
+# puts a copy next to ntlab as ntlab-gdb.py, the name gdb auto-loads for
+# that executable when its auto-load safe-path allows; loaded twice, it
+# sets gdb up once.
 #
 # ntlab is a Linux program whose guest memory is mapped by its own fault
 # handler and whose drivers are loaded by its own loader, so gdb needs to
@@ -66,8 +69,19 @@ class ImageUnloading(gdb.Breakpoint):
         return False
 
 
-for signal in PASSED_SIGNALS:
-    gdb.execute("handle %s nostop noprint pass" % signal, to_string=True)
-gdb.execute("set breakpoint pending on")
-ImageLoaded()
-ImageUnloading()
+def set_up():
+    """Sets gdb up for ntlab, once."""
+    if gdb.convenience_variable("_ntlab_gdb") is not None:
+        return
+    gdb.set_convenience_variable("_ntlab_gdb", 1)
+    for signal in PASSED_SIGNALS:
+        gdb.execute("handle %s nostop noprint pass" % signal, to_string=True)
+    gdb.execute("set breakpoint pending on")
+    # User mode runs with the TEB's thread pointer, which libthread_db
+    # takes for the host's and fails on; ntlab's host threads need none.
+    gdb.execute("set libthread-db-search-path /nonexistent")
+    ImageLoaded()
+    ImageUnloading()
+
+
+set_up()

@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,22 @@ static bool module_path(ULONG module, char *buf, size_t size)
     return true;
 }
 
+/*
+ * Calls a hook with every signal blocked: gdb steps over its breakpoint
+ * there, and a signal arriving during that step (the user-mode tick)
+ * would take it into the hook's breakpoint a second time.
+ */
+static void announce(void (*hook)(const char *, void *), const char *path,
+                     ULONG base)
+{
+    sigset_t all, old;
+
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    hook(path, HAL_VA_PTR(base));
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 void hal_image_loaded(ULONG module, ULONG base, ULONG size)
 {
     char path[PATH_MAX];
@@ -97,7 +114,7 @@ void hal_image_loaded(ULONG module, ULONG base, ULONG size)
     /* Pages that are not resident (paged out already) stay as they are. */
     for (va = base; va < base + size; va += PAGE_SIZE)
         mmu_fill(va, false, false);
-    ntlab_gdb_image_loaded(path, HAL_VA_PTR(base));
+    announce(ntlab_gdb_image_loaded, path, base);
 }
 
 void hal_image_unloading(ULONG module, ULONG base)
@@ -105,5 +122,5 @@ void hal_image_unloading(ULONG module, ULONG base)
     char path[PATH_MAX];
 
     if (debug_attached && module_path(module, path, sizeof path))
-        ntlab_gdb_image_unloading(path, HAL_VA_PTR(base));
+        announce(ntlab_gdb_image_unloading, path, base);
 }
