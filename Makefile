@@ -75,29 +75,47 @@ USER_BASE := $(shell printf '0x%x' $$(( $(VA_BASE) + 0x400000 )))
 # The tree's drivers and programs are a checked build (DBG=1: KdPrint and
 # ASSERT compiled in); build/sdk.mk makes that NTLAB_DBG, 1 unless its
 # includer says 0 (a free build).
-SDK_PROGRAM_CFLAGS := -std=gnu11 -O2 -g -I$(TOP)/include -I$(TOP)/user/include \
+# Drivers and programs carry preemption points (docs/races.md): gcc calls
+# __sanitizer_cov_trace_pc at every basic block, which the kernel (for
+# drivers) and the user runtime (for programs) implement. The user runtime
+# itself, like the kernel, is built without them.
+POINTS := -fsanitize-coverage=trace-pc
+USER_BASE_CFLAGS := -std=gnu11 -O2 -g -I$(TOP)/include -I$(TOP)/user/include \
                       $(FREESTANDING) -DNTLAB_VA_BASE=$(VA_BASE) -fPIE \
                       -fno-stack-protector -fno-builtin \
                       -fno-tree-loop-distribute-patterns -fcf-protection=none
+SDK_PROGRAM_CFLAGS := $(USER_BASE_CFLAGS) $(POINTS)
 SDK_PROGRAM_LDFLAGS = -static -nostdlib -no-pie \
                       -Wl,-Ttext-segment=$(USER_BASE) -Wl,-z,noexecstack \
                       -Wl,--build-id=none $(TOP)/$(BUILD)/user/libntlab.a $(LIBGCC)
 USER_FLAGS := $(SDK_PROGRAM_CFLAGS) -DDBG=1 $(WARNINGS) -MMD -MP
+USER_LIB_FLAGS := $(USER_BASE_CFLAGS) -DDBG=1 $(WARNINGS) -MMD -MP
 USER_LIB_SRC := $(sort $(wildcard user/ntdll/*.c user/ntdll/*.S user/crt/*.c \
                                   user/win32/*.c)) \
                 kernel/rtl/seh.c kernel/rtl/string.c kernel/rtl/format.c
 USER_LIB_OBJ := $(patsubst %,$(BUILD)/user-obj/%.o,$(basename $(USER_LIB_SRC)))
 USER_PROGRAMS := $(patsubst user/programs/%.c,$(BUILD)/user/%.exe,\
                    $(sort $(wildcard user/programs/*.c))) $(BUILD)/user/fuzz.exe
+EXPLORE_PROGRAMS := $(patsubst tests/explore/%.c,$(BUILD)/user/%.exe,\
+                      $(sort $(wildcard tests/explore/*.c)))
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
+# The runtime (libntlab.a), then the programs (user/programs, tests/).
 $(BUILD)/user-obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(call say,UCC,$<)$(CC) $(USER_FLAGS) -c -o $@ $<
+	$(call say,UCC,$<)$(CC) $(USER_LIB_FLAGS) -c -o $@ $<
 
 $(BUILD)/user-obj/%.o: %.S
 	@mkdir -p $(@D)
-	$(call say,UAS,$<)$(CC) $(USER_FLAGS) -c -o $@ $<
+	$(call say,UAS,$<)$(CC) $(USER_LIB_FLAGS) -c -o $@ $<
+
+$(BUILD)/user-obj/user/programs/%.o: user/programs/%.c
+	@mkdir -p $(@D)
+	$(call say,UCC,$<)$(CC) $(USER_FLAGS) -c -o $@ $<
+
+$(BUILD)/user-obj/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(call say,UCC,$<)$(CC) $(USER_FLAGS) -c -o $@ $<
 
 $(BUILD)/user/libntlab.a: $(USER_LIB_OBJ)
 	@mkdir -p $(@D)
@@ -110,7 +128,12 @@ $(BUILD)/user/%.exe: $(BUILD)/user-obj/user/programs/%.o $(BUILD)/user/libntlab.
 $(BUILD)/user/fuzz.exe: $(BUILD)/user-obj/tests/fuzz/fuzz.o $(BUILD)/user/libntlab.a
 	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
 
-programs: $(USER_PROGRAMS)
+# explore's and --timeout's test programs (tests/explore): one that fails
+# for some seeds only, one that never ends.
+$(EXPLORE_PROGRAMS): $(BUILD)/user/%.exe: $(BUILD)/user-obj/tests/explore/%.o $(BUILD)/user/libntlab.a
+	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
+
+programs: $(USER_PROGRAMS) $(EXPLORE_PROGRAMS)
 .SECONDARY: $(patsubst $(BUILD)/user/%.exe,$(BUILD)/user-obj/user/programs/%.o,$(USER_PROGRAMS))
 
 # ---- Drivers -----------------------------------------------------------------
@@ -129,7 +152,7 @@ SDK_DRIVER_DEBUG := -g $(FRAME_POINTERS)
 SDK_DRIVER_CFLAGS := -std=gnu11 -O2 $(SDK_DRIVER_DEBUG) -I$(TOP)/include \
                      -I$(TOP)/include/crt $(FREESTANDING) -fPIC \
                      -fno-stack-protector -fcf-protection=none \
-                     -Wno-unknown-pragmas
+                     -Wno-unknown-pragmas $(POINTS)
 SDK_DRIVER_LDFLAGS := -shared -nostdlib -Wl,-T,$(TOP)/drivers/ntlab-driver.ld \
                       -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack \
                       -Wl,--build-id=none

@@ -20,6 +20,8 @@ unsigned long long baseline_file_page_io_ps(void);
 /* bench trace_overhead (bench/tour.c): the tour with and without --trace,
  * printed as one bench line; before the kernel boots. */
 void bench_trace_overhead(void);
+/* bench explore_200 (bench/tour.c): explore against serial runs. */
+void bench_explore_200(void);
 
 /* Measures the baselines (all but dlopen's): before ntlab starts, so that
  * they are Linux's alone, without the system-call filter. */

@@ -22,6 +22,7 @@ int main(int argc, char **argv)
     opts.boot.seed = 1;
     opts.boot.pagefile_pages = 128 * 256;
     bench_trace_overhead();
+    bench_explore_200();
     baseline_prepare();
     hosted_start(&opts);
 }

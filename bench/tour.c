@@ -1,12 +1,20 @@
 /*
+ * The host-side benchmarks, run before the kernel benchmarks boot, with
+ * the ntlab next to this executable:
+ *
  * bench trace_overhead: the tour (every built-in scenario, quiet) with
- * --trace against the same tour without it, on the host side, before the
- * kernel benchmarks boot. The ntlab run is the one next to this
- * executable; each figure is the best of RUNS.
+ * --trace against the same tour without it; each figure the best of RUNS.
+ *
+ * bench explore_200: ntlab explore over 200 seeds of the scenario timerdpc
+ * (its default --jobs: one per online CPU), in seconds per seed, against
+ * the same 200 boots run one after the other, each a plain
+ * "ntlab --seed N run timerdpc": below 1, explore's parallel children
+ * gain more than its supervision costs.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,21 +71,32 @@ static unsigned long long best_of(char *const argv[])
     return best;
 }
 
-void bench_trace_overhead(void)
+/* The ntlab next to this executable, in ntlab (PATH_MAX + 8 bytes);
+ * FALSE when it cannot be named. */
+static bool ntlab_path(char *ntlab)
 {
-    char self[PATH_MAX], ntlab[PATH_MAX + 8], trace[64];
+    char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    unsigned long long plain, traced, ratio;
     char *slash;
 
     if (n <= 0)
-        return;
+        return false;
     self[n] = '\0';
     slash = strrchr(self, '/');
     if (slash == NULL)
-        return;
+        return false;
     *slash = '\0';
-    snprintf(ntlab, sizeof ntlab, "%s/ntlab", self);
+    snprintf(ntlab, PATH_MAX + 8, "%s/ntlab", self);
+    return true;
+}
+
+void bench_trace_overhead(void)
+{
+    char ntlab[PATH_MAX + 8], trace[64];
+    unsigned long long plain, traced, ratio;
+
+    if (!ntlab_path(ntlab))
+        return;
     snprintf(trace, sizeof trace, "/tmp/ntlab-bench-trace.%d.json",
              (int)getpid());
     {
@@ -97,5 +116,44 @@ void bench_trace_overhead(void)
            "(the tour without --trace), ratio %llu.%04llu, target 2.0\n",
            traced / 1000000, traced / 100000 % 10, plain / 1000000,
            plain / 100000 % 10, ratio / 10000, ratio % 10000);
+    fflush(stdout);
+}
+
+#define EXPLORE_SEEDS 200
+
+void bench_explore_200(void)
+{
+    char ntlab[PATH_MAX + 8], seed[24];
+    char *explore[] = {NULL, "explore", "--seeds", "1-200", "run", "timerdpc",
+                       NULL};
+    char *one[] = {NULL, "--seed", seed, "run", "timerdpc", NULL};
+    unsigned long long serial = 0, parallel, t, ratio;
+    int i;
+
+    if (!ntlab_path(ntlab))
+        return;
+    explore[0] = one[0] = ntlab;
+    for (i = 1; i <= EXPLORE_SEEDS; i++) {
+        snprintf(seed, sizeof seed, "%d", i);
+        if ((t = time_run(one)) == 0) {
+            printf("bench explore_200: seed %d of timerdpc failed\n", i);
+            return;
+        }
+        serial += t;
+    }
+    parallel = time_run(explore);
+    if (parallel == 0) {
+        printf("bench explore_200: explore did not pass (%s)\n", ntlab);
+        return;
+    }
+    ratio = parallel * 10000 / serial;
+    parallel /= EXPLORE_SEEDS;
+    serial /= EXPLORE_SEEDS;
+    printf("bench explore_200: ntlab %llu.%04llu s/seed, baseline %llu.%04llu "
+           "s/seed (one plain run per seed, serially), ratio %llu.%04llu, "
+           "target 1.0\n",
+           parallel / 1000000000, parallel / 100000 % 10000,
+           serial / 1000000000, serial / 100000 % 10000, ratio / 10000,
+           ratio % 10000);
     fflush(stdout);
 }

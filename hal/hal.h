@@ -116,6 +116,11 @@ typedef struct hal_context {
 void hal_context_init(hal_context *ctx, void *stack_base, void *stack_limit,
                       void (*entry)(void *), void *arg);
 void hal_context_switch(hal_context *from, hal_context *to);
+/* Where a context suspended by hal_context_switch resumes: the return
+ * address into its caller in *ip and the caller's frame pointer in *fp,
+ * for a backtrace. FALSE for a context that never ran. */
+BOOLEAN hal_context_frame(const hal_context *ctx, ULONG_PTR *ip,
+                          ULONG_PTR *fp);
 
 /*
  * Non-local jumps within one stack, for structured exception handling:
@@ -224,14 +229,22 @@ BOOLEAN hal_console_is_terminal(void);
  *   typed; a terminal's count is 1 when there is something). From a
  *   terminal it waits up to wait_ms milliseconds of host time for input.
  * hal_console_is_interactive: the input is a terminal (a read may wait).
- * All at PASSIVE_LEVEL.
+ * All at PASSIVE_LEVEL, except for kd's prompt, which reads with the
+ * machine held still (interrupts off, any IRQL): nothing else runs then.
  */
 ULONG hal_console_read(void *buf, ULONG len);
 ULONG hal_console_input_ready(ULONG wait_ms);
 BOOLEAN hal_console_is_interactive(void);
 
-/* Stops the machine. The hosted platform exits with this status. */
+/* Stops the machine with ntlab's own status (0 success, 1 a test failed,
+ * 2 bad input, 3 a stop, 4 a hang). The hosted platform exits with it, or,
+ * when it is 0 and a program's end was reported, with the program's (its
+ * status, 1 when that is above 255); --status-file gets both. */
 DECLSPEC_NORETURN void hal_power_off(int status);
+/* The program the run command started has ended with exit_status (NT's
+ * ULONG exit status). Reported apart from the machine's own end, so that a
+ * program exiting 3 is not taken for a stop. */
+void hal_program_exited(ULONG exit_status);
 
 /* ---- Boot ------------------------------------------------------------------
  * What the platform hands the kernel at boot: the command the user asked
@@ -249,6 +262,7 @@ typedef struct hal_boot_info {
     BOOLEAN trim;         /* --trim: trim all pageable memory every tick */
     BOOLEAN strict;       /* --strict: user mode cannot reach system space */
     BOOLEAN pool_report;  /* --pool-report: pool usage by tag at the end */
+    BOOLEAN kd;           /* --kd: a kd> prompt at stops and breakpoints */
     ULONG privileges;     /* --privilege: of command-line programs (bit n:
                              NT privilege value n) */
     ULONG verifier;       /* --verifier: HAL_VERIFIER_* classes, 0: off */
@@ -376,6 +390,8 @@ typedef enum hal_trap_kind {
     HAL_TRAP_HOST_FAULT,   /* hosted only: an access outside the window */
     HAL_TRAP_INTERRUPT,    /* user code ran a whole tick without entering
                               the kernel (the clock takes its due) */
+    HAL_TRAP_WATCHDOG,     /* --timeout: the run has taken longer than its
+                              host time; taken at any IRQL, as an NMI */
 } hal_trap_kind;
 
 typedef struct hal_trap {

@@ -109,11 +109,12 @@ int run_program(const char *command_line)
     ZwClose(process);
     if (!NT_SUCCESS(status))
         return 1;
-    if ((ULONG)info.ExitStatus <= 255)
-        return (int)info.ExitStatus;
-    rtl_print("ntlab: the program ended with ");
-    print_status(info.ExitStatus);
-    return 1;
+    if ((ULONG)info.ExitStatus > 255) {
+        rtl_print("ntlab: the program ended with ");
+        print_status(info.ExitStatus);
+    }
+    hal_program_exited((ULONG)info.ExitStatus);
+    return 0;
 }
 
 int run_list_modules(void)

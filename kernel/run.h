@@ -14,8 +14,9 @@ void run_unload_drivers(const char *const *modules, ULONG count);
 /* Prints the loaded driver images with their address ranges; 0. */
 int run_list_modules(void);
 /* Starts the program command_line's first word names with command_line,
- * waits for it and returns its exit status (1 for one above 255, 2 when
- * it could not start). */
+ * waits for it and reports its exit status to the platform
+ * (hal_program_exited). Returns ntlab's status: 0 when the program ran to
+ * its end, whatever its status; 2 when it could not start. */
 int run_program(const char *command_line);
 
 #endif

@@ -168,6 +168,18 @@ fi
 run --help
 grep -q -- '--child-test SUITE.NAME' "$tmp/out" && ok "--help lists --child-test" || not_ok "--help lists --child-test"
 grep -q -- '--privilege NAME' "$tmp/out" && ok "--help lists --privilege" || not_ok "--help lists --privilege"
+for word in '  explore --seeds A-B' '  --timeout S' '  --status-file FILE' '  --tap ' '  --junit FILE'; do
+    grep -q -- "^$word" "$tmp/out" && ok "--help lists${word% }" || not_ok "--help lists${word% }"
+done
+grep -q '5 --timeout ran out' "$tmp/out" && grep -q 'use --status-file\|--status-file$' "$tmp/out" && ok "--help gives exit status 5 and says how a program's status is told apart" || not_ok "--help gives exit status 5 and says how a program's status is told apart"
+
+# A program's exit status and ntlab's own (tests/explore.t has more).
+run --status-file "$tmp/status" run hello.exe
+[ "$status" -eq 42 ] && [ "$(cat "$tmp/status")" = "$(printf 'ntlab=0\nprogram=42')" ] && ok "--status-file: ntlab's status and the program's" || not_ok "--status-file: ntlab's status and the program's"
+run --status-file "$tmp/status" --child-test stop.bugcheck_screen
+[ "$status" -eq 3 ] && grep -qx 'ntlab=3' "$tmp/status" && grep -qx 'program=' "$tmp/status" && ok "--status-file: a stop is ntlab's 3, no program status" || not_ok "--status-file: a stop is ntlab's 3, no program status"
+run --status-file "" run hello.exe
+one_error_line "--status-file needs a name" "^ntlab: --status-file: name a file"
 
 echo "1..$n"
 exit $failed

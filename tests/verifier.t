@@ -124,6 +124,14 @@ bug freed-event '0x000000CC (0xEB00[0-9A-F]FE[0-9A-F],0x00000001,0x82[0-9A-F]*,0
 run --verifier=irql --driver "$progs/vfbugs.sys" run vfbugs.exe paged-event
 [ "$status" -eq 0 ] && ok "paged-event: the irql class alone does not check objects" ||
     not_ok "paged-event: the irql class alone does not check objects (status $status)"
+# IRPs: freed while a dispatch routine works on it, or while queued against
+# a thread; sent with a cancel routine set.
+bug free-sent-irp '0x000000C9 (0x0000020B,0x8000[0-9A-F]*,0xEB[0-9A-F]*,0x00000000)' \
+    'vfbugs.sys!VfBugsInternal+0x[0-9A-F]* (vfbugs.c:[0-9]*) freed an IRP that is still in use: a dispatch routine is at work on it and has not completed it$'
+bug free-threaded-irp '0x000000C9 (0x0000020C,0x8000[0-9A-F]*,0xEB[0-9A-F]*,0x00000000)' \
+    'vfbugs.sys!VfBugsControl+0x[0-9A-F]* (vfbugs.c:[0-9]*) freed an IRP that is still queued against a thread (the I/O manager finishes it)$'
+bug send-cancelable '0x000000C9 (0x00000203,0x8000[0-9A-F]*,0xEB[0-9A-F]*,0x00000000)' \
+    "vfbugs.sys!VfBugsControl+0x[0-9A-F]* (vfbugs.c:[0-9]*) called IoCallDriver with the IRP's cancel routine still set$"
 run --verifier --driver "$progs/vfbugs.sys" run vfbugs.exe freed-work-item
 if [ "$status" -eq 3 ] &&
    has '^\*\*\* STOP: 0x000000E4 (0x00000000,0xEB00[0-9A-F]FE0,0xEB00[0-9A-F]FE0,0xEB00[0-9A-F]000)$' &&

@@ -22,8 +22,10 @@ __attribute__((section("PAGE"), noinline)) ULONG TestPagedTwice(ULONG x)
     return x * 2 + KeGetCurrentIrql();
 }
 
-/* Reads *p: driver code touching memory (the paging tests trim it first). */
-__attribute__((noinline)) ULONG TestRead(volatile ULONG *p)
+/* Reads *p: driver code touching memory (the paging tests trim it first).
+ * Its first instruction is the load: no preemption point before it. */
+__attribute__((noinline, no_sanitize_coverage)) ULONG
+TestRead(volatile ULONG *p)
 {
     return *p;
 }
@@ -60,6 +62,32 @@ static NTSTATUS check_strings(void)
     same = a.Length == 10 && RtlEqualUnicodeString(&a, &b, FALSE);
     ExFreePoolWithTag(copy, TAG);
     return same ? STATUS_SUCCESS : STATUS_OBJECT_NAME_INVALID;
+}
+
+/* The preempt_points benchmark's loop: Rounds rounds of a hash with a
+ * branch, with preemption points (the SDK's default) and without. */
+#define TEST_LOOP_BODY(Rounds)                 \
+    ULONG i, x = 1;                            \
+                                               \
+    for (i = 0; i < (Rounds); i++) {           \
+        x = x * 31 + i;                        \
+        if (x & 1)                             \
+            x ^= 0x5A5A;                       \
+    }                                          \
+    return x;
+
+ULONG TestLoop(ULONG Rounds);
+ULONG TestLoopWithoutPoints(ULONG Rounds);
+
+__attribute__((noinline)) ULONG TestLoop(ULONG Rounds)
+{
+    TEST_LOOP_BODY(Rounds)
+}
+
+__attribute__((noinline, no_sanitize_coverage)) ULONG
+TestLoopWithoutPoints(ULONG Rounds)
+{
+    TEST_LOOP_BODY(Rounds)
 }
 
 NTSTATUS NTAPI DriverEntry(PVOID DriverObject, PVOID RegistryPath)

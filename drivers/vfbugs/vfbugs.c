@@ -12,6 +12,9 @@
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD VfBugsUnload;
 static DRIVER_DISPATCH VfBugsControl;
+static DRIVER_DISPATCH VfBugsInternal;
+static IO_COMPLETION_ROUTINE FreeOwnIrp;
+static DRIVER_CANCEL CancelNothing;
 
 static KSPIN_LOCK LockA, LockB;
 static KTIMER Timer;
@@ -305,13 +308,82 @@ static ULONG FreedEvent(void)
     return 1;
 }
 
+/* The IRPs vfbugs sends itself (IRP_MJ_INTERNAL_DEVICE_CONTROL, the bug in
+ * Argument1). For VFBUGS_FREE_SENT_IRP the receiver frees the IRP it was
+ * sent, which its sender still owns; the sender does not touch it again,
+ * so an ordinary run goes on. */
+static NTSTATUS VfBugsInternal(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
+
+    UNREFERENCED_PARAMETER(DeviceObject);
+    if ((ULONG_PTR)Stack->Parameters.Others.Argument1 == VFBUGS_FREE_SENT_IRP) {
+        IoFreeIrp(Irp);
+        return STATUS_SUCCESS;
+    }
+    IoSetCancelRoutine(Irp, NULL);
+    return LessonComplete(Irp, STATUS_SUCCESS, 0);
+}
+
+static NTSTATUS FreeOwnIrp(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    UNREFERENCED_PARAMETER(Context);
+    IoFreeIrp(Irp);
+    return STATUS_MORE_PROCESSING_REQUIRED;
+}
+
+static VOID CancelNothing(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    IoReleaseCancelSpinLock(Irp->CancelIrql);
+}
+
+/* Sends the device an IRP of its own. For VFBUGS_SEND_CANCELABLE the IRP
+ * still has the cancel routine its sender set: the receiver's own cancel
+ * routine would overwrite it (DV's 0xC9 0x203). */
+static ULONG SendOwnIrp(PDEVICE_OBJECT Device, ULONG Bug)
+{
+    PIRP Irp = IoAllocateIrp(Device->StackSize, FALSE);
+    PIO_STACK_LOCATION Next;
+
+    if (Irp == NULL)
+        return 0;
+    Next = IoGetNextIrpStackLocation(Irp);
+    Next->MajorFunction = IRP_MJ_INTERNAL_DEVICE_CONTROL;
+    Next->Parameters.Others.Argument1 = (PVOID)(ULONG_PTR)Bug;
+    if (Bug == VFBUGS_SEND_CANCELABLE) {
+        IoSetCompletionRoutine(Irp, FreeOwnIrp, NULL, TRUE, TRUE, TRUE);
+        IoSetCancelRoutine(Irp, CancelNothing);
+    }
+    IoCallDriver(Device, Irp);
+    return 1;
+}
+
+/* An IRP from IoBuildDeviceIoControlRequest is queued against the thread
+ * and belongs to the I/O manager, which finishes it after its completion:
+ * the driver must send it, never free it. */
+static ULONG FreeThreadedIrp(PDEVICE_OBJECT Device)
+{
+    IO_STATUS_BLOCK Iosb;
+    KEVENT Event;
+    PIRP Irp;
+
+    KeInitializeEvent(&Event, NotificationEvent, FALSE);
+    Irp = IoBuildDeviceIoControlRequest(IOCTL_VFBUGS, Device, NULL, 0, NULL, 0,
+                                        TRUE, &Event, &Iosb);
+    if (Irp == NULL)
+        return 0;
+    IoFreeIrp(Irp);
+    return 1;
+}
+
 static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
     VFBUGS_REQUEST *Request = Irp->AssociatedIrp.SystemBuffer;
     ULONG Result = 0;
 
-    UNREFERENCED_PARAMETER(DeviceObject);
     if (Stack->Parameters.DeviceIoControl.IoControlCode != IOCTL_VFBUGS ||
         Stack->Parameters.DeviceIoControl.InputBufferLength < sizeof *Request)
         return LessonComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
@@ -373,6 +445,13 @@ static NTSTATUS VfBugsControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     case VFBUGS_FREED_EVENT:
         Result = FreedEvent();
         break;
+    case VFBUGS_FREE_SENT_IRP:
+    case VFBUGS_SEND_CANCELABLE:
+        Result = SendOwnIrp(DeviceObject, Request->Bug);
+        break;
+    case VFBUGS_FREE_THREADED:
+        Result = FreeThreadedIrp(DeviceObject);
+        break;
     case VFBUGS_PENDING:
         /* Completed, then STATUS_PENDING returned: the requester waits
          * for a completion that has already happened. */
@@ -412,6 +491,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     if (!NT_SUCCESS(Status))
         return Status;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = VfBugsControl;
+    DriverObject->MajorFunction[IRP_MJ_INTERNAL_DEVICE_CONTROL] = VfBugsInternal;
     DriverObject->DriverUnload = VfBugsUnload;
     return STATUS_SUCCESS;
 }

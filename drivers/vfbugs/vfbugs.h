@@ -33,6 +33,9 @@
 #define VFBUGS_PAGED_EVENT      19 /* waits on an event in paged pool */
 #define VFBUGS_USER_WAIT_STACK  20 /* UserMode wait, event on the stack */
 #define VFBUGS_FREED_EVENT      21 /* frees an event a thread waits on */
+#define VFBUGS_FREE_SENT_IRP    22 /* frees an IRP it was sent, in use */
+#define VFBUGS_SEND_CANCELABLE  23 /* sends an IRP with a cancel routine */
+#define VFBUGS_FREE_THREADED    24 /* IoFreeIrp of a threaded IRP */
 
 /* The request's input: the bug, and for VFBUGS_KERNEL_HANDLE a handle of
  * the program's. */

@@ -84,6 +84,20 @@ void hal_context_switch(hal_context *from, hal_context *to)
     SAN_FINISH(from->fiber);
 }
 
+/* hal_switch_stacks left, from the stack pointer up: the control words,
+ * r15, r14, r13, r12, rbx, rbp and the return address. */
+BOOLEAN hal_context_frame(const hal_context *ctx, ULONG_PTR *ip,
+                          ULONG_PTR *fp)
+{
+    const ULONG_PTR *saved = ctx->sp;
+
+    if (saved == NULL || saved[7] == (ULONG_PTR)hal_context_start)
+        return FALSE;
+    *fp = saved[6];
+    *ip = saved[7];
+    return TRUE;
+}
+
 void hal_set_kernel_stack(void *stack_base)
 {
     cpu_kernel_stack = stack_base;
@@ -149,11 +163,6 @@ BOOLEAN hal_console_is_terminal(void)
     return isatty(1) != 0;
 }
 
-void hal_power_off(int status)
-{
-    exit(status);
-}
-
 void hosted_die(const char *fmt, ...)
 {
     va_list ap;
@@ -163,7 +172,7 @@ void hosted_die(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    exit(2);
+    hosted_exit(2);
 }
 
 void hosted_start(const hosted_options *opts)
@@ -177,6 +186,7 @@ void hosted_start(const hosted_options *opts)
     mmu_init();
     trap_init();
     user_init(opts);
+    watchdog_init(opts);
     modules_init(opts);
     volume_init();
     symbols_init();

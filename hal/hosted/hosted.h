@@ -35,10 +35,25 @@ typedef struct hosted_options {
     int program_count;
     const char *trace_path; /* --trace FILE, or NULL */
     bool trace_fragment;    /* write the events only (a scenario's boot) */
+    unsigned timeout_s;     /* --timeout: seconds of host time, 0: none */
 } hosted_options;
 
 /* Reserves the window, creates RAM, installs traps, then boots the kernel. */
 DECLSPEC_NORETURN void hosted_start(const hosted_options *opts);
+
+/* status.c: --status-file FILE, opened at once (one line and exit 2 when
+ * it cannot be written). */
+void hosted_status_file(const char *path);
+/* Ends ntlab with its own status (the program's after a run whose program
+ * ended, when status is 0), writing the status file first. */
+DECLSPEC_NORETURN void hosted_exit(int status);
+
+/* The --timeout watchdog: a timer of host time whose signal (SIGXCPU)
+ * becomes a HAL_TRAP_WATCHDOG for the kernel. */
+void watchdog_init(const hosted_options *opts);
+/* The watchdog's signal arrived: should the trap be taken now? (Not
+ * while a trap frame is being restored: it is tried again shortly.) */
+bool watchdog_due(uintptr_t ip);
 
 /* One-line fatal error on the host side: prints "ntlab: ..." and exits 2. */
 DECLSPEC_NORETURN void hosted_die(const char *fmt, ...)

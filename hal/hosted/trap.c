@@ -179,6 +179,9 @@ static void classify(int sig, const siginfo_t *si, const greg_t *g, hal_trap *t)
     case SIGALRM:
         t->kind = HAL_TRAP_INTERRUPT;
         break;
+    case SIGXCPU:
+        t->kind = HAL_TRAP_WATCHDOG;
+        break;
     default:
         t->kind = HAL_TRAP_PROTECTION;
         break;
@@ -286,6 +289,9 @@ void hal_on_signal(int sig, siginfo_t *si, void *ucv)
     if (sig == SIGALRM && (!cpu_user_mode || in_restore(uc) ||
                            !user_tick_due()))
         return; /* the kernel has checkpoints of its own */
+    if (sig == SIGXCPU &&
+        !watchdog_due((uintptr_t)uc->uc_mcontext.gregs[REG_RIP]))
+        return;
     if (flag_leaked(sig, si, uc->uc_mcontext.gregs))
         return;
     /* The trap is the instruction's own (syscall, sysenter and int 0x80
@@ -328,8 +334,8 @@ void hal_trap_dispatch(struct trap_frame *f)
 
 void trap_init(void)
 {
-    static const int sigs[] = {SIGSEGV, SIGBUS,  SIGFPE, SIGILL,
-                               SIGTRAP, SIGALRM, SIGSYS};
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+                               SIGTRAP, SIGALRM, SIGSYS, SIGXCPU};
     struct sigaction sa;
     stack_t ss;
     unsigned a, b, c, d;

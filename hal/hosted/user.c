@@ -16,10 +16,15 @@
  * pages it touches again. The registers are then restored from a copy of
  * the frame in host memory (the kernel stack is gone from the window).
  *
- * User code gets no checkpoints, so a host interval timer (SIGALRM, one
- * tick) interrupts user code that has run for a whole tick without
- * entering the kernel, as a HAL_TRAP_INTERRUPT: the kernel charges it the
- * tick and may switch threads.
+ * User code built with the SDK carries preemption points (the user
+ * runtime's __sanitizer_cov_trace_pc enters the kernel every so many
+ * basic blocks), which is how spinning user code is preempted by the
+ * virtual clock, deterministically. Only with --realtime does a host
+ * interval timer (SIGALRM, one tick) also interrupt user code that has
+ * run for a whole tick without entering the kernel, as a
+ * HAL_TRAP_INTERRUPT: the kernel charges it the tick and may switch
+ * threads. Without --realtime nothing the host's clock does reaches the
+ * guest.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -41,6 +46,7 @@
 
 extern char hal_syscall_entry[];
 static bool strict;
+static bool realtime; /* --realtime: the user-mode tick timer runs */
 static unsigned long entries, entries_at_tick; /* kernel entries from user */
 static bool ticking;
 /* --strict: the frame the way back to user mode restores from, with room
@@ -81,6 +87,7 @@ void hal_user_strict(BOOLEAN on)
 void user_init(const hosted_options *opts)
 {
     hal_user_strict(opts->boot.strict);
+    realtime = opts->boot.realtime != 0;
     if (sizeof(struct trap_frame) + trap_fpu_size > sizeof strict_frame)
         hosted_die("the CPU's vector state (%zu bytes) is too big",
                    trap_fpu_size);
@@ -97,12 +104,13 @@ void user_resume(struct trap_frame *frame)
     }
 }
 
-/* Starts the user-mode tick timer (the first time user mode is entered). */
+/* Starts the user-mode tick timer (the first time user mode is entered),
+ * with --realtime only. */
 static void start_ticking(void)
 {
     struct itimerval every = {{0, TICK_US}, {0, TICK_US}};
 
-    if (ticking)
+    if (ticking || !realtime)
         return;
     ticking = true;
     if (setitimer(ITIMER_REAL, &every, NULL) != 0)

@@ -344,6 +344,12 @@ NTKERNELAPI VOID NTAPI KeQueryTickCount(PLARGE_INTEGER TickCount);
 NTKERNELAPI ULONGLONG NTAPI KeQueryInterruptTime(VOID);
 NTKERNELAPI ULONG NTAPI KeQueryTimeIncrement(VOID);
 NTKERNELAPI VOID NTAPI KeStallExecutionProcessor(ULONG MicroSeconds);
+/* Preemption points: drivers built with the SDK are compiled with
+ * -fsanitize-coverage=trace-pc, which calls this at every basic block;
+ * every few dozen calls the clock interrupt, DPCs and quantum end that came
+ * due are taken there, as IRQL allows (docs/races.md). Not for calling by
+ * hand. */
+NTKERNELAPI VOID __sanitizer_cov_trace_pc(VOID);
 
 /* ---- Threads and scheduling ---------------------------------------------- */
 
@@ -460,6 +466,10 @@ _IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtAlertThread(HANDLE ThreadHandle);
 /* Always 0: ntlab has one processor. */
 NTSYSAPI ULONG NTAPI NtGetCurrentProcessorNumber(VOID);
+/* ntlab's own: a preemption point in user mode, called by the user
+ * runtime's __sanitizer_cov_trace_pc (user/ntdll/points.c) when its count
+ * runs out; returns the next count. Not a driver export. */
+ULONG NTAPI NtlabPreemptionPoint(VOID);
 /* Prints String on the console (NT's boot-screen service). */
 _IRQL_requires_max_(PASSIVE_LEVEL)
 NTSYSAPI NTSTATUS NTAPI NtDisplayString(PUNICODE_STRING String);

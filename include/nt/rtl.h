@@ -317,7 +317,9 @@ NTSYSAPI int _snprintf(char *Buffer, size_t Count, const char *Format, ...)
 /*
  * Checked and free builds, as in the WDK: DBG defined non-zero (build/sdk.mk
  * passes -DDBG=1 unless told NTLAB_DBG=0) is a checked build, in which
- * KdPrint and KdPrintEx are DbgPrint and DbgPrintEx and the assertions
+ * KdPrint and KdPrintEx are DbgPrint and DbgPrintEx, KdBreakPoint and
+ * KdBreakPointWithStatus are DbgBreakPoint and DbgBreakPointWithStatus, and
+ * the assertions
  * below are compiled in; otherwise (a free build) they compile to nothing
  * and their arguments are not evaluated. Their arguments take double
  * parentheses: KdPrint(("x %d\n", x)).
@@ -325,9 +327,13 @@ NTSYSAPI int _snprintf(char *Buffer, size_t Count, const char *Format, ...)
 #if defined(DBG) && DBG
 #define KdPrint(_x_)   DbgPrint _x_
 #define KdPrintEx(_x_) DbgPrintEx _x_
+#define KdBreakPoint() DbgBreakPoint()
+#define KdBreakPointWithStatus(s) DbgBreakPointWithStatus(s)
 #else
 #define KdPrint(_x_)   ((void)0)
 #define KdPrintEx(_x_) ((void)0)
+#define KdBreakPoint() ((void)0)
+#define KdBreakPointWithStatus(s) ((void)0)
 #endif
 
 /*

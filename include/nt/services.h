@@ -252,6 +252,7 @@
       (KeyHandle, ValueName, KeyValueInformationClass, KeyValueInformation,    \
        Length, ResultLength))                                                  \
     S(NTSTATUS, NtDeleteValueKey, 2,                                           \
-      (HANDLE KeyHandle, PUNICODE_STRING ValueName), (KeyHandle, ValueName))
+      (HANDLE KeyHandle, PUNICODE_STRING ValueName), (KeyHandle, ValueName)) \
+    S(ULONG, NtlabPreemptionPoint, 0, (VOID), ())
 
 #endif

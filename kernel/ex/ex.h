@@ -40,6 +40,32 @@ PVOID ex_pool_allocate(POOL_TYPE type, SIZE_T bytes, ULONG tag);
  * Reads the block's header: caller at <= APC_LEVEL for paged pool. */
 SIZE_T ex_pool_block_size(PVOID p);
 
+/* One block of a pool page, as a debugger's !pool shows it. */
+typedef enum ex_pool_state {
+    EX_POOL_ALLOCATED,
+    EX_POOL_FREE,
+    EX_POOL_QUICK, /* freed, held on a quick list */
+} ex_pool_state;
+
+typedef struct ex_pool_block {
+    ULONG va;        /* its header (a large block: its first page) */
+    ULONG size;      /* bytes, header included (large: whole pages) */
+    ULONG previous;  /* bytes of the block before it in its page */
+    ULONG tag;       /* 0 for a free block */
+    ULONG requested; /* bytes asked for; 0 when not allocated */
+    UCHAR state;     /* ex_pool_state */
+    BOOLEAN large;   /* whole pages, no header */
+} ex_pool_block;
+
+/*
+ * The blocks of the pool page holding va, in address order (up to max
+ * into out), or the large block covering va; returns how many (0 when va
+ * is in no block: not pool, a page not in use, or a small-block page that
+ * is not resident). Headers are read through mm_debug_read: nothing
+ * faults. Any IRQL, with the machine held still (kd).
+ */
+ULONG ex_pool_page_blocks(ULONG va, ex_pool_block *out, ULONG max);
+
 /* Bytes of freed blocks a pool holds on its quick lists. */
 ULONG ex_pool_quick_bytes(BOOLEAN paged);
 

@@ -743,3 +743,74 @@ VOID NTAPI ExFreePool(PVOID P)
 {
     ExFreePoolWithTag(P, 0);
 }
+
+/* ---- What a debugger sees ------------------------------------------------- */
+
+/* The large block covering va, searched back from va's page. */
+static BOOLEAN find_large(ULONG va, ex_pool_block *out)
+{
+    ULONG page = MM_PAGE_ALIGN(va), n;
+    BOOLEAN paged = mm_is_paged_pool(va);
+
+    for (n = 0; n < 1024; n++, page -= PAGE_SIZE) {
+        const big_block *b;
+
+        if (mm_is_paged_pool(page) != paged || mm_is_nonpaged_pool(page) == paged)
+            return FALSE;
+        b = big_entry(page);
+        if (b->requested != 0) {
+            ULONG size = (ULONG)BYTES_TO_PAGES(b->requested) * PAGE_SIZE;
+
+            if (va - page >= size)
+                return FALSE;
+            *out = (ex_pool_block){page, size, 0, b->tag, b->requested,
+                                   EX_POOL_ALLOCATED, TRUE};
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* Walks the headers of the small-block page at page; FALSE when they do
+ * not make a whole page of blocks. */
+static BOOLEAN walk_small_page(ULONG page, ex_pool_block *out, ULONG max,
+                               ULONG *count)
+{
+    ULONG at = 0, previous = 0, n = 0;
+    POOL_HEADER h;
+
+    while (at < PAGE_UNITS) {
+        if (mm_debug_read(page + at * POOL_UNIT, &h, sizeof h) != sizeof h ||
+            h.previous_size != previous || h.block_size == 0 ||
+            at + h.block_size > PAGE_UNITS ||
+            (h.magic != MAGIC_ALLOCATED && h.magic != MAGIC_FREE &&
+             h.magic != MAGIC_QUICK))
+            return FALSE;
+        if (n < max)
+            out[n] = (ex_pool_block){
+                page + at * POOL_UNIT, h.block_size * POOL_UNIT,
+                previous * POOL_UNIT, h.magic == MAGIC_FREE ? 0 : h.pool_tag,
+                h.magic == MAGIC_ALLOCATED ? h.requested : 0,
+                h.magic == MAGIC_ALLOCATED ? EX_POOL_ALLOCATED
+                : h.magic == MAGIC_QUICK   ? EX_POOL_QUICK
+                                           : EX_POOL_FREE,
+                FALSE};
+        n++;
+        previous = h.block_size;
+        at += h.block_size;
+    }
+    *count = n < max ? n : max;
+    return TRUE;
+}
+
+ULONG ex_pool_page_blocks(ULONG va, ex_pool_block *out, ULONG max)
+{
+    ULONG count = 0;
+
+    if ((!mm_is_paged_pool(va) && !mm_is_nonpaged_pool(va)) || max == 0)
+        return 0;
+    if (big_entry(MM_PAGE_ALIGN(va))->requested == 0 &&
+        walk_small_page(MM_PAGE_ALIGN(va), out, max, &count))
+        return count;
+    return find_large(va, out) ? 1 : 0;
+}

@@ -55,6 +55,7 @@ VOID NTAPI IoFreeIrp(PIRP Irp)
 {
     if (Irp->Type != IO_TYPE_IRP)
         KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 1, 0, 0);
+    vf_hook_free_irp(Irp, __builtin_return_address(0));
     Irp->Type = 0;
     ExFreePoolWithTag(Irp, TAG_IRP);
 }

@@ -69,7 +69,7 @@ static KMUTANT *owned_mutant_waited_for(const KTHREAD *thread)
     return NULL;
 }
 
-static void print_object(PVOID object)
+void kd_print_wait_object(PVOID object)
 {
     DISPATCHER_HEADER *h = object;
     char name[64];
@@ -103,7 +103,7 @@ static void print_waiter(const KTHREAD *thread)
     }
     rtl_print("waits for:\n");
     do {
-        print_object(block->Object);
+        kd_print_wait_object(block->Object);
         block = block->NextWaitBlock;
     } while (block != thread->WaitBlockList);
 }
@@ -171,5 +171,76 @@ void kd_print_hang(PLIST_ENTRY threads)
             any = TRUE;
             print_cycle(thread);
         }
+    }
+}
+
+/* ---- The timeout report ---- */
+
+static const char *state_name(UCHAR state)
+{
+    static const char *const names[] = {
+        [Initialized] = "not started", [Ready] = "ready",
+        [Running] = "running",         [Standby] = "chosen to run next",
+        [Terminated] = "terminated",   [Waiting] = "waiting",
+        [Transition] = "in transition", [DeferredReady] = "ready",
+    };
+
+    return state < ARRAYSIZE(names) && names[state] ? names[state] : "?";
+}
+
+/* Its frames, below a "Stack:" line. */
+static void print_frames(const kd_frame *frames, ULONG count)
+{
+    char text[200];
+    ULONG i;
+
+    if (count > 0)
+        rtl_print("    Stack:\n");
+    for (i = 0; i < count; i++) {
+        kd_format_code(&frames[i], text, sizeof text);
+        rtl_print("      %02u %s\n", i, text);
+    }
+}
+
+/* One thread: what it was doing, and where. */
+static void print_thread(const KTHREAD *thread, const hal_trap *trap)
+{
+    BOOLEAN current = thread == KeGetPcr()->CurrentThread;
+    kd_frame frames[KD_MAX_FRAMES];
+    ULONG count = 0;
+
+    if (!current && thread->State == Waiting) {
+        print_waiter(thread);
+    } else {
+        rtl_print("  THREAD %08X  TID %u  %s, %s", kd_va(thread),
+                  ps_thread_id(thread), ps_process_name(thread->Process),
+                  current ? "running" : state_name(thread->State));
+        if (current && trap->user)
+            rtl_print(" in user mode at %08X", (ULONG)trap->ip);
+        else if (current)
+            rtl_print(" at IRQL %u (%s)", KeGetCurrentIrql(),
+                      ke_irql_name(KeGetCurrentIrql()));
+        rtl_print("\n");
+    }
+    if (current && !trap->user)
+        count = kd_walk_current(0, frames, KD_MAX_FRAMES);
+    else if (!current && thread->State != Terminated &&
+             thread->State != Initialized)
+        count = kd_walk_suspended(thread, frames, KD_MAX_FRAMES);
+    print_frames(frames, count);
+}
+
+void kd_print_threads(PLIST_ENTRY threads, const hal_trap *trap)
+{
+    KTHREAD *current = KeGetPcr()->CurrentThread;
+    PLIST_ENTRY e;
+
+    if (current != NULL)
+        print_thread(current, trap);
+    for (e = threads->Flink; e != threads; e = e->Flink) {
+        KTHREAD *thread = CONTAINING_RECORD(e, KTHREAD, AllThreadsEntry);
+
+        if (thread != current)
+            print_thread(thread, trap);
     }
 }

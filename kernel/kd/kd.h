@@ -47,6 +47,78 @@ void kd_format_code(const kd_frame *frame, char *buf, ULONG size);
  */
 void kd_print_stop_stack(ULONG_PTR instruction, ULONG_PTR fp);
 
+/* One object a thread waits for, on its own line: address, dispatcher
+ * type, name, a mutant's owner ("    8A001230  Mutant 'M1' - owning
+ * thread ..."). */
+void kd_print_wait_object(PVOID object);
+
+/* ---- The kd> prompt (--kd: prompt.c and the cmd_*.c files) ---------------
+ *
+ * With --kd a bug check, once its screen is printed, and a breakpoint in
+ * kernel mode (DbgBreakPoint, DbgBreakPointWithStatus, KdBreakPoint, an
+ * int3) stop at a "kd> " prompt that reads commands from the console input
+ * (ntlab's standard input) a line at a time. The machine is held still
+ * while it runs: interrupts off and IRQL at HIGH_LEVEL, the IRQL of the
+ * break remembered for !irql. Commands only read (guest memory through
+ * mm_debug_read), so that none of them can fault or change the run. Without
+ * --kd nothing here runs and nothing waits for input.
+ */
+
+/* Where the prompt was entered: a bug check (stop) or a breakpoint (trap,
+ * its ip just after the int3), and the IRQL at that moment. */
+typedef struct kd_break {
+    const ke_stop *stop;
+    const hal_trap *trap;
+    KIRQL irql;
+} kd_break;
+
+/*
+ * A kernel-mode breakpoint trap (ke's trap dispatch asks first, as NT's
+ * KiDispatchException asks KdTrap). Without --kd returns FALSE and the
+ * breakpoint is an exception as usual. With --kd prints WinDbg's "Break
+ * instruction exception" line, runs the prompt and returns TRUE: execution
+ * goes on after the breakpoint (g, q, the end of the input), or the run
+ * ends (.reboot).
+ */
+BOOLEAN kd_breakpoint(const hal_trap *trap);
+/* A bug check whose screen is printed: with --kd, the prompt, until g, q,
+ * .reboot or the end of the input; then the caller ends the run as usual.
+ * Interrupts off. */
+void kd_at_stop(const ke_stop *stop);
+
+/* A command's routine: args is the rest of its line, with no leading
+ * blanks. It prints its answer; bad arguments get one line. */
+typedef void kd_command_fn(const kd_break *at, const char *args);
+
+/* The commands (cmd_*.c). */
+kd_command_fn kd_cmd_process, kd_cmd_thread, kd_cmd_k, kd_cmd_lm,
+    kd_cmd_irql, kd_cmd_handle, kd_cmd_object, kd_cmd_pte, kd_cmd_pool,
+    kd_cmd_dd, kd_cmd_db, kd_cmd_analyze;
+
+/* Argument words (prompt.c): copies the next blank-separated word of
+ * *p into word (NUL-terminated, cut to size) and moves *p past it;
+ * returns FALSE at the end of the line. */
+BOOLEAN kd_word(const char **p, char *word, ULONG size);
+/* A number as WinDbg reads one: hexadecimal, with an optional 0x, or
+ * decimal after 0n; a 64-bit value is cut to its low 32 bits only when
+ * they sign-extend (ffffffff`80001000). FALSE when word is not one. */
+BOOLEAN kd_number(const char *word, ULONG *value);
+/* Prints WinDbg's answer to arguments it cannot read, with the caret
+ * under nothing in particular: "Syntax error in 'ARGS'". */
+void kd_syntax_error(const char *command, const char *args);
+
+/* Guest memory as kd sees it: up to len bytes at va, from nt's image or
+ * through the page tables (mm_debug_read); returns how many were read. */
+ULONG kd_read(ULONG va, void *buf, ULONG len);
+
+/* The current thread at the break (NULL during boot). */
+KTHREAD *kd_current_thread(void);
+
+/* The live process at guest address va (or with process ID va), or NULL; and its three lines of
+ * !process (PROCESS, DirBase and ObjectTable, Image). */
+struct _EPROCESS *kd_find_process(ULONG va);
+void kd_print_process(const struct _EPROCESS *process);
+
 /* Takes kd's boot options (--pool-report, --kd). Boot. */
 void kd_init(const hal_boot_info *info);
 /* The pools' usage by tag, as poolmon shows it, sorted by tag. */
@@ -62,6 +134,19 @@ void kd_at_end(void);
  * owned by the next ("deadlock: ..."). Interrupts off; reads only.
  */
 void kd_print_hang(PLIST_ENTRY threads);
+
+/*
+ * The timeout report's body: every thread of threads, its process, its
+ * state (with the objects it waits for) and its backtrace: the current
+ * thread's from the trap it is handling, the others' from where they were
+ * switched out. trap is the one the current thread is handling (the
+ * watchdog's). Interrupts off; reads only.
+ */
+void kd_print_threads(PLIST_ENTRY threads, const hal_trap *trap);
+
+/* Walks the kernel stack of thread, not the current one, from where it
+ * was switched out; as kd_walk_current. */
+ULONG kd_walk_suspended(const KTHREAD *thread, kd_frame *frames, ULONG max);
 
 /*
  * The kernel's image ("nt") at system-space addresses. On a platform where

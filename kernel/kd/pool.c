@@ -16,7 +16,6 @@ typedef struct row {
 } row;
 
 static row rows[MAX_ROWS];
-static BOOLEAN report_asked;
 
 /* A tag in memory order, as poolmon prints it ('corP' is "Proc"), with
  * '.' for a byte that is not printable. */
@@ -81,15 +80,4 @@ void kd_print_pool_report(void)
                   rows[i].paged ? "Paged" : "Nonp", u->allocs, u->frees,
                   (LONG)(u->allocs - u->frees), (ULONGLONG)u->bytes);
     }
-}
-
-void kd_init(const hal_boot_info *info)
-{
-    report_asked = info->pool_report;
-}
-
-void kd_at_end(void)
-{
-    if (report_asked)
-        kd_print_pool_report();
 }

@@ -36,7 +36,7 @@ static BOOLEAN frame_in(ULONG_PTR fp, ULONG_PTR lo, ULONG_PTR hi)
 static ULONG walk(ULONG_PTR fp, ULONG_PTR lo, ULONG_PTR hi, kd_frame *frames,
                   ULONG n, ULONG max)
 {
-    while (n < max && frame_in(fp, lo, hi)) {
+    while (n < max && frame_in(fp, lo, hi) && MmIsAddressValid((PVOID)fp)) {
         const ULONG_PTR *record = (const ULONG_PTR *)fp;
 
         if (record[1] == 0)
@@ -64,6 +64,9 @@ static ULONG in_prologue(const hal_trap *trap, kd_frame *frame)
     ULONG_PTR slot;
     hal_symbol s;
 
+    /* A breakpoint's ip is past its int3: the frame is the int3's. */
+    if (trap->kind == HAL_TRAP_BREAKPOINT)
+        ip -= 1;
     if (!symbolize(ip, &s) || s.offset >= 4)
         return 0;
     slot = trap->sp + (s.offset == 0 ? 0 : sizeof(ULONG_PTR));
@@ -97,6 +100,18 @@ ULONG kd_walk_current(ULONG_PTR fp, kd_frame *frames, ULONG max)
                 (ULONG_PTR)thread->InitialStack, frames, n, max);
 }
 
+ULONG kd_walk_suspended(const KTHREAD *thread, kd_frame *frames, ULONG max)
+{
+    ULONG_PTR ip, fp;
+
+    if (max == 0 || !hal_context_frame(&thread->Context, &ip, &fp))
+        return 0;
+    frames[0].ip = ip;
+    frames[0].fp = fp;
+    frames[0].exact = FALSE;
+    return walk(fp, (ULONG_PTR)thread->StackLimit,
+                (ULONG_PTR)thread->InitialStack, frames, 1, max);
+}
 
 /* A driver's source file is named without its directory, the kernel's
  * from kernel/ ("ke/thread.c"). */

@@ -145,17 +145,31 @@ static void print_context(KIRQL irql)
     rtl_print("  IRQL     %u (%s)\n", irql, ke_irql_name(irql));
 }
 
+void ke_print_stop_screen(const ke_stop *stop)
+{
+    rtl_print("\n*** STOP: 0x%08X ", stop->code);
+    print_params(stop->params);
+    rtl_print("%s\n\n", ke_bugcheck_name(stop->code));
+    print_context(stop->irql);
+    if (stop->note != NULL)
+        rtl_print("  %s\n", stop->note);
+    kd_print_stop_stack(instruction_of(stop->code, stop->params), stop->fp);
+    rtl_print("\n");
+    if (mm_print_loaded_modules() != 0)
+        rtl_print("\n");
+}
+
 void ke_bugcheck_note(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
                       ULONG_PTR p4, const char *note)
 {
-    ULONG_PTR params[4] = {p1, p2, p3, p4};
-    KIRQL irql = KeGetPcr()->Irql;
+    ke_stop stop = {code, {p1, p2, p3, p4}, KeGetPcr()->Irql, note,
+                    (ULONG_PTR)__builtin_frame_address(0)};
     ULONG i;
 
     /* NT's parameters are system-space addresses: the kernel's own code
      * and data are named in the nt image (kd.h). */
     for (i = 0; i < 4; i++)
-        params[i] = kd_system_address(params[i]);
+        stop.params[i] = kd_system_address(stop.params[i]);
 
     hal_interrupts_disable();
     rtl_console_mute(FALSE);
@@ -166,20 +180,11 @@ void ke_bugcheck_note(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
     }
     stopping = TRUE;
     KeGetPcr()->Irql = HIGH_LEVEL;
-    rtl_print("\n*** STOP: 0x%08X ", code);
-    print_params(params);
-    rtl_print("%s\n\n", ke_bugcheck_name(code));
-    print_context(irql);
-    if (note != NULL)
-        rtl_print("  %s\n", note);
-    kd_print_stop_stack(instruction_of(code, params),
-                        (ULONG_PTR)__builtin_frame_address(0));
-    rtl_print("\n");
-    if (mm_print_loaded_modules() != 0)
-        rtl_print("\n");
+    ke_print_stop_screen(&stop);
     rtl_print("The system has stopped.\n");
+    kd_at_stop(&stop);
     kd_at_end();
-    ktest_on_stop(code, params);
+    ktest_on_stop(code, stop.params);
     hal_power_off(KE_STOP_EXIT_STATUS);
 }
 
@@ -198,6 +203,26 @@ void ke_report_hang(void)
     kd_at_end();
     ktest_on_hang();
     hal_power_off(KE_HANG_EXIT_STATUS);
+}
+
+/*
+ * The --timeout watchdog: the run has had its host time. Like an NMI it
+ * comes wherever the CPU is; ntlab says what each thread was doing, from
+ * what the trap interrupted, and stops.
+ */
+void ke_report_timeout(const hal_trap *trap)
+{
+    if (stopping)
+        return;
+    stopping = TRUE;
+    hal_interrupts_disable();
+    rtl_console_mute(FALSE);
+    rtl_print("\n*** TIMEOUT: the run took longer than --timeout allows "
+              "(host time)\n\n");
+    kd_print_threads(&ki_all_threads, trap);
+    rtl_print("\nThe run has timed out.\n");
+    kd_at_end();
+    hal_power_off(KE_TIMEOUT_EXIT_STATUS);
 }
 
 VOID NTAPI KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,

@@ -17,8 +17,10 @@
  * at which the next timer is due: a run is fully determined by its inputs
  * and the seed, and a different seed moves every preemption point. With
  * --realtime, cpu_time follows the host's clock and the idle CPU sleeps.
- * Either way interrupts are taken at checkpoints, so kernel code that spins
- * without one (no IRQL drop, no clock read) is never preempted.
+ * Either way interrupts are taken at checkpoints; drivers and programs
+ * reach one every few dozen basic blocks through their preemption points
+ * (points.c), but the kernel's own code that spins without one (no IRQL
+ * drop, no clock read) is not preempted.
  */
 #include "ke.h"
 

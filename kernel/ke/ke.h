@@ -214,6 +214,10 @@ ULONG ke_switch_trace(ULONG from, ULONG *ids, ULONG max);
 /* No thread can run and no timer is set: reports the waiting threads and
  * stops ntlab with KE_HANG_EXIT_STATUS. */
 DECLSPEC_NORETURN void ke_report_hang(void);
+/* The --timeout watchdog fired (a trap, at any IRQL): reports what every
+ * thread was doing and stops ntlab with KE_TIMEOUT_EXIT_STATUS; returns
+ * at once when the system is already stopping. */
+void ke_report_timeout(const hal_trap *trap);
 
 /* ---- IRQL and software interrupts (irql.c) ------------------------------- */
 
@@ -269,6 +273,15 @@ static inline void ki_checkpoint(void)
     if (ki_cpu.cpu_time >= ki_cpu.next_tick)
         ki_checkpoint_slow();
 }
+/* ---- Preemption points (points.c) ---------------------------------------- */
+
+/* Basic blocks of instrumented driver code until the next point. */
+extern LONG ki_points_left;
+/* Points taken since boot, kernel and user (for tests). */
+extern ULONGLONG ki_points_taken;
+/* The count ran out: draws the next and takes the checkpoint. */
+void ki_preemption_point(void);
+
 /* From the idle loop: waits until the next timer that can wake a thread
  * is due (virtual time jumps there; to the next tick only while a tick DPC
  * is set, so that it runs at every tick). Returns FALSE when there is no
@@ -354,6 +367,21 @@ void ke_init_process(KPROCESS *process, ULONG directory_pfn);
 
 /* ---- Traps, exceptions, bug checks (trap.c, bugcheck.c) ------------------ */
 
+/* A stop as its screen shows it: code, NT's parameters, the IRQL it was
+ * raised at, the note (or NULL) and the frame the backtrace starts from. */
+typedef struct ke_stop {
+    ULONG code;
+    ULONG_PTR params[4];
+    KIRQL irql;
+    const char *note;
+    ULONG_PTR fp;
+} ke_stop;
+
+/* Prints the stop screen of stop, from its "*** STOP" line to the loaded
+ * modules (the bug check, and kd's !analyze -v). Interrupts off; the
+ * frame stop->fp must still be live. */
+void ke_print_stop_screen(const ke_stop *stop);
+
 /*
  * Stops the system like KeBugCheckEx, with one more line of explanation
  * under the parameters (note may be NULL).
@@ -429,8 +457,10 @@ void ki_take_device_interrupts(void);
 NTSTATUS ke_connect_interrupt(KINTERRUPT *interrupt);
 void ke_disconnect_interrupt(KINTERRUPT *interrupt);
 
-/* The exit status of ntlab when the system stops, and when it hangs. */
-#define KE_STOP_EXIT_STATUS 3
-#define KE_HANG_EXIT_STATUS 4
+/* The exit status of ntlab when the system stops, when it hangs, and when
+ * the --timeout watchdog ends it. */
+#define KE_STOP_EXIT_STATUS    3
+#define KE_HANG_EXIT_STATUS    4
+#define KE_TIMEOUT_EXIT_STATUS 5
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include "ke.h"
 
+#include "../kd/kd.h"
 #include "../mm/mm.h"
 #include "../rtl/rtl.h"
 #include "../tr/tr.h"
@@ -68,6 +69,9 @@ void ke_trap_exception(NTSTATUS code, const hal_trap *trap, ULONG_PTR info0,
      * gone now, as after an exception). */
     if (hal_trap_fixup(trap, code))
         return;
+    /* The debugger sees a breakpoint first, as NT's KdTrap does. */
+    if (code == STATUS_BREAKPOINT && kd_breakpoint(trap))
+        return;
     RtlZeroMemory(&record, sizeof record);
     RtlZeroMemory(&context, sizeof context);
     context.ContextFlags = CONTEXT_CONTROL;
@@ -117,6 +121,9 @@ static void dispatch(const hal_trap *trap)
         return;
     case HAL_TRAP_INTERRUPT:
         ki_user_tick();
+        return;
+    case HAL_TRAP_WATCHDOG:
+        ke_report_timeout(trap);
         return;
     case HAL_TRAP_HOST_FAULT:
         ke_trap_exception(STATUS_ACCESS_VIOLATION, trap, trap->write,

@@ -310,6 +310,14 @@ ULONG mm_read_pte(ULONG va);
  * has no page table. */
 ULONGLONG mm_pte_pa(ULONG va);
 
+/*
+ * Reads guest memory as a debugger does: copies up to len bytes from va
+ * into buf through the current directory's page tables, from valid pages
+ * only, and returns how many it copied (it stops at the first page that is
+ * not resident). Nothing faults and nothing is paged in. Any IRQL.
+ */
+ULONG mm_debug_read(ULONG va, void *buf, ULONG len);
+
 /* Creates an address space with an empty user half. */
 NTSTATUS mm_create_space(mm_space *space);
 /*
@@ -447,6 +455,10 @@ const mm_system_image *mm_image_at(ULONG va);
  * nothing when none is loaded; returns how many. Any IRQL (the stop screen
  * calls it). */
 ULONG mm_print_loaded_modules(void);
+/* The loaded image after prev in load order (the first when prev is
+ * NULL), or NULL after the last. Any IRQL; for a debugger that holds the
+ * machine still. */
+const mm_system_image *mm_next_image(const mm_system_image *prev);
 
 static inline BOOLEAN mm_is_system_image(ULONG va)
 {

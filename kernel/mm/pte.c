@@ -150,6 +150,34 @@ ULONG mm_read_pte(ULONG va)
     return *mm_pte_address(va);
 }
 
+ULONG mm_debug_read(ULONG va, void *buf, ULONG len)
+{
+    ULONG done = 0;
+
+    while (done < len) {
+        ULONG at = va + done, pde = *mm_pde_address(at), entry, frame;
+        ULONG in_page = PAGE_SIZE - (at & (PAGE_SIZE - 1)), n;
+
+        if (at < va || !(pde & X86_PTE_VALID))
+            break;
+        if (pde & X86_PTE_LARGE) {
+            frame = (pde & X86_PDE_LARGE_FRAME) + (at & 0x3FF000u);
+        } else {
+            entry = *mm_pte_address(at);
+            if (!(entry & X86_PTE_VALID))
+                break;
+            frame = entry & X86_PTE_FRAME;
+        }
+        if ((frame >> PAGE_SHIFT) >= hal_ram_pages())
+            break;
+        n = len - done < in_page ? len - done : in_page;
+        hal_phys_read((ULONGLONG)frame + (at & (PAGE_SIZE - 1)),
+                      (PUCHAR)buf + done, n);
+        done += n;
+    }
+    return done;
+}
+
 NTSTATUS mm_create_space(mm_space *space)
 {
     NTSTATUS status = init_directory(space);

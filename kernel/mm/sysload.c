@@ -652,6 +652,14 @@ const mm_system_image *mm_image_at(ULONG va)
     return found;
 }
 
+const mm_system_image *mm_next_image(const mm_system_image *prev)
+{
+    PLIST_ENTRY next = prev != NULL ? prev->link.Flink : loaded.Flink;
+
+    return next != &loaded ? CONTAINING_RECORD(next, mm_system_image, link)
+                           : NULL;
+}
+
 ULONG mm_print_loaded_modules(void)
 {
     KIRQL irql = lock_list();

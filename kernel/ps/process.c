@@ -93,6 +93,16 @@ void ps_init_idle_process(void)
     InsertTailList(&active_processes, &ps_idle_process.ActiveProcessLinks);
 }
 
+EPROCESS *ps_next_process(const EPROCESS *prev)
+{
+    PLIST_ENTRY next =
+        prev != NULL ? prev->ActiveProcessLinks.Flink : active_processes.Flink;
+
+    return next != &active_processes
+               ? CONTAINING_RECORD(next, EPROCESS, ActiveProcessLinks)
+               : NULL;
+}
+
 KTHREAD *ps_idle_thread(void)
 {
     return &idle_thread->body.Tcb;

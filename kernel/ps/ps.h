@@ -76,6 +76,10 @@ void ps_unlock_processes(KIRQL irql);
  * the boot address space (boot only: after the pools and the KPCR, before
  * mm_init_phase1). */
 void ps_init_idle_process(void);
+/* The process after prev in creation order (the first, Idle, when prev is
+ * NULL), or NULL after the last. For a debugger that holds the machine
+ * still (no lock taken); any IRQL. */
+EPROCESS *ps_next_process(const EPROCESS *prev);
 /* The idle thread's control block, for ke_start_idle_thread. */
 KTHREAD *ps_idle_thread(void);
 /* Makes the process and thread types and the System process, PID 4, with

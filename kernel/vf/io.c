@@ -16,7 +16,10 @@
  * (these give the dispatch routine, the IRP and the device, as Driver
  * Verifier's WDM driver errors do). A verified driver's IoCompleteRequest
  * with STATUS_PENDING is 0x06, with a cancel routine still set 0x07, above
- * DISPATCH_LEVEL 0x0E; its IoCallDriver above DISPATCH_LEVEL is 0x10.
+ * DISPATCH_LEVEL 0x0E; its IoCallDriver above DISPATCH_LEVEL is 0x10, with
+ * the IRP's cancel routine set 0x203; its IoFreeIrp of an IRP still
+ * queued against a thread is 0x20C, of one a verified dispatch routine is
+ * at work on (not completed) 0x20B (these give the caller and the IRP).
  */
 #include "vf.h"
 
@@ -74,6 +77,10 @@ ULONG vf_io_call(PDEVICE_OBJECT device, PIRP irp, PIO_STACK_LOCATION stack,
 
     if (irql > DISPATCH_LEVEL && vf_verified_address(caller))
         io_stop(0x10, irql, 0, 0, "called IoCallDriver above DISPATCH_LEVEL",
+                caller, FALSE);
+    if (irp->CancelRoutine != NULL && vf_verified_address(caller))
+        io_stop(0x203, vf_va(caller), vf_va(irp), 0,
+                "called IoCallDriver with the IRP's cancel routine still set",
                 caller, FALSE);
     return vf_verified_address((const void *)routine) ? open_frame(irp, stack)
                                                       : 0;
@@ -170,4 +177,33 @@ void vf_io_complete(PIRP irp, const void *caller)
                     "completed an IRP above DISPATCH_LEVEL", caller, FALSE);
     }
     note_completion(irp);
+}
+
+/* Is irp at work in a verified dispatch routine that has not completed it? */
+static BOOLEAN dispatching(PIRP irp)
+{
+    BOOLEAN enabled = hal_interrupts_disable();
+    BOOLEAN found = FALSE;
+    ULONG i;
+
+    for (i = 0; i < MAX_FRAMES; i++)
+        found |= frames[i].irp == irp && !frames[i].completed;
+    hal_interrupts_restore(enabled);
+    return found;
+}
+
+void vf_io_free(PIRP irp, const void *caller)
+{
+    if (!vf_verified_address(caller))
+        return;
+    if (!IsListEmpty(&irp->ThreadListEntry))
+        io_stop(0x20C, vf_va(caller), vf_va(irp), 0,
+                "freed an IRP that is still queued against a thread (the I/O "
+                "manager finishes it)",
+                caller, FALSE);
+    if (dispatching(irp))
+        io_stop(0x20B, vf_va(caller), vf_va(irp), 0,
+                "freed an IRP that is still in use: a dispatch routine is at "
+                "work on it and has not completed it",
+                caller, FALSE);
 }

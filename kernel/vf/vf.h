@@ -86,6 +86,16 @@ static inline BOOLEAN vf_io_on(void)
     return (vf_classes & HAL_VERIFIER_IO) != 0;
 }
 
+/* IoFreeIrp of irp by code at caller: stops (0xC9 0x20C, 0x20B) when a
+ * verified driver frees an IRP queued against a thread or still in use. */
+void vf_io_free(PIRP irp, const void *caller);
+
+static inline void vf_hook_free_irp(PIRP irp, const void *caller)
+{
+    if (vf_classes & HAL_VERIFIER_IO)
+        vf_io_free(irp, caller);
+}
+
 static inline void vf_hook_complete(PIRP irp, const void *caller)
 {
     if (vf_classes & HAL_VERIFIER_IO)

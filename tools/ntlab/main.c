@@ -5,7 +5,11 @@
  * Exit status: 0 when everything asked for worked, 1 when a test or an
  * expectation failed, 2 for bad input (usage, options, files), 3 when the
  * system stopped with a bug check, 4 when it hung (every thread waiting and
- * no timer set).
+ * no timer set), 5 when --timeout ran out; after run PROGRAM, the
+ * program's (--status-file keeps the two apart).
+ *
+ * explore, and --tap or --junit, make this process a supervisor of child
+ * ntlabs running the same command line (explore.c).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -15,6 +19,7 @@
 #include <unistd.h>
 
 #include "../../hal/hosted/hosted.h"
+#include "explore.h"
 #include "scenario.h"
 
 #define MEMORY_MIN_MB     4
@@ -57,6 +62,14 @@ static const char usage[] =
     "  test --list          list the test suites\n"
     "  modules              boot, load the --driver files, list the loaded\n"
     "                       driver images with their address ranges\n"
+    "  explore --seeds A-B [--jobs J] [--shard K/N] [options] COMMAND...\n"
+    "                       run COMMAND (run PROGRAM, run SCENARIO, ...)\n"
+    "                       once per seed from A to B, J boots at a time\n"
+    "                       (default: one per CPU); stop at the lowest seed\n"
+    "                       that fails and print the command that replays\n"
+    "                       it ('replay: ntlab --seed N ...'). --shard K/N:\n"
+    "                       only seeds A+K-1, A+K-1+N, A+K-1+2N, ... (one\n"
+    "                       CI job's share)\n"
     "  help                 show this text\n"
     "\n"
     "options:\n"
@@ -79,6 +92,10 @@ static const char usage[] =
     "  --pool-report        at the end (also after a stop or a hang), print\n"
     "                       pool usage by tag as poolmon does: allocations,\n"
     "                       frees, their difference and bytes in use\n"
+    "  --kd                 stop at a bug check (after its screen) and at\n"
+    "                       a breakpoint (DbgBreakPoint) with a kd> prompt\n"
+    "                       reading commands from standard input (? lists\n"
+    "                       them; g goes on, q or the input's end leaves)\n"
     "  --privilege NAME     give the programs run from the command line the\n"
     "                       privilege NAME (load-driver: SeLoadDriverPrivilege,\n"
     "                       for NtLoadDriver and NtUnloadDriver); they have\n"
@@ -102,12 +119,26 @@ static const char usage[] =
     "                       chrome://tracing), on the virtual clock; with\n"
     "                       the tour or a scenario, every boot's, in turn\n"
     "  --quiet              the tour and scenarios: one line per scenario\n"
+    "  --timeout S          stop a boot that runs longer than S seconds of\n"
+    "                       host time (1 to 86400): exit 5, after a report\n"
+    "                       of what each thread was doing\n"
+    "  --status-file FILE   write ntlab's own exit status and the program's\n"
+    "                       apart to FILE: lines 'ntlab=N' and 'program=M'\n"
+    "                       (M empty when no program ended)\n"
+    "  --tap                run, scenarios, the tour and explore: TAP on\n"
+    "                       stdout, a line per program, scenario or seed\n"
+    "                       (its output as # comments; explore: a failing\n"
+    "                       seed's) (docs/ci.md)\n"
+    "  --junit FILE         the same results as JUnit XML in FILE\n"
     "  --help, --version\n"
     "\n"
     "exit status: 0 success, 1 a test failed, 2 bad input, 3 the system\n"
-    "stopped (bug check), 4 the system hung (every thread waits for ever);\n"
-    "the tour and scenarios: 1 when an expectation did not hold;\n"
-    "run: PROGRAM's exit status (1 when it is not from 0 to 255)\n";
+    "stopped (bug check), 4 the system hung (every thread waits for ever),\n"
+    "5 --timeout ran out; the tour and scenarios: 1 when an expectation did\n"
+    "not hold; explore: 1 when a seed failed; run PROGRAM: PROGRAM's exit\n"
+    "status when it ended and nothing else went wrong (1 when it is not\n"
+    "from 0 to 255), so that a program's 3 looks like a stop: --status-file\n"
+    "tells them apart\n";
 
 static hosted_options opts;
 static char run_line[4096];
@@ -119,6 +150,21 @@ static scenario_style style;
 static char *forwarded[24]; /* the boot options given, for scenario boots */
 
 static bool is_option(const char *arg, const char *name);
+static const char *option_value(int argc, char **argv, int *i,
+                                const char *name);
+static long parse_number(const char *text, long lo, long hi);
+
+/* explore, --tap and --junit: what the supervisor is asked (explore.c),
+ * and the words of the command line its children do not repeat. */
+static explore_request sup;
+static bool *dropped, *seed_word;
+static const char *status_file;
+
+static void drop(int from, int to)
+{
+    for (; from <= to; from++)
+        dropped[from] = true;
+}
 
 /* Keeps argv[from..to] when argv[from] is an option that a scenario's
  * boots repeat. */
@@ -129,6 +175,7 @@ static void forward(char **argv, int from, int to)
         "--realtime", "--trim",            "--strict",
         "--privilege", "--verifier",       "--verifier-driver",
         "--verifier-special", "--verifier-faults", "--pool-report",
+        "--timeout",
     };
     size_t k;
 
@@ -264,6 +311,87 @@ static void set_memory(const char *value)
                    MEMORY_MIN_MB, MEMORY_MAX_MB);
     opts.boot.ram_pages = (ULONG)mb * 256;
     snprintf(memory_arg, sizeof memory_arg, "%ld", mb);
+}
+
+/* --timeout S: the watchdog's seconds of host time. */
+static void set_timeout(const char *value)
+{
+    long s = parse_number(value, 1, 86400);
+
+    if (s < 0)
+        hosted_die("--timeout: '%s' is not a number of seconds from 1 to "
+                   "86400",
+                   value);
+    opts.timeout_s = (unsigned)s;
+    sup.timeout = (int)s;
+}
+
+/* --seeds A-B (or A): whole numbers, A <= B, at most a million seeds. */
+static void set_seeds(const char *value)
+{
+    char *end;
+    unsigned long long a, b;
+
+    a = value[0] >= '0' && value[0] <= '9' ? strtoull(value, &end, 10) : 0;
+    if (value[0] < '0' || value[0] > '9' ||
+        (*end != '\0' && (*end != '-' || end[1] < '0' || end[1] > '9')))
+        hosted_die("--seeds: '%s' is not a range A-B of seeds", value);
+    b = *end == '-' ? strtoull(end + 1, &end, 10) : a;
+    if (*end != '\0' || b < a || b - a >= 1000000 || b == ULLONG_MAX)
+        hosted_die("--seeds: '%s' is not a range A-B of seeds (A <= B, at "
+                   "most 1000000 of them)",
+                   value);
+    sup.first = a;
+    sup.last = b;
+    sup.seeds_given = true;
+}
+
+/* --shard K/N: 1 <= K <= N <= 1000. */
+static void set_shard(const char *value)
+{
+    const char *slash = strchr(value, '/');
+    char k_text[16];
+    long k = -1, n = -1;
+
+    if (slash != NULL && slash - value < (long)sizeof k_text) {
+        snprintf(k_text, sizeof k_text, "%.*s", (int)(slash - value), value);
+        k = parse_number(k_text, 1, 1000);
+        n = parse_number(slash + 1, 1, 1000);
+    }
+    if (k < 0 || n < 0 || k > n)
+        hosted_die("--shard: '%s' is not K/N with 1 <= K <= N <= 1000", value);
+    sup.shard = (int)k;
+    sup.shards = (int)n;
+}
+
+/* Takes one of the supervisor's options at argv[*i]; FALSE if none. */
+static bool supervisor_option(int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    long jobs;
+
+    if (is_option(a, "--seeds")) {
+        set_seeds(option_value(argc, argv, i, "--seeds"));
+    } else if (is_option(a, "--shard")) {
+        set_shard(option_value(argc, argv, i, "--shard"));
+    } else if (is_option(a, "--jobs")) {
+        a = option_value(argc, argv, i, "--jobs");
+        jobs = parse_number(a, 1, 256);
+        if (jobs < 0)
+            hosted_die("--jobs: '%s' is not a number from 1 to 256", a);
+        sup.jobs = (int)jobs;
+    } else if (strcmp(a, "--tap") == 0) {
+        sup.tap = true;
+    } else if (is_option(a, "--junit")) {
+        sup.junit = option_value(argc, argv, i, "--junit");
+        if (sup.junit[0] == '\0')
+            hosted_die("--junit: name a file");
+    } else if (is_option(a, "--status-file")) {
+        status_file = option_value(argc, argv, i, "--status-file");
+    } else {
+        return false;
+    }
+    return true;
 }
 
 /* The --verifier options as given, for child boots. */
@@ -448,8 +576,12 @@ static bool boot_option(int argc, char **argv, int *i, const char **pagefile)
         set_memory(option_value(argc, argv, i, "--memory"));
     else if (is_option(a, "--pagefile"))
         *pagefile = option_value(argc, argv, i, "--pagefile");
-    else if (is_option(a, "--seed"))
+    else if (is_option(a, "--seed")) {
+        seed_word[*i] = true;
         set_seed(option_value(argc, argv, i, "--seed"));
+        seed_word[*i] = true;
+    } else if (is_option(a, "--timeout"))
+        set_timeout(option_value(argc, argv, i, "--timeout"));
     else if (strcmp(a, "--realtime") == 0)
         opts.boot.realtime = TRUE;
     else if (strcmp(a, "--trim") == 0)
@@ -458,6 +590,8 @@ static bool boot_option(int argc, char **argv, int *i, const char **pagefile)
         opts.boot.strict = TRUE;
     else if (strcmp(a, "--pool-report") == 0)
         opts.boot.pool_report = TRUE;
+    else if (strcmp(a, "--kd") == 0)
+        opts.boot.kd = TRUE;
     else if (is_option(a, "--privilege"))
         add_privilege(option_value(argc, argv, i, "--privilege"));
     else if (is_option(a, "--program"))
@@ -518,6 +652,11 @@ static int parse_arguments(int argc, char **argv, char **words,
             exit(0);
         } else if (boot_option(argc, argv, &i, pagefile)) {
             forward(argv, from, i);
+        } else if (supervisor_option(argc, argv, &i)) {
+            drop(from, i);
+        } else if (nwords == 0 && !sup.explore && strcmp(a, "explore") == 0) {
+            sup.explore = true;
+            drop(from, i);
         } else if (is_option(a, "--trace")) {
             set_trace(option_value(argc, argv, &i, "--trace"));
         } else if (is_option(a, "--trace-boot")) {
@@ -525,6 +664,7 @@ static int parse_arguments(int argc, char **argv, char **words,
         } else if (strcmp(a, "--quiet") == 0) {
             style.quiet = true;
         } else if (nwords == 0 && strcmp(a, "run") == 0) {
+            sup.run_at = i;
             set_run_command(argc, argv, i + 1);
             break;
         } else if (is_option(a, "--child-test")) {
@@ -568,6 +708,34 @@ static void set_child_args(void)
     opts.child_args[i] = NULL;
 }
 
+/* explore, or run, a scenario or the tour with --tap or --junit: this
+ * process supervises child ntlabs (explore.c). Returns the exit status. */
+static int supervise(int argc, char **argv)
+{
+    int i;
+
+    if (!sup.explore && (sup.seeds_given || sup.jobs > 0 || sup.shards > 0))
+        hosted_die("--seeds, --jobs and --shard go with explore");
+    if (sup.explore && !sup.seeds_given)
+        hosted_die("explore needs --seeds A-B (try 'ntlab --help')");
+    if (style.trace != NULL)
+        hosted_die("--trace does not go with %s (replay one seed with it)",
+                   sup.explore ? "explore" : "--tap or --junit");
+    if (!sup.explore && host_command == BOOT &&
+        strcmp(opts.boot.command, "run") != 0)
+        hosted_die("--tap and --junit go with run, scenarios, the tour and "
+                   "explore");
+    for (i = 0; sup.explore && i < argc; i++)
+        dropped[i] |= seed_word[i];
+    sup.argc = argc;
+    sup.argv = argv;
+    sup.dropped = dropped;
+    sup.tour = !sup.explore && host_command == TOUR;
+    if (sup.run_at > 0)
+        sup.name = argv[sup.run_at + 1];
+    return explore_main(&sup);
+}
+
 int main(int argc, char **argv)
 {
     char *words[4], twice[16];
@@ -575,6 +743,10 @@ int main(int argc, char **argv)
     int nwords;
 
     opts.self = "/proc/self/exe";
+    dropped = calloc((size_t)argc + 1, sizeof *dropped);
+    seed_word = calloc((size_t)argc + 1, sizeof *seed_word);
+    if (dropped == NULL || seed_word == NULL)
+        hosted_die("out of memory");
     set_memory("64");
     set_seed("1");
     nwords = parse_arguments(argc, argv, words, &pagefile);
@@ -593,8 +765,13 @@ int main(int argc, char **argv)
                        : "--child-test");
     if (opts.boot.command == NULL && host_command == BOOT)
         set_command(nwords, words);
+    if (status_file != NULL)
+        hosted_status_file(status_file);
+    if (sup.explore || sup.tap || sup.junit != NULL || sup.seeds_given ||
+        sup.jobs > 0 || sup.shards > 0)
+        hosted_exit(supervise(argc, argv));
     if (host_command != BOOT)
-        exit(host_side(host_command));
+        hosted_exit(host_side(host_command));
     set_child_args();
     hosted_start(&opts);
 }

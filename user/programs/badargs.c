@@ -50,6 +50,7 @@ static BOOLEAN may_succeed(ULONG service, ULONG_PTR value)
     return service == SERVICE_NtGetCurrentProcessorNumber ||
            service == SERVICE_NtYieldExecution ||
            service == SERVICE_NtTestAlert ||
+           service == SERVICE_NtlabPreemptionPoint ||
            (service == SERVICE_NtTerminateProcess && value == 0);
 }
 

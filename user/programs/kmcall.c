@@ -35,9 +35,10 @@ static const ULONG *volatile SecretAddress;
  * The function the driver calls. It is this program's code, but it runs in
  * kernel mode, on a kernel stack: it must call nothing of the program's
  * runtime (which would enter the kernel as if from user mode), only the
- * kernel routines it is handed.
+ * kernel routines it is handed. Nor may it carry preemption points: the
+ * runtime's point enters the kernel through the system-call entry too.
  */
-static VOID KernelModeFunction(const KMCALL_KERNEL *Kernel)
+__attribute__((no_sanitize_coverage)) static VOID KernelModeFunction(const KMCALL_KERNEL *Kernel)
 {
     KMCALL_ANSWER *Answer = Kernel->Answer;
 

@@ -3,8 +3,8 @@
  * overrun, overwrite, use-after-free, leak, timer, pool-timer,
  * paged-under-lock, pending, complete-pending, lock-order, unchecked,
  * lookaside, kernel-handle, probe-dispatch, compare-dispatch, unsafe-mutex,
- * freed-work-item, paged-work-item, paged-event, user-wait-stack or
- * freed-event.
+ * freed-work-item, paged-work-item, paged-event, user-wait-stack,
+ * freed-event, free-sent-irp, send-cancelable or free-threaded-irp.
  * Exits 0 when the request came back, 1 when it failed, 2 on a bad BUG.
  */
 #include <stdio.h>
@@ -26,6 +26,8 @@ static const char *const Bugs[] = {
     "unsafe-mutex", "freed-work-item",
     "paged-work-item", "paged-event",
     "user-wait-stack", "freed-event",
+    "free-sent-irp", "send-cancelable",
+    "free-threaded-irp",
 };
 
 int main(int argc, char **argv)
@@ -43,7 +45,8 @@ int main(int argc, char **argv)
                "timer|pool-timer|paged-under-lock|pending|complete-pending|"
                "lock-order|unchecked|lookaside|kernel-handle|probe-dispatch|"
                "compare-dispatch|unsafe-mutex|freed-work-item|paged-work-item|"
-               "paged-event|user-wait-stack|freed-event\n");
+               "paged-event|user-wait-stack|freed-event|free-sent-irp|"
+               "send-cancelable|free-threaded-irp\n");
         return 2;
     }
     Device = OpenLessonDevice("vfbugs.exe", "VfBugs");
