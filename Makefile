@@ -8,6 +8,10 @@
 #                         guest window at a high host address
 #   make i386             compile kernel/ (and its tests) for i386
 #                         freestanding, without linking
+#   make pc               build build/pc/ntlab.elf: the kernel and its
+#                         tests on the pc platform (hal/pc), a multiboot
+#                         image for qemu-system-i386 (docs/pc.md)
+#   make check-pc         build, then run the pc platform's tests under QEMU
 
 CC := gcc
 TOP := $(CURDIR)
@@ -63,7 +67,7 @@ NTLAB_OBJ := $(call obj,$(NTLAB_SRC))
 BENCH_OBJ := $(call obj,$(KBENCH_SRC) $(BENCH_SRC))
 I386_OBJ := $(patsubst %,$(BUILD)/i386/%.o,$(basename $(KERNEL_SRC) $(KTEST_SRC)))
 
-.PHONY: all check bench fuzz i386 clean programs
+.PHONY: all check bench fuzz i386 clean programs pc check-pc
 all: $(BUILD)/ntlab programs
 
 # ---- User programs ------------------------------------------------------------
@@ -296,6 +300,47 @@ $(BUILD)/i386/%.o: %.c
 	$(call say,CC32,$<)$(CC) $(I386_FLAGS) -c -o $@ $<
 
 i386: $(I386_OBJ)
+
+# ---- The pc platform ----------------------------------------------------------
+# The same kernel/ and tests, with hal/pc, linked for i386 at 0x82800000 as
+# a multiboot image (hal/pc/ntlab.ld). Its own objects: frame pointers on,
+# position-dependent, no SSE in kernel code.
+PC_BUILD := build/pc
+PC_FLAGS := $(I386_FLAGS) $(FRAME_POINTERS) -fno-pie -fno-stack-protector \
+            -fcf-protection=none -mno-sse -mno-mmx -mno-red-zone
+PC_SRC := $(KERNEL_SRC) $(KTEST_SRC) $(sort $(wildcard hal/pc/*.c)) \
+          hal/pc/entry.S hal/pc/switch.S hal/pc/vectors.S
+PC_OBJ := $(patsubst %,$(PC_BUILD)/obj/%.o,$(basename $(PC_SRC))) \
+          $(PC_BUILD)/obj/gen/exports.o $(PC_BUILD)/obj/gen/status_names.o
+
+$(PC_BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(call say,CCPC,$<)$(CC) $(PC_FLAGS) -c -o $@ $<
+
+$(PC_BUILD)/obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(call say,ASPC,$<)$(CC) $(PC_FLAGS) -c -o $@ $<
+
+$(PC_BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(@D)
+	$(call say,CCPC,$<)$(CC) $(PC_FLAGS) -I. -c -o $@ $<
+
+$(PC_BUILD)/ntlab.elf: $(PC_OBJ) hal/pc/ntlab.ld
+	$(call say,LINKPC,$@)ld -m elf_i386 -nostdlib -T hal/pc/ntlab.ld \
+	    --build-id=none -z noexecstack --no-warn-rwx-segments -o $@ $(PC_OBJ)
+
+# The probe tools/ntlab boots first to see whether KVM can run the pc
+# platform's paging (else it uses TCG).
+$(PC_BUILD)/kvm-probe.elf: hal/pc/probe.S
+	@mkdir -p $(@D)
+	$(call say,LINKPC,$@)$(CC) -m32 -nostdlib -static -no-pie \
+	    -Wl,-Ttext=0x100000 -Wl,--build-id=none -Wl,-e,probe_entry \
+	    -Wl,-z,noexecstack -o $@ $<
+
+pc: $(PC_BUILD)/ntlab.elf $(PC_BUILD)/kvm-probe.elf
+
+check-pc: $(BUILD)/ntlab pc
+	NTLAB=$(BUILD)/ntlab prove -f tests/pc.t
 
 check: $(BUILD)/ntlab programs i386
 	@rm -rf $(BUILD)/t && mkdir -p $(BUILD)/t

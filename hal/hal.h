@@ -272,6 +272,9 @@ typedef struct hal_boot_info {
     BOOLEAN trace;           /* --trace: the kernel writes its timeline */
     ULONG trace_boot;        /* which boot of a scenario's trace (0: alone) */
     const char *trace_label; /* names that boot's tracks, or NULL */
+    /* Tests this platform cannot run yet, one a line: "SUITE[.NAME] why";
+     * 'ntlab test' reports them as TAP skips with why. NULL: none. */
+    const char *skip;
 } hal_boot_info;
 
 /* The verifier's classes (kernel/vf), a bit each. */

@@ -62,7 +62,10 @@ static void phase1(PVOID unused)
     else if (rtl_strcmp(boot.command, "modules") == 0)
         status = run_list_modules();
     else
+    {
+        ktest_set_skips(boot.skip);
         status = ktest_main(boot.command, boot.argument);
+    }
     run_unload_drivers(boot.drivers, boot.driver_count);
     kd_at_end();
     hal_power_off(status);

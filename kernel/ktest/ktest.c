@@ -250,6 +250,40 @@ static void run_in_child(const struct ktest *t)
     print_diagnostics(child_output);
 }
 
+static const char *skips;
+
+void ktest_set_skips(const char *list)
+{
+    skips = list;
+}
+
+/* Why t is skipped (the rest of its line in skips, *len characters), or
+ * NULL. A line names a suite or one SUITE.NAME. */
+static const char *skip_reason(const struct ktest *t, ULONG *len)
+{
+    const char *line = skips;
+    ULONG n = rtl_strlen(t->suite), name = rtl_strlen(t->name);
+
+    while (line != NULL && *line != '\0') {
+        const char *end = line, *why = NULL;
+
+        while (*end != '\0' && *end != '\n')
+            end++;
+        if (rtl_starts_with(line, t->suite) && line[n] == ' ')
+            why = line + n + 1;
+        else if (rtl_starts_with(line, t->suite) && line[n] == '.' &&
+                 rtl_starts_with(line + n + 1, t->name) &&
+                 line[n + 1 + name] == ' ')
+            why = line + n + 2 + name;
+        if (why != NULL && why <= end) {
+            *len = (ULONG)(end - why);
+            return why;
+        }
+        line = *end == '\n' ? end + 1 : end;
+    }
+    return NULL;
+}
+
 static BOOLEAN run_one(const struct ktest *t)
 {
     current.failed = FALSE;
@@ -278,9 +312,18 @@ static ULONG run_tap(const char *which)
 
     rtl_print("1..%u\n", count_selected(which));
     FOR_EACH_TEST (t) {
+        const char *why;
+        ULONG len;
+
         if (!selected(t, which))
             continue;
         i++;
+        why = skip_reason(t, &len);
+        if (why != NULL) {
+            rtl_print("ok %u - %s.%s # SKIP %.*s\n", i, t->suite, t->name,
+                      (int)len, why);
+            continue;
+        }
         if (run_one(t)) {
             rtl_print("ok %u - %s.%s\n", i, t->suite, t->name);
         } else {
@@ -330,22 +373,26 @@ static int child_test(const char *which)
 
 static int report(void)
 {
-    ULONG passed = 0, failed = 0;
+    ULONG passed = 0, failed = 0, skipped = 0, len;
 
     current.quiet = TRUE;
     rtl_console_mute(TRUE); /* what the tests print is for 'ntlab test' */
     FOR_EACH_TEST (t) {
         if (!selected(t, NULL))
             continue;
-        if (run_one(t))
+        if (skip_reason(t, &len) != NULL)
+            skipped++;
+        else if (run_one(t))
             passed++;
         else
             failed++;
     }
     current.quiet = FALSE;
     rtl_console_mute(FALSE);
-    rtl_print("  self-tests  %u passed, %u failed%s\n", passed, failed,
-              failed ? " (run 'ntlab test' to see which)" : "");
+    rtl_print("  self-tests  %u passed, %u failed", passed, failed);
+    if (skipped)
+        rtl_print(", %u skipped on this platform", skipped);
+    rtl_print("%s\n", failed ? " (run 'ntlab test' to see which)" : "");
     return failed ? 1 : 0;
 }
 

@@ -119,5 +119,9 @@ void ktest_on_hang(void);
  * "bench" (every KBENCH).
  */
 int ktest_main(const char *command, const char *argument);
+/* The tests the platform cannot run yet (hal_boot_info.skip): selected,
+ * they are reported as TAP skips with the reason given, not run. Called
+ * before ktest_main; list may be NULL. */
+void ktest_set_skips(const char *list);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "../../hal/hosted/hosted.h"
 #include "explore.h"
+#include "pc.h"
 #include "scenario.h"
 
 #define MEMORY_MIN_MB     4
@@ -130,6 +131,10 @@ static const char usage[] =
     "                       (its output as # comments; explore: a failing\n"
     "                       seed's) (docs/ci.md)\n"
     "  --junit FILE         the same results as JUnit XML in FILE\n"
+    "  --platform hosted|pc where the kernel runs: this process (hosted,\n"
+    "                       the default) or an i386 machine under\n"
+    "                       qemu-system-i386 (pc: the test, report and\n"
+    "                       --child-test commands so far; docs/pc.md)\n"
     "  --help, --version\n"
     "\n"
     "exit status: 0 success, 1 a test failed, 2 bad input, 3 the system\n"
@@ -141,6 +146,7 @@ static const char usage[] =
     "tells them apart\n";
 
 static hosted_options opts;
+static bool platform_pc; /* --platform pc */
 static char run_line[4096];
 
 /* The host-side commands: the tour, list, and run of a scenario. */
@@ -661,6 +667,12 @@ static int parse_arguments(int argc, char **argv, char **words,
             set_trace(option_value(argc, argv, &i, "--trace"));
         } else if (is_option(a, "--trace-boot")) {
             set_trace_boot(option_value(argc, argv, &i, "--trace-boot"));
+        } else if (is_option(a, "--platform")) {
+            const char *p = option_value(argc, argv, &i, "--platform");
+
+            if (strcmp(p, "pc") != 0 && strcmp(p, "hosted") != 0)
+                hosted_die("--platform: '%s' is neither hosted nor pc", p);
+            platform_pc = strcmp(p, "pc") == 0;
         } else if (strcmp(a, "--quiet") == 0) {
             style.quiet = true;
         } else if (nwords == 0 && strcmp(a, "run") == 0) {
@@ -765,6 +777,14 @@ int main(int argc, char **argv)
                        : "--child-test");
     if (opts.boot.command == NULL && host_command == BOOT)
         set_command(nwords, words);
+    if (platform_pc && (sup.explore || sup.tap || sup.junit != NULL ||
+                        sup.seeds_given || sup.jobs > 0 || sup.shards > 0 ||
+                        status_file != NULL))
+        hosted_die("--platform pc: explore, --tap, --junit, --seeds, --jobs, "
+                   "--shards and --status-file are not on pc yet");
+    if (host_command != BOOT && platform_pc && host_command != LIST)
+        hosted_die("--platform pc: the tour and scenarios need user mode "
+                   "and drivers, which pc does not have yet (docs/pc.md)");
     if (status_file != NULL)
         hosted_status_file(status_file);
     if (sup.explore || sup.tap || sup.junit != NULL || sup.seeds_given ||
@@ -773,5 +793,7 @@ int main(int argc, char **argv)
     if (host_command != BOOT)
         hosted_exit(host_side(host_command));
     set_child_args();
+    if (platform_pc)
+        exit(pc_run(&opts));
     hosted_start(&opts);
 }
