@@ -2,8 +2,9 @@
 # ntlab explore, --status-file, --tap and --junit, as a CI job uses them.
 # seedtick.exe (tests/explore/seedtick.c) fails for some seeds only: it
 # counts the clock ticks a fixed amount of work spans, which depends on
-# where --seed puts the first tick. With its defaults seeds 3, 18, 25, 28
-# and 33 fail among 1-40, and 4-17 all pass.
+# where --seed puts the first tick (with its defaults seeds 3, 18, 25, 28
+# and 33 fail among 1-40). The seeds the tests use are read from plain
+# runs of each seed first, so that the tests check explore against them.
 NTLAB=${NTLAB:-build/ntlab}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -29,38 +30,63 @@ valid_xml() {
     python3 -c 'import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])' "$1" 2>"$tmp/xmlerr"
 }
 
+# seedtick's verdict for seeds 1-40 (1: it failed), from plain runs: F1 is
+# the lowest failing seed, F2 the lowest above it, P-Q the longest run of
+# passing seeds.
+verdicts=""
+for s in $(seq 1 40); do
+    "$NTLAB" --seed "$s" run seedtick.exe >/dev/null 2>&1
+    verdicts="$verdicts $?"
+done
+set -- $verdicts
+F1= F2= P= Q= run_start= s=0
+for v in "$@"; do
+    s=$((s + 1))
+    if [ "$v" -ne 0 ]; then
+        if [ -z "$F1" ]; then F1=$s; elif [ -z "$F2" ]; then F2=$s; fi
+        run_start=
+    else
+        [ -z "$run_start" ] && run_start=$s
+        if [ -z "$P" ] || [ $((s - run_start)) -gt $((Q - P)) ]; then P=$run_start; Q=$s; fi
+    fi
+done
+check "seedtick fails for two seeds of 1-40 at least, and passes six in a row" \
+    '[ -n "$F2" ] && [ $((Q - P)) -ge 5 ]'
+[ -n "$F2" ] || { echo "1..$n"; exit 1; }
+A2=$((F1 + 1))
+
 # ---- A failing seed is found, the lowest one, and its replay reproduces it.
 run explore --seeds 1-40 --jobs 4 run seedtick.exe
 check "explore exits 1 when a seed fails" '[ $status -eq 1 ]'
 check "it names the lowest failing seed and why" \
-    'grep -qx "explore: seed 3 failed: the program exited 1" "$tmp/out"'
+    'grep -qx "explore: seed $F1 failed: the program exited 1" "$tmp/out"'
 check "it shows the tail of that seed's output" \
-    'grep -qx "  | seedtick: 1 ticks" "$tmp/out"'
+    'grep -qx "  | seedtick: [1-9][0-9]* ticks" "$tmp/out"'
 check "the replay line is the whole command, with the seed" \
-    'grep -qx "replay: ntlab --seed 3 run seedtick.exe" "$tmp/out"'
+    'grep -qx "replay: ntlab --seed $F1 run seedtick.exe" "$tmp/out"'
 cp "$tmp/out" "$tmp/jobs4"
 run explore --seeds 1-40 --jobs 1 run seedtick.exe
 check "one job or four: the same report" 'cmp -s "$tmp/out" "$tmp/jobs4"'
-run explore --seeds 19-40 run seedtick.exe
+run explore --seeds $A2-40 run seedtick.exe
 check "another range: its own lowest failing seed" \
-    'grep -qx "replay: ntlab --seed 25 run seedtick.exe" "$tmp/out"'
+    'grep -qx "replay: ntlab --seed $F2 run seedtick.exe" "$tmp/out"'
 line=$(sed -n 's/^replay: ntlab //p' "$tmp/out")
 eval "\"\$NTLAB\" $line" >"$tmp/replay" 2>&1
 check "the replay line, run, fails the same way" \
-    '[ $? -eq 1 ] && grep -qx "seedtick: 1 ticks" "$tmp/replay"'
+    '[ $? -eq 1 ] && grep -qx "seedtick: [1-9][0-9]* ticks" "$tmp/replay"'
 
 # Paths as given, quoted for the shell when they need it.
 mkdir "$tmp/my dir"
 cp "$(dirname "$NTLAB")/user/seedtick.exe" "$tmp/my dir/"
-run explore --seeds 1-5 --memory 16 run "$tmp/my dir/seedtick.exe" 1000 1 7
+run explore --seeds 1-$F1 --memory 16 run "$tmp/my dir/seedtick.exe" 1000 1 7
 check "a program given by a path: the replay line quotes it" \
-    'grep -qxF "replay: ntlab --seed 3 --memory 16 run '"'$tmp/my dir/seedtick.exe'"' 1000 1 7" "$tmp/out"'
+    'grep -qxF "replay: ntlab --seed $F1 --memory 16 run '"'$tmp/my dir/seedtick.exe'"' 1000 1 7" "$tmp/out"'
 line=$(sed -n 's/^replay: ntlab //p' "$tmp/out")
 eval "\"\$NTLAB\" $line" >"$tmp/replay" 2>&1
 check "and replays it" '[ $? -eq 7 ]'
-run --seed 9 explore --seeds 3 run seedtick.exe
+run --seed $P explore --seeds $F1 run seedtick.exe
 check "explore's seeds replace a --seed given" \
-    'grep -qx "replay: ntlab --seed 3 run seedtick.exe" "$tmp/out"'
+    'grep -qx "replay: ntlab --seed $F1 run seedtick.exe" "$tmp/out"'
 
 # A hang, and a scenario whose expectation holds for some seeds only.
 run explore --seeds 1-2 --child-test hang.lone_event_no_cycle
@@ -71,17 +97,17 @@ title seedtick's work spans no tick
 run seedtick.exe 1000 1 0
 expect line seedtick: 0 ticks
 EOF
-run explore --seeds 19-40 run "$tmp/ticks.scn"
+run explore --seeds $A2-40 run "$tmp/ticks.scn"
 check "explore finds the seed where a scenario's expectation fails" \
-    '[ $status -eq 1 ] && grep -q "^explore: seed 25 failed: an expectation failed: .*ticks.scn:3: expect line seedtick: 0 ticks$" "$tmp/out" &&
-     grep -qxF "replay: ntlab --seed 25 run $tmp/ticks.scn" "$tmp/out"'
-run --seed 25 run "$tmp/ticks.scn"
+    '[ $status -eq 1 ] && grep -q "^explore: seed $F2 failed: an expectation failed: .*ticks.scn:3: expect line seedtick: 0 ticks$" "$tmp/out" &&
+     grep -qxF "replay: ntlab --seed $F2 run $tmp/ticks.scn" "$tmp/out"'
+run --seed $F2 run "$tmp/ticks.scn"
 check "and that seed's replay fails it" '[ $status -eq 1 ]'
 
 # ---- Every seed passes.
-run explore --seeds 4-17 run seedtick.exe
+run explore --seeds $P-$Q run seedtick.exe
 check "all seeds pass: exit 0" '[ $status -eq 0 ]'
-check "and the count" 'grep -qx "explore: 14 seeds passed" "$tmp/out"'
+check "and the count" 'grep -qx "explore: $((Q - P + 1)) seeds passed" "$tmp/out"'
 run explore --seeds 1-3 run timerdpc
 check "explore runs a scenario under each seed" \
     '[ $status -eq 0 ] && grep -qx "explore: 3 seeds passed" "$tmp/out"'
@@ -89,15 +115,15 @@ check "explore runs a scenario under each seed" \
 # ---- --shard K/N: interleaved slices that partition the range exactly.
 : >"$tmp/all"
 for k in 1 2 3; do
-    "$NTLAB" explore --seeds 4-17 --shard $k/3 --tap run seedtick.exe 2>/dev/null |
+    "$NTLAB" explore --seeds $P-$Q --shard $k/3 --tap run seedtick.exe 2>/dev/null |
         sed -n 's/^ok [0-9]* - seed //p' >>"$tmp/all"
 done
 sort -n "$tmp/all" >"$tmp/sorted"
-seq 4 17 >"$tmp/want"
+seq $P $Q >"$tmp/want"
 check "three shards run every seed of the range once" 'cmp -s "$tmp/sorted" "$tmp/want"'
-run explore --seeds 4-17 --shard 2/3 --tap run seedtick.exe
+run explore --seeds $P-$Q --shard 2/3 --tap run seedtick.exe
 check "shard 2/3 is every third seed from the second" \
-    '[ "$(sed -n "s/^ok [0-9]* - seed //p" "$tmp/out" | tr "\n" " ")" = "5 8 11 14 17 " ]'
+    '[ "$(sed -n "s/^ok [0-9]* - seed //p" "$tmp/out" | tr "\n" " ")" = "$(seq $((P + 1)) 3 $Q | tr "\n" " ")" ]'
 
 # ---- Bad options: one line, exit 2, nothing run.
 run explore run seedtick.exe
@@ -172,19 +198,20 @@ run --timeout 1x run hello.exe
 one_error_line "--timeout not a number" "^ntlab: --timeout: '1x'"
 
 # ---- TAP and JUnit.
-run explore --seeds 20-40 --tap --junit "$tmp/e.xml" run seedtick.exe
+run explore --seeds $A2-40 --tap --junit "$tmp/e.xml" run seedtick.exe
+K=$((F2 - F1))
 check "explore --tap: a line per seed up to the failure, then the plan" \
-    '[ "$(grep -c "^ok [0-9]* - seed " "$tmp/out")" -eq 5 ] &&
-     grep -qx "not ok 6 - seed 25: the program exited 1" "$tmp/out" &&
-     [ "$(tail -n 1 "$tmp/out")" = "1..6" ]'
-check "the failing seed's output as a comment" 'grep -qx "# seedtick: 1 ticks" "$tmp/out"'
+    '[ "$(grep -c "^ok [0-9]* - seed " "$tmp/out")" -eq $((K - 1)) ] &&
+     grep -qx "not ok $K - seed $F2: the program exited 1" "$tmp/out" &&
+     [ "$(tail -n 1 "$tmp/out")" = "1..$K" ]'
+check "the failing seed's output as a comment" 'grep -qx "# seedtick: [1-9][0-9]* ticks" "$tmp/out"'
 check "with --tap the summary and replay line go to stderr" \
-    'grep -qx "replay: ntlab --seed 25 run seedtick.exe" "$tmp/err"'
+    'grep -qx "replay: ntlab --seed $F2 run seedtick.exe" "$tmp/err"'
 check "the JUnit file is valid XML" 'valid_xml "$tmp/e.xml"'
 check "a testcase per seed, the failure's message why" \
-    '[ "$(grep -c "<testcase " "$tmp/e.xml")" -eq 6 ] &&
-     grep -q "<failure message=\"the program exited 1\">replay: ntlab --seed 25 run seedtick.exe</failure>" "$tmp/e.xml" &&
-     grep -q "tests=\"6\" failures=\"1\"" "$tmp/e.xml"'
+    '[ "$(grep -c "<testcase " "$tmp/e.xml")" -eq $K ] &&
+     grep -q "<failure message=\"the program exited 1\">replay: ntlab --seed $F2 run seedtick.exe</failure>" "$tmp/e.xml" &&
+     grep -q "tests=\"$K\" failures=\"1\"" "$tmp/e.xml"'
 run explore --seeds 1-2 --junit "$tmp/s.xml" --child-test stop.bugcheck_screen
 check "a stop's JUnit failure is its stop line" \
     'valid_xml "$tmp/s.xml" && grep -q "message=\"the system stopped: \*\*\* STOP: 0x000000E2 (0x00000001,0x00000002,0x00000003,0xFFFFFFFF)\"" "$tmp/s.xml"'

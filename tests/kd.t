@@ -159,6 +159,25 @@ check "q goes on: the DPC runs on" '^kdbreak: the DPC goes on after its breakpoi
 [ $status -eq 0 ] && ok "the DPC's break: the program ends (exit 0)" ||
     not_ok "the DPC's break: the program ends (status $status)"
 
+kd status 'k'
+check "DbgBreakPointWithStatus breaks too" \
+      '^00 [0-9a-f]{8} [0-9a-f]{8} nt!DbgBreakPointWithStatus\+0x[0-9A-F]+ '
+check "and its caller is the frame under it (a routine with no frame)" \
+      '^01 [0-9a-f]{8} [0-9a-f]{8} kdbreak.sys!KdBreakControl\+0x[0-9A-F]+ \(kdbreak.c:[0-9]+\)$'
+check "g after DbgBreakPointWithStatus goes on" \
+      '^kdbreak: the dispatch routine goes on after DbgBreakPointWithStatus$'
+
+# Two breaks, the input ended at the first: the second (KdBreakPoint in
+# the DPC) finds the end of the input and goes on at once.
+printf 'g\n' >"$tmp/in"
+(cd "$tmp/s" && "$NTLAB" --kd --driver kdbreak.sys run kdbreakapp.exe \
+    passive dpc) <"$tmp/in" >"$tmp/out" 2>&1
+status=$?
+[ $status -eq 0 ] && [ "$(grep -c '^Break instruction exception' "$tmp/out")" -eq 2 ] &&
+    grep -q '^kdbreak: the DPC goes on after its breakpoint$' "$tmp/out" &&
+    ok "a break after the input's end goes on at once (KdBreakPoint too)" ||
+    not_ok "a break after the input's end goes on at once (status $status)"
+
 kd passive 'x' 'dd zz' 'dd 0 L4' '!pte' '!pool 12' '!process 1234' \
     '!thread 80000000' '!object 80000000' 'dd 80000000 L 99999' '' 'g'
 check "an unknown command is one line" "^Unknown command 'x' \(\? lists the commands\)$"
@@ -208,6 +227,12 @@ status=$?
     ! grep -q '^kd> ' "$tmp/out" &&
     ok "without --kd a breakpoint stops the system (0x1E), no prompt" ||
     not_ok "without --kd a breakpoint stops the system (0x1E), no prompt (status $status)"
+
+# --kd reads standard input in one boot: not with the tour or a scenario.
+run --kd run timerdpc
+[ $status -eq 2 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
+    check "--kd with a scenario: one line, exit 2" '^ntlab: --kd goes with one boot' ||
+    not_ok "--kd with a scenario: one line, exit 2 (status $status)"
 
 # Windows-driver-samples' general/event/wdm, unchanged, breaks in its
 # DriverEntry: with --kd, g goes on and the sample runs to its end. Run

@@ -51,11 +51,22 @@ static ULONG walk(ULONG_PTR fp, ULONG_PTR lo, ULONG_PTR hi, kd_frame *frames,
     return n;
 }
 
+/* True when the routine at host address start begins with push %rbp
+ * (0x55); a leaf routine the compiler gave no frame does not. */
+static BOOLEAN pushes_frame(ULONG_PTR start)
+{
+    UCHAR first = 0;
+
+    return kd_read(kd_va((const void *)start), &first, 1) == 1 && first == 0x55;
+}
+
 /*
- * A trap in a routine's first instructions (push %rbp; mov %rsp,%rbp) is
- * taken before the routine's frame exists: its caller's return address is
- * on top of the stack, or under the saved frame pointer, and the frame
- * pointer is still the caller's. Returns 1 with that frame, else 0.
+ * A trap in a routine's first instructions (push %rbp; mov %rsp,%rbp), or
+ * in a short leaf routine without a frame (DbgBreakPointWithStatus's mov
+ * and int3), is taken before the routine has a frame: its caller's return
+ * address is on top of the stack, or under the saved frame pointer, and
+ * the frame pointer is still the caller's. Returns 1 with that frame,
+ * else 0.
  */
 static ULONG in_prologue(const hal_trap *trap, kd_frame *frame)
 {
@@ -69,7 +80,9 @@ static ULONG in_prologue(const hal_trap *trap, kd_frame *frame)
         ip -= 1;
     if (!symbolize(ip, &s) || s.offset >= 4)
         return 0;
-    slot = trap->sp + (s.offset == 0 ? 0 : sizeof(ULONG_PTR));
+    slot =
+        trap->sp +
+        (s.offset != 0 && pushes_frame(ip - s.offset) ? sizeof(ULONG_PTR) : 0);
     if (!frame_in(slot, (ULONG_PTR)thread->StackLimit,
                   (ULONG_PTR)thread->InitialStack))
         return 0;

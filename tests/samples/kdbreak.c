@@ -29,7 +29,7 @@ VOID KdBreakDpc(PKDPC ThisDpc, PVOID Context, PVOID Arg1, PVOID Arg2)
     UNREFERENCED_PARAMETER(Context);
     UNREFERENCED_PARAMETER(Arg1);
     UNREFERENCED_PARAMETER(Arg2);
-    DbgBreakPoint();
+    KdBreakPoint();
     DbgPrint("kdbreak: the DPC goes on after its breakpoint\n");
     KeSetEvent(&DpcDone, IO_NO_INCREMENT, FALSE);
 }
@@ -60,9 +60,14 @@ NTSTATUS KdBreakControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         KeInsertQueueDpc(&Dpc, NULL, NULL);
         KeWaitForSingleObject(&DpcDone, Executive, KernelMode, FALSE, NULL);
         break;
+    case IOCTL_KDBREAK_STATUS:
+        DbgBreakPointWithStatus(KDBREAK_STATUS);
+        DbgPrint("kdbreak: the dispatch routine goes on after "
+                 "DbgBreakPointWithStatus\n");
+        break;
     case IOCTL_KDBREAK_CRASH:
-        KeBugCheckEx(MANUALLY_INITIATED_CRASH, (ULONG_PTR)Block, 0x4B44, 0,
-                     0);
+        KeBugCheckEx(MANUALLY_INITIATED_CRASH, (ULONG_PTR)Block, KDBREAK_STATUS,
+                     0, 0);
     default:
         Status = STATUS_INVALID_DEVICE_REQUEST;
         break;

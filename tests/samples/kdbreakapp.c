@@ -1,5 +1,6 @@
 /*
- * Asks kdbreak.sys to break (or stop): kdbreakapp passive|dpc|crash.
+ * Asks kdbreak.sys to break (or stop): kdbreakapp passive|dpc|status|crash
+ * (one or more, in turn).
  * Prints what each request returned, then "kdbreakapp: done".
  */
 #include <windows.h>
@@ -15,6 +16,8 @@ static DWORD CodeOf(const char *Word)
         return IOCTL_KDBREAK_PASSIVE;
     if (strcmp(Word, "dpc") == 0)
         return IOCTL_KDBREAK_DPC;
+    if (strcmp(Word, "status") == 0)
+        return IOCTL_KDBREAK_STATUS;
     if (strcmp(Word, "crash") == 0)
         return IOCTL_KDBREAK_CRASH;
     return 0;

@@ -777,6 +777,12 @@ int main(int argc, char **argv)
                        : "--child-test");
     if (opts.boot.command == NULL && host_command == BOOT)
         set_command(nwords, words);
+    /* The prompt reads standard input in one boot; the tour, scenarios
+     * and explore run many. */
+    if (opts.boot.kd && (host_command != BOOT || sup.explore || sup.tap ||
+                         sup.junit != NULL || sup.seeds_given))
+        hosted_die("--kd goes with one boot (run, test, modules, "
+                   "--child-test), not the tour, a scenario or explore");
     if (platform_pc && (sup.explore || sup.tap || sup.junit != NULL ||
                         sup.seeds_given || sup.jobs > 0 || sup.shards > 0 ||
                         status_file != NULL))
