@@ -259,6 +259,7 @@ typedef struct hal_boot_info {
     ULONG pagefile_pages; /* --pagefile: 0 for none */
     ULONGLONG seed;       /* --seed: drives the virtual clock's jitter */
     BOOLEAN realtime;     /* --realtime: the clock follows the host's */
+    BOOLEAN no_points;    /* --no-points: preemption points do nothing */
     BOOLEAN trim;         /* --trim: trim all pageable memory every tick */
     BOOLEAN strict;       /* --strict: user mode cannot reach system space */
     BOOLEAN pool_report;  /* --pool-report: pool usage by tag at the end */
