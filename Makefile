@@ -99,7 +99,8 @@ USER_LIB_SRC := $(sort $(wildcard user/ntdll/*.c user/ntdll/*.S user/crt/*.c \
                 kernel/rtl/seh.c kernel/rtl/string.c kernel/rtl/format.c
 USER_LIB_OBJ := $(patsubst %,$(BUILD)/user-obj/%.o,$(basename $(USER_LIB_SRC)))
 USER_PROGRAMS := $(patsubst user/programs/%.c,$(BUILD)/user/%.exe,\
-                   $(sort $(wildcard user/programs/*.c))) $(BUILD)/user/fuzz.exe
+                   $(sort $(wildcard user/programs/*.c))) $(BUILD)/user/fuzz.exe \
+                 $(BUILD)/user/raceapp.exe
 EXPLORE_PROGRAMS := $(patsubst tests/explore/%.c,$(BUILD)/user/%.exe,\
                       $(sort $(wildcard tests/explore/*.c)))
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
@@ -135,6 +136,10 @@ $(BUILD)/user/fuzz.exe: $(BUILD)/user-obj/tests/fuzz/fuzz.o $(BUILD)/user/libntl
 # explore's and --timeout's test programs (tests/explore): one that fails
 # for some seeds only, one that never ends.
 $(EXPLORE_PROGRAMS): $(BUILD)/user/%.exe: $(BUILD)/user-obj/tests/explore/%.o $(BUILD)/user/libntlab.a
+	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
+
+# The race driver's program (tests/race; the driver is below).
+$(BUILD)/user/raceapp.exe: $(BUILD)/user-obj/tests/race/raceapp.o $(BUILD)/user/libntlab.a
 	$(call say,ULINK,$@)$(CC) -o $@ $< $(SDK_PROGRAM_LDFLAGS)
 
 programs: $(USER_PROGRAMS) $(EXPLORE_PROGRAMS)
@@ -175,6 +180,13 @@ $(BUILD)/user/$(1).sys: $(patsubst %.c,$(BUILD)/driver-obj/%.o,$(wildcard driver
 endef
 $(foreach d,$(DRIVER_NAMES),$(eval $(call driver_rule,$(d))))
 
+# race.sys (tests/race): a lost update held in, for the race tests and
+# ntlab explore; built like a user's driver.
+DRIVERS += $(BUILD)/user/race.sys
+$(BUILD)/user/race.sys: $(BUILD)/driver-obj/tests/race/race.o drivers/ntlab-driver.ld
+	@mkdir -p $(@D)
+	$(call say,DLINK,$@)$(CC) -o $@ $(filter %.o,$^) $(SDK_DRIVER_LDFLAGS)
+
 .PHONY: drivers
 drivers: $(DRIVERS)
 all check: drivers
@@ -211,6 +223,19 @@ $(BUILD)/sdk.mk: Makefile
 	  echo 'NTLAB_PROGRAM_LDFLAGS := $(SDK_PROGRAM_LDFLAGS)'; \
 	} > $@
 all check: $(BUILD)/sdk.mk
+
+# ---- The debugger -------------------------------------------------------------
+# tools/ntlab-gdb (ntlab under gdb, with the drivers' symbols) and its gdb
+# script go next to ntlab, which the script runs (docs/debugging.md).
+GDB_TOOLS := $(BUILD)/ntlab-gdb $(BUILD)/ntlab-gdb.py
+
+$(BUILD)/ntlab-gdb $(BUILD)/ntlab-gdb.py: $(BUILD)/%: tools/%
+	@mkdir -p $(@D)
+	$(call say,CP,$@)cp $< $@
+
+.PHONY: gdb-tools
+gdb-tools: $(GDB_TOOLS)
+all check: gdb-tools
 
 # The kernel's export table (what drivers import), generated from the
 # driver API's NTKERNELAPI and NTSYSAPI declarations; compiled for i386 too.

@@ -259,6 +259,7 @@ typedef struct hal_boot_info {
     ULONG pagefile_pages; /* --pagefile: 0 for none */
     ULONGLONG seed;       /* --seed: drives the virtual clock's jitter */
     BOOLEAN realtime;     /* --realtime: the clock follows the host's */
+    BOOLEAN no_points;    /* --no-points: preemption points do nothing */
     BOOLEAN trim;         /* --trim: trim all pageable memory every tick */
     BOOLEAN strict;       /* --strict: user mode cannot reach system space */
     BOOLEAN pool_report;  /* --pool-report: pool usage by tag at the end */
@@ -367,6 +368,17 @@ BOOLEAN hal_symbolize(const char *module, ULONG_PTR base, ULONG_PTR address,
  * it is the host program, outside the guest window. Any IRQL.
  */
 void hal_kernel_image(ULONG_PTR *start, ULONG_PTR *size);
+
+/* ---- A host debugger -------------------------------------------------------
+ * What the platform tells a debugger of the host process (gdb on the hosted
+ * platform), which knows nothing of ntlab's loader: hal_image_loaded says
+ * that the image of boot module module lies at guest address base (size
+ * bytes), relocated and with its final page protection, before any of its
+ * code runs; hal_image_unloading, that the image at base is about to be
+ * unmapped. Nothing changes for the guest. PASSIVE_LEVEL.
+ */
+void hal_image_loaded(ULONG module, ULONG base, ULONG size);
+void hal_image_unloading(ULONG module, ULONG base);
 
 /* ---- Traps --------------------------------------------------------------- */
 

@@ -98,6 +98,7 @@ void ki_system_startup(const hal_boot_info *info)
     mm_init_phase1();
     ke_init_shared_data();
     ki_init_clock(info->seed, info->realtime);
+    ki_init_points(info->no_points);
     tr_init(info);
     vf_init(info);
     if (info->trim)

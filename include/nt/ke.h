@@ -354,6 +354,9 @@ NTKERNELAPI VOID __sanitizer_cov_trace_pc(VOID);
 /* ---- Threads and scheduling ---------------------------------------------- */
 
 NTKERNELAPI PKTHREAD NTAPI KeGetCurrentThread(VOID);
+/* ntlab has one processor: 0, and a mask of bit 0. */
+NTKERNELAPI ULONG NTAPI KeGetCurrentProcessorNumber(VOID);
+NTKERNELAPI ULONG_PTR NTAPI KeQueryActiveProcessors(VOID);
 _IRQL_requires_max_(PASSIVE_LEVEL)
 NTKERNELAPI KPRIORITY NTAPI KeSetPriorityThread(PKTHREAD Thread,
                                                 KPRIORITY Priority);

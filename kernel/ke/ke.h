@@ -281,6 +281,8 @@ extern LONG ki_points_left;
 extern ULONGLONG ki_points_taken;
 /* The count ran out: draws the next and takes the checkpoint. */
 void ki_preemption_point(void);
+/* --no-points: off makes every point do nothing. */
+void ki_init_points(BOOLEAN off);
 
 /* From the idle loop: waits until the next timer that can wake a thread
  * is due (virtual time jumps there; to the next tick only while a tick DPC

@@ -17,6 +17,9 @@
  * and enters the kernel through NtlabPreemptionPoint, which hands it its
  * next count; a system call costs more than a call, so user points are
  * further apart, and each stands for more of the CPU's time.
+ *
+ * --no-points turns them off: instrumented code then runs as if it had
+ * none, preempted only where it calls the kernel.
  */
 #include "ke.h"
 
@@ -24,8 +27,18 @@
 #define KI_POINT_MEAN      64u
 #define KI_USER_POINT_MEAN 1024u
 
+/* --no-points: the count never runs out (in 2^31 blocks, then again). */
+#define KI_NO_POINT 0x7FFFFFFF
+
 LONG ki_points_left = 1;
 ULONGLONG ki_points_taken;
+static BOOLEAN points_off;
+
+void ki_init_points(BOOLEAN off)
+{
+    points_off = off;
+    ki_points_left = off ? KI_NO_POINT : 1;
+}
 
 /* A count from 1 to 2 * mean - 1, from the clock's generator. */
 static ULONG draw_interval(ULONG mean)
@@ -37,6 +50,10 @@ static ULONG draw_interval(ULONG mean)
  * clock interrupt, run DPCs or switch threads, and so return much later). */
 void ki_preemption_point(void)
 {
+    if (points_off) {
+        ki_points_left = KI_NO_POINT;
+        return;
+    }
     ki_points_left = (LONG)draw_interval(KI_POINT_MEAN);
     ki_points_taken++;
     ki_checkpoint();
@@ -61,6 +78,8 @@ VOID __sanitizer_cov_trace_pc(VOID)
  */
 ULONG NTAPI NtlabPreemptionPoint(VOID)
 {
+    if (points_off)
+        return KI_NO_POINT;
     if (!ki_cpu.realtime)
         ki_cpu.cpu_time += 50 + (((ki_next_random() >> 32) * 101) >> 32);
     ki_points_taken++;

@@ -339,6 +339,17 @@ PKTHREAD NTAPI KeGetCurrentThread(VOID)
     return ke_current_thread();
 }
 
+ULONG NTAPI KeGetCurrentProcessorNumber(VOID)
+{
+    return KeGetPcr()->Number;
+}
+
+/* A KAFFINITY: bit n for processor n. */
+ULONG_PTR NTAPI KeQueryActiveProcessors(VOID)
+{
+    return 1;
+}
+
 KPROCESSOR_MODE NTAPI KeGetPreviousMode(VOID)
 {
     return ke_current_thread()->PreviousMode;

@@ -81,6 +81,9 @@ static const char usage[] =
     "                       seed gives the same run, another moves every\n"
     "                       preemption point\n"
     "  --realtime           drive the clock from the host's clock instead\n"
+    "  --no-points          drivers' and programs' preemption points do\n"
+    "                       nothing: code is interrupted only where it calls\n"
+    "                       the kernel (docs/races.md)\n"
     "  --program FILE       make FILE (a user program) available to the\n"
     "                       kernel, as its file name; may be repeated\n"
     "  --driver FILE        load FILE (a driver, .sys) at boot, before the\n"
@@ -181,7 +184,7 @@ static void forward(char **argv, int from, int to)
         "--realtime", "--trim",            "--strict",
         "--privilege", "--verifier",       "--verifier-driver",
         "--verifier-special", "--verifier-faults", "--pool-report",
-        "--timeout",
+        "--timeout", "--no-points",
     };
     size_t k;
 
@@ -590,6 +593,8 @@ static bool boot_option(int argc, char **argv, int *i, const char **pagefile)
         set_timeout(option_value(argc, argv, i, "--timeout"));
     else if (strcmp(a, "--realtime") == 0)
         opts.boot.realtime = TRUE;
+    else if (strcmp(a, "--no-points") == 0)
+        opts.boot.no_points = TRUE;
     else if (strcmp(a, "--trim") == 0)
         opts.boot.trim = TRUE;
     else if (strcmp(a, "--strict") == 0)
@@ -707,6 +712,8 @@ static void set_child_args(void)
     opts.child_args[5] = pagefile_arg;
     if (opts.boot.realtime)
         opts.child_args[i++] = "--realtime";
+    if (opts.boot.no_points)
+        opts.child_args[i++] = "--no-points";
     if (opts.boot.trim)
         opts.child_args[i++] = "--trim";
     if (opts.boot.strict)

@@ -164,7 +164,8 @@ static bool is_number(const char *text)
 /* boot OPTION...: the options a boot may take, checked here. */
 static int parse_boot(parser *p, char *rest)
 {
-    static const char *const flags[] = {"--trim", "--strict", "--realtime"};
+    static const char *const flags[] = {"--trim", "--strict", "--realtime",
+                                        "--no-points"};
     static const char *const valued[] = {"--seed", "--memory", "--pagefile"};
     boot *b = pending_boot(p);
     char *words[MAX_OPTIONS];
@@ -176,12 +177,12 @@ static int parse_boot(parser *p, char *rest)
     for (i = 0; i < n; i++) {
         bool known = false;
 
-        for (k = 0; k < 3; k++)
+        for (k = 0; k < (int)(sizeof flags / sizeof flags[0]); k++)
             known |= strcmp(words[i], flags[k]) == 0;
         /* The child boot checks the classes a --verifier= names. */
         known |= strcmp(words[i], "--verifier") == 0 ||
                  strncmp(words[i], "--verifier=", 11) == 0;
-        for (k = 0; k < 3 && !known; k++) {
+        for (k = 0; k < (int)(sizeof valued / sizeof valued[0]) && !known; k++) {
             if (strcmp(words[i], valued[k]) != 0)
                 continue;
             if (i + 1 == n || !is_number(words[i + 1]))
