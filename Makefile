@@ -224,6 +224,19 @@ $(BUILD)/sdk.mk: Makefile
 	} > $@
 all check: $(BUILD)/sdk.mk
 
+# ---- The debugger -------------------------------------------------------------
+# tools/ntlab-gdb (ntlab under gdb, with the drivers' symbols) and its gdb
+# script go next to ntlab, which the script runs (docs/debugging.md).
+GDB_TOOLS := $(BUILD)/ntlab-gdb $(BUILD)/ntlab-gdb.py
+
+$(BUILD)/ntlab-gdb $(BUILD)/ntlab-gdb.py: $(BUILD)/%: tools/%
+	@mkdir -p $(@D)
+	$(call say,CP,$@)cp $< $@
+
+.PHONY: gdb-tools
+gdb-tools: $(GDB_TOOLS)
+all check: gdb-tools
+
 # The kernel's export table (what drivers import), generated from the
 # driver API's NTKERNELAPI and NTSYSAPI declarations; compiled for i386 too.
 EXPORTS_SRC := $(BUILD)/gen/exports.c

@@ -369,6 +369,17 @@ BOOLEAN hal_symbolize(const char *module, ULONG_PTR base, ULONG_PTR address,
  */
 void hal_kernel_image(ULONG_PTR *start, ULONG_PTR *size);
 
+/* ---- A host debugger -------------------------------------------------------
+ * What the platform tells a debugger of the host process (gdb on the hosted
+ * platform), which knows nothing of ntlab's loader: hal_image_loaded says
+ * that the image of boot module module lies at guest address base (size
+ * bytes), relocated and with its final page protection, before any of its
+ * code runs; hal_image_unloading, that the image at base is about to be
+ * unmapped. Nothing changes for the guest. PASSIVE_LEVEL.
+ */
+void hal_image_loaded(ULONG module, ULONG base, ULONG size);
+void hal_image_unloading(ULONG module, ULONG base);
+
 /* ---- Traps --------------------------------------------------------------- */
 
 typedef enum hal_trap_kind {

@@ -68,6 +68,9 @@ check "a stop exits 3 with NT's stop line" \
     '[ "$status" -eq 3 ] && grep -q "^\*\*\* STOP: 0x0000007F (0x00000008," "$tmp/out"'
 pc --child-test hang.two_mutants_deadlock
 check "a hang exits 4" '[ "$status" -eq 4 ]'
+pc --timeout 1 test
+check "--timeout stops the pc machine: exit 5, one line" \
+    '[ "$status" -eq 5 ] && grep -q "^ntlab: --timeout: the pc machine ran longer than 1 s" "$tmp/err"'
 pc test no_such_suite
 check "an unknown suite exits 2" \
     '[ "$status" -eq 2 ] && grep -q "no test suite or test named" "$tmp/out"'

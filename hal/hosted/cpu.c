@@ -178,6 +178,7 @@ void hosted_die(const char *fmt, ...)
 void hosted_start(const hosted_options *opts)
 {
     options = opts;
+    debug_init();
     spawner_init(opts);
     trace_init(opts);
     ram_init(opts->boot.ram_pages);

@@ -75,6 +75,8 @@ void user_entered_kernel(void);
 void modules_init(const hosted_options *opts);
 /* The open file of the module named name, or -1. */
 int modules_fd(const char *name);
+/* The open file of the module at index, or -1. */
+int modules_fd_at(ULONG index);
 /* Adds a module named name reading a copy of fd (a regular file); a module
  * added so before under that name is replaced. Its index, or -1. */
 LONG modules_add_fd(int fd, const char *name);
@@ -101,10 +103,19 @@ void filter_init(void);
 /* Was signal sig with si a system call the filter refused? */
 bool filter_refused(int sig, const siginfo_t *si);
 
+/* debug.c: is a host debugger attached (read once, by debug_init, before
+ * the guest runs)? Then the MMU maps read-only system pages as private
+ * copies, which the debugger may write its breakpoints into (mmu.c). */
+extern bool debug_attached;
+void debug_init(void);
+
 /* ram.c */
 void ram_init(ULONG pages);
 void pagefile_init(ULONG pages);
 int ram_fd(void);
+/* The host address of frame pfn in the platform's own view of RAM, or NULL
+ * past its end. */
+uint8_t *ram_frame(ULONG pfn);
 uint32_t ram_read32(uint64_t pa);
 void ram_write32(uint64_t pa, uint32_t value);
 

@@ -14,6 +14,14 @@
  * Host mappings are tracked per page in tlb[] (frame | TLB_* flags) and
  * counted per 4 MiB region, so a flush can drop a region whole with one mmap
  * call when it holds no Global page.
+ *
+ * With a host debugger attached (debug.c), read-only pages of system space
+ * (a driver's code) are mapped as private copy-on-write views of their
+ * frames: the debugger's writes of breakpoints cannot go into a read-only
+ * shared mapping, and a private one takes them without the guest seeing a
+ * writable page. When such a page leaves the TLB, what the debugger wrote
+ * into it is written to its frame, so the breakpoints it holds come back
+ * with the next fill (as they would stay in a real machine's memory).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,8 +40,10 @@
 #define TLB_MAPPED 0x1u
 #define TLB_WRITE  0x2u
 #define TLB_GLOBAL 0x4u
+#define TLB_PRIVATE 0x8u /* a private view: the debugger may have written */
 
-#define MM_SYSTEM_REGION_FIRST (0x80000000u >> 22)
+#define MM_SYSTEM_START        0x80000000u
+#define MM_SYSTEM_REGION_FIRST (MM_SYSTEM_START >> 22)
 
 static struct {
     uint32_t *tlb;         /* per guest page */
@@ -78,11 +88,30 @@ void mmu_init(void)
         hosted_die("cannot allocate the TLB table (%m)");
 }
 
+/* Writes what a debugger changed in the private views among the pages
+ * [va, va + pages) to their frames. */
+static void keep_debugger_writes(ULONG va, ULONG pages)
+{
+    ULONG page = va >> PAGE_SHIFT, i;
+
+    for (i = 0; i < pages; i++) {
+        uint32_t e = mmu.tlb[page + i];
+        uint8_t *frame = ram_frame(e >> PAGE_SHIFT);
+        const void *view = host((page + i) << PAGE_SHIFT);
+
+        if ((e & TLB_PRIVATE) && frame != NULL &&
+            memcmp(frame, view, PAGE_SIZE) != 0)
+            memcpy(frame, view, PAGE_SIZE);
+    }
+}
+
 /* Returns the range [va, va + pages) to PROT_NONE and forgets it. */
 static void drop(ULONG va, ULONG pages)
 {
     ULONG i;
 
+    if (debug_attached)
+        keep_debugger_writes(va, pages);
     if (mmap(host(va), (size_t)pages * PAGE_SIZE, PROT_NONE,
              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1,
              0) == MAP_FAILED)
@@ -111,6 +140,7 @@ static void drop(ULONG va, ULONG pages)
 static void map(ULONG va, ULONG pfn, ULONG n, bool writable, bool global)
 {
     int prot = PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0);
+    bool private = debug_attached && !writable && va >= MM_SYSTEM_START;
     ULONG page = va >> PAGE_SHIFT, i;
     int tries;
 
@@ -119,8 +149,9 @@ static void map(ULONG va, ULONG pfn, ULONG n, bool writable, bool global)
             drop((page + i) << PAGE_SHIFT, 1);
     }
     for (tries = 0;; tries++) {
-        if (mmap(host(va), (size_t)n * PAGE_SIZE, prot, MAP_SHARED | MAP_FIXED,
-                 ram_fd(), (off_t)pfn * PAGE_SIZE) != MAP_FAILED)
+        if (mmap(host(va), (size_t)n * PAGE_SIZE, prot,
+                 (private ? MAP_PRIVATE : MAP_SHARED) | MAP_FIXED, ram_fd(),
+                 (off_t)pfn * PAGE_SIZE) != MAP_FAILED)
             break;
         if (errno != ENOMEM || tries == 1)
             hosted_die("cannot map a guest page at %#x: %m "
@@ -132,7 +163,8 @@ static void map(ULONG va, ULONG pfn, ULONG n, bool writable, bool global)
     for (i = 0; i < n; i++) {
         mmu.tlb[page + i] = ((pfn + i) << PAGE_SHIFT) | TLB_MAPPED |
                             (writable ? TLB_WRITE : 0) |
-                            (global ? TLB_GLOBAL : 0);
+                            (global ? TLB_GLOBAL : 0) |
+                            (private ? TLB_PRIVATE : 0);
         if (global)
             mmu.global[(page + i) >> 10]++;
         else

@@ -122,6 +122,11 @@ int modules_fd(const char *name)
     return -1;
 }
 
+int modules_fd_at(ULONG index)
+{
+    return index < module_count ? modules[index].fd : -1;
+}
+
 LONG modules_add_fd(int fd, const char *name)
 {
     struct module *m = NULL;

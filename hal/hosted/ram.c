@@ -38,6 +38,11 @@ int ram_fd(void)
     return memfd;
 }
 
+uint8_t *ram_frame(ULONG pfn)
+{
+    return pfn < npages ? phys + (uint64_t)pfn * PAGE_SIZE : NULL;
+}
+
 ULONG hal_ram_pages(void)
 {
     return npages;

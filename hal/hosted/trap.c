@@ -262,6 +262,21 @@ static void take_trap(int sig, siginfo_t *si, ucontext_t *uc)
     deliver(uc, &t);
 }
 
+/*
+ * Is the CPU on the restore path? It sets cpu_user_mode before its iretq,
+ * so a user-mode tick can arrive between the two: it is still the
+ * kernel's time (the next tick interrupts the user code). A debugger makes
+ * that likely: a fault there stops the process, and the tick is delivered
+ * as the fault handler returns.
+ */
+static bool in_restore(const ucontext_t *uc)
+{
+    uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+
+    return ip >= (uintptr_t)hal_trap_restore_begin &&
+           ip < (uintptr_t)hal_trap_restore_end;
+}
+
 /* Called by hal_signal_entry (switch.S) for every trap signal. */
 void hal_on_signal(int sig, siginfo_t *si, void *ucv)
 {
@@ -271,7 +286,8 @@ void hal_on_signal(int sig, siginfo_t *si, void *ucv)
         raw_message("ntlab: a fault in the trap handler itself\n");
         _exit(3);
     }
-    if (sig == SIGALRM && (!cpu_user_mode || !user_tick_due()))
+    if (sig == SIGALRM && (!cpu_user_mode || in_restore(uc) ||
+                           !user_tick_due()))
         return; /* the kernel has checkpoints of its own */
     if (sig == SIGXCPU &&
         !watchdog_due((uintptr_t)uc->uc_mcontext.gregs[REG_RIP]))

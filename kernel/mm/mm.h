@@ -419,6 +419,7 @@ ULONG mm_pool_pages_in_use(BOOLEAN paged);
 typedef struct mm_system_image {
     LIST_ENTRY link; /* the loaded images */
     char name[64];   /* the boot module's name ("sample.sys") */
+    ULONG module;    /* and its index */
     ULONG base;      /* where the image's address 0 is: its first page */
     ULONG size;      /* bytes mapped from base (whole pages) */
     PVOID entry;     /* DriverEntry */

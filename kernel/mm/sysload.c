@@ -579,6 +579,7 @@ NTSTATUS mm_load_system_module(ULONG module, mm_system_image **image)
         return STATUS_INSUFFICIENT_RESOURCES;
     RtlZeroMemory(l.image, sizeof *l.image);
     copy_name(l.image->name, sizeof l.image->name, hal_module_name(l.module));
+    l.image->module = l.module;
     for (i = 0; i < ARRAYSIZE(load_steps) && NT_SUCCESS(status); i++)
         status = load_steps[i](&l);
     if (l.sections != NULL)
@@ -596,6 +597,7 @@ NTSTATUS mm_load_system_module(ULONG module, mm_system_image **image)
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     InsertTailList(&loaded, &l.image->link);
     KfLowerIrql(irql);
+    hal_image_loaded(l.image->module, l.image->base, l.image->size);
     vf_hook_image_loaded(l.image);
     *image = l.image;
     return STATUS_SUCCESS;
@@ -606,6 +608,7 @@ void mm_unload_system_image(mm_system_image *image)
     KIRQL irql;
 
     vf_hook_image_unloading(image);
+    hal_image_unloading(image->module, image->base);
     irql = KfRaiseIrql(DISPATCH_LEVEL);
     RemoveEntryList(&image->link);
     KfLowerIrql(irql);

@@ -76,6 +76,33 @@ static void find_here(void)
 
 /* Runs argv with standard input from /dev/null and output to out_fd (or
  * ours when -1); returns its pid. */
+/* What an interrupted ntlab (SIGINT, SIGTERM, SIGHUP) cleans up: the
+ * machine it runs and the FIFOs' directory. */
+static volatile pid_t machine_pid;
+static char fifo_dir[64];
+
+static void remove_fifos(void)
+{
+    char path[sizeof fifo_dir + 16];
+
+    if (fifo_dir[0] == '\0')
+        return;
+    snprintf(path, sizeof path, "%s/com2.in", fifo_dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/com2.out", fifo_dir);
+    unlink(path);
+    rmdir(fifo_dir);
+}
+
+static void on_signal(int sig)
+{
+    if (machine_pid > 0)
+        kill(machine_pid, SIGKILL);
+    remove_fifos();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 static pid_t start(char *const argv[], int out_fd)
 {
     pid_t pid = fork();
@@ -481,14 +508,16 @@ int pc_run(const hosted_options *opts)
     argv[n++] = line;
     argv[n] = NULL;
     fflush(stdout);
+    snprintf(fifo_dir, sizeof fifo_dir, "%s", dir);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
     pid = start(argv, -1);
+    machine_pid = pid;
     q = serve(opts, accel, pid, &ls);
+    machine_pid = 0;
     close(ls.in);
     close(ls.out);
-    snprintf(fifo, sizeof fifo, "%s.in", com2);
-    unlink(fifo);
-    snprintf(fifo, sizeof fifo, "%s.out", com2);
-    unlink(fifo);
-    rmdir(dir);
+    remove_fifos();
     return status_of(q, &ls, opts);
 }
