@@ -1,6 +1,7 @@
 /*
  * The rest of the contract on pc: boot modules (multiboot modules), the
- * volume, symbols, the trace, call gates, and user mode, which the pc
+ * volume, symbols, the trace, the host debugger's hooks, call gates, and
+ * user mode, which the pc
  * platform does not offer yet (milestone B of docs/pc.md).
  */
 #include "pc.h"
@@ -100,6 +101,24 @@ void hal_trace_write(const char *event, ULONG len)
 {
     UNREFERENCED_PARAMETER(event);
     UNREFERENCED_PARAMETER(len);
+}
+
+/* ---- A host debugger -------------------------------------------------------
+ * gdb attached to QEMU's gdb stub would need the images' addresses, but
+ * drivers do not load on pc yet: there is nothing to tell.
+ */
+
+void hal_image_loaded(ULONG module, ULONG base, ULONG size)
+{
+    UNREFERENCED_PARAMETER(module);
+    UNREFERENCED_PARAMETER(base);
+    UNREFERENCED_PARAMETER(size);
+}
+
+void hal_image_unloading(ULONG module, ULONG base)
+{
+    UNREFERENCED_PARAMETER(module);
+    UNREFERENCED_PARAMETER(base);
 }
 
 /* ---- Call gates ----------------------------------------------------------------
