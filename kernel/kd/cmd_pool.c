@@ -10,19 +10,6 @@
 #include "../mm/mm.h"
 #include "../rtl/rtl.h"
 
-/* A tag in memory order, '.' for what does not print. */
-static void tag_text(ULONG tag, char text[5])
-{
-    ULONG i;
-
-    for (i = 0; i < 4; i++) {
-        char c = (char)(tag >> (8 * i));
-
-        text[i] = c >= 0x20 && c < 0x7F ? c : '.';
-    }
-    text[4] = '\0';
-}
-
 static void print_block(const ex_pool_block *b, ULONG va)
 {
     static const char *const states[] = {"Allocated", "Free",
@@ -30,7 +17,7 @@ static void print_block(const ex_pool_block *b, ULONG va)
     BOOLEAN here = va >= b->va && va - b->va < b->size;
     char tag[5];
 
-    tag_text(b->tag, tag);
+    rtl_tag_text(b->tag, tag);
     if (b->large) {
         rtl_print("*%08x : large page allocation, tag is %s, size is 0x%x "
                   "bytes\n",

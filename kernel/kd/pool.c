@@ -17,28 +17,14 @@ typedef struct row {
 
 static row rows[MAX_ROWS];
 
-/* A tag in memory order, as poolmon prints it ('corP' is "Proc"), with
- * '.' for a byte that is not printable. */
-static void tag_text(ULONG tag, char text[5])
-{
-    ULONG i;
-
-    for (i = 0; i < 4; i++) {
-        char c = (char)(tag >> (8 * i));
-
-        text[i] = c >= 0x20 && c < 0x7F ? c : '.';
-    }
-    text[4] = '\0';
-}
-
 /* Orders by tag text, then Nonp before Paged. */
 static BOOLEAN before(const row *a, const row *b)
 {
     char x[5], y[5];
     int order;
 
-    tag_text(a->usage.tag, x);
-    tag_text(b->usage.tag, y);
+    rtl_tag_text(a->usage.tag, x);
+    rtl_tag_text(b->usage.tag, y);
     order = rtl_strcmp(x, y);
     return order < 0 || (order == 0 && !a->paged && b->paged);
 }
@@ -75,7 +61,7 @@ void kd_print_pool_report(void)
     for (i = 0; i < n; i++) {
         const ex_tag_usage *u = &rows[i].usage;
 
-        tag_text(u->tag, tag);
+        rtl_tag_text(u->tag, tag);
         rtl_print(" %s %-5s %10u %10u %10d %10llu\n", tag,
                   rows[i].paged ? "Paged" : "Nonp", u->allocs, u->frees,
                   (LONG)(u->allocs - u->frees), (ULONGLONG)u->bytes);

@@ -151,18 +151,6 @@ static BOOLEAN read_line(char *line, ULONG size)
     return any;
 }
 
-static BOOLEAN same_word(const char *a, const char *b)
-{
-    for (; *a != '\0' && *b != '\0'; a++, b++) {
-        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
-        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
-
-        if (x != y)
-            return FALSE;
-    }
-    return *a == *b;
-}
-
 static void help(void)
 {
     ULONG i;
@@ -202,22 +190,22 @@ static BOOLEAN run_line(const kd_break *at, const char *line, prompt_end *end)
         return TRUE;
     while (blank(*args))
         args++;
-    if (same_word(name, "g") || same_word(name, "q")) {
-        *end = same_word(name, "g") ? END_GO : END_QUIT;
+    if (rtl_equal_nocase(name, "g") || rtl_equal_nocase(name, "q")) {
+        *end = rtl_equal_nocase(name, "g") ? END_GO : END_QUIT;
         return FALSE;
     }
-    if (same_word(name, ".reboot")) {
+    if (rtl_equal_nocase(name, ".reboot")) {
         *end = END_REBOOT;
         return FALSE;
     }
-    if (same_word(name, "?") && *args != '\0')
+    if (rtl_equal_nocase(name, "?") && *args != '\0')
         evaluate(args);
-    else if (same_word(name, "?") || same_word(name, "help") ||
-             same_word(name, ".help"))
+    else if (rtl_equal_nocase(name, "?") || rtl_equal_nocase(name, "help") ||
+             rtl_equal_nocase(name, ".help"))
         help();
     else {
         for (i = 0; i < ARRAYSIZE(commands); i++)
-            if (same_word(name, commands[i].name))
+            if (rtl_equal_nocase(name, commands[i].name))
                 break;
         if (i < ARRAYSIZE(commands))
             commands[i].run(at, args);

@@ -19,18 +19,11 @@
 
 NTSTATUS ps_find_module(const char *name, ULONG *index)
 {
-    ULONG i, j;
+    ULONG i;
     const char *m;
 
     for (i = 0; (m = hal_module_name(i)) != NULL; i++) {
-        for (j = 0; m[j] != '\0' && name[j] != '\0'; j++) {
-            char a = m[j] >= 'A' && m[j] <= 'Z' ? (char)(m[j] + 32) : m[j];
-            char b = name[j] >= 'A' && name[j] <= 'Z' ? (char)(name[j] + 32)
-                                                      : name[j];
-            if (a != b)
-                break;
-        }
-        if (m[j] == '\0' && name[j] == '\0') {
+        if (rtl_equal_nocase(m, name)) {
             *index = i;
             return STATUS_SUCCESS;
         }

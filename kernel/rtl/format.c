@@ -325,6 +325,31 @@ int rtl_strcmp(const char *a, const char *b)
     return (unsigned char)*a - (unsigned char)*b;
 }
 
+const char *rtl_tag_text(ULONG tag, char text[5])
+{
+    ULONG i;
+
+    for (i = 0; i < 4; i++) {
+        char c = (char)(tag >> (8 * i));
+
+        text[i] = c >= 0x20 && c < 0x7F ? c : '.';
+    }
+    text[4] = '\0';
+    return text;
+}
+
+BOOLEAN rtl_equal_nocase(const char *a, const char *b)
+{
+    for (; *a != '\0' && *b != '\0'; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
+
+        if (x != y)
+            return FALSE;
+    }
+    return *a == *b;
+}
+
 BOOLEAN rtl_starts_with(const char *s, const char *prefix)
 {
     while (*prefix != '\0') {

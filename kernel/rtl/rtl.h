@@ -43,6 +43,11 @@ const char *rtl_status_name(NTSTATUS status);
 /* Small string helpers (no libc in the kernel). */
 ULONG rtl_strlen(const char *s);
 int rtl_strcmp(const char *a, const char *b);
+/* A pool tag as text, in memory order as poolmon prints it ('corP' is
+ * "Proc"), '.' for a byte that does not print; returns text. */
+const char *rtl_tag_text(ULONG tag, char text[5]);
+/* Are ASCII strings a and b the same but for case? */
+BOOLEAN rtl_equal_nocase(const char *a, const char *b);
 BOOLEAN rtl_starts_with(const char *s, const char *prefix);
 const char *rtl_strstr(const char *haystack, const char *needle);
 

@@ -253,7 +253,7 @@ static void report_leaks(const char *name, ULONG index, const vf_driver *d)
             vf_describe_code(where, sizeof where, b->caller);
             rtl_print("  %08X  %-12s %6u bytes  tag '%s'  allocated by %s\n",
                       b->va, b->paged ? "PagedPool" : "NonPagedPool", b->bytes,
-                      vf_tag_text(b->tag, tag), where);
+                      rtl_tag_text(b->tag, tag), where);
         }
     }
     if (untracked != 0)

@@ -115,7 +115,7 @@ static void check_fill(const vf_block *b)
     vf_stop(SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, b->va, bad, 0, subcode,
             "the %u-byte block at %08X (tag '%s', from %s) was written %s, "
             "at %08X",
-            b->bytes, b->va, vf_tag_text(b->tag, tag), where,
+            b->bytes, b->va, rtl_tag_text(b->tag, tag), where,
             subcode == 0x23 ? "before its start" : "past its end", bad);
 }
 
@@ -184,5 +184,5 @@ void vf_special_fault(const hal_trap *trap)
             : trap->va < (b != NULL ? b->va : 0) ? "before a"
                                                  : "past the end of a",
             b != NULL ? b->bytes : 0, b != NULL ? b->va : 0,
-            vf_tag_text(b != NULL ? b->tag : 0, tag), from);
+            rtl_tag_text(b != NULL ? b->tag : 0, tag), from);
 }

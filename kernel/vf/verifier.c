@@ -27,23 +27,10 @@ void vf_init(const hal_boot_info *info)
     vf_classes = info->verifier;
 }
 
-/* Compares two ASCII names without case. */
-static BOOLEAN same_name(const char *a, const char *b)
-{
-    for (; *a != '\0' && *b != '\0'; a++, b++) {
-        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
-        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
-
-        if (x != y)
-            return FALSE;
-    }
-    return *a == *b;
-}
-
 BOOLEAN vf_will_verify(const mm_system_image *image)
 {
-    return vf_classes != 0 &&
-           (vf_opts.driver == NULL || same_name(vf_opts.driver, image->name));
+    return vf_classes != 0 && (vf_opts.driver == NULL ||
+                               rtl_equal_nocase(vf_opts.driver, image->name));
 }
 
 void vf_image_loaded(const mm_system_image *image)
@@ -126,17 +113,4 @@ void vf_stop(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4,
     rtl_vsnprintf(note, sizeof note, fmt, ap);
     va_end(ap);
     ke_bugcheck_note(code, p1, p2, p3, p4, note);
-}
-
-const char *vf_tag_text(ULONG tag, char text[5])
-{
-    ULONG i;
-
-    for (i = 0; i < 4; i++) {
-        char c = (char)(tag >> (8 * i));
-
-        text[i] = c >= 0x20 && c < 0x7F ? c : '.';
-    }
-    text[4] = '\0';
-    return text;
 }

@@ -268,8 +268,6 @@ void vf_describe_code(char *buf, ULONG size, ULONG_PTR address);
 /* The same for an address that is the instruction itself: a routine's
  * entry, an instruction that trapped. */
 void vf_describe_instruction(char *buf, ULONG size, ULONG_PTR address);
-/* A pool tag as its four characters ('.' for others), in text. */
-const char *vf_tag_text(ULONG tag, char text[5]);
 /* A stop parameter for pointer p: its guest address when in the window. */
 static inline ULONG_PTR vf_va(const void *p)
 {
