@@ -9,6 +9,7 @@ static struct {
     PEPROCESS process;
     PKTHREAD thread;
     BOOLEAN in_dpc;
+    ULONG processor;
     PVOID args[3];
     char order[8];
 } seen;
@@ -21,6 +22,7 @@ static VOID record_dpc(PKDPC dpc, PVOID ctx, PVOID a1, PVOID a2)
     seen.process = PsGetCurrentProcess();
     seen.thread = KeGetCurrentThread();
     seen.in_dpc = KeIsExecutingDpc();
+    seen.processor = KeGetCurrentProcessorNumber();
     seen.args[0] = ctx;
     seen.args[1] = a1;
     seen.args[2] = a2;
@@ -29,6 +31,22 @@ static VOID record_dpc(PKDPC dpc, PVOID ctx, PVOID a1, PVOID a2)
 static void reset(void)
 {
     RtlZeroMemory(&seen, sizeof seen);
+}
+
+/* One processor (ntlab has no --cpus yet): number 0, the only bit of the
+ * active set, for threads and DPCs alike. */
+KTEST(dpc, one_processor_runs_threads_and_dpcs)
+{
+    KDPC dpc;
+
+    reset();
+    seen.processor = 0xFFFFFFFF;
+    KT_EXPECT_EQ(KeQueryActiveProcessors(), 1);
+    KT_EXPECT_EQ(KeGetCurrentProcessorNumber(), 0);
+    KeInitializeDpc(&dpc, record_dpc, (PVOID)'p');
+    KT_EXPECT(KeInsertQueueDpc(&dpc, NULL, NULL));
+    KT_EXPECT_EQ(seen.runs, 1);
+    KT_EXPECT_EQ(seen.processor, 0);
 }
 
 /* Queued at PASSIVE_LEVEL, a DPC runs before KeInsertQueueDpc returns. */
